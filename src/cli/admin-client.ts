@@ -1,0 +1,46 @@
+/** A small client of the admin API, for the CLI. Errors exit with the hub's message. */
+export class AdminClient {
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: { hubUrl: string; adminToken: string }) {
+    this.baseUrl = options.hubUrl.replace(/\/+$/, '');
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.send<T>('GET', path);
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>('POST', path, body);
+  }
+
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>('PATCH', path, body);
+  }
+
+  delete(path: string): Promise<void> {
+    return this.send<void>('DELETE', path);
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${this.options.adminToken}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new CliError(`Cannot reach the hub at ${this.baseUrl}: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new CliError(`${method} ${path} failed (HTTP ${response.status}): ${parsed?.message ?? text}`);
+    return parsed as T;
+  }
+}
+
+export class CliError extends Error {}

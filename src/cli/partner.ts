@@ -1,0 +1,86 @@
+import { Command, Option } from 'commander';
+import { AdminClient } from './admin-client.js';
+
+interface ClientOptions {
+  hubUrl: string;
+  adminToken: string;
+  json?: boolean;
+}
+
+function withClientOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--hub-url <url>', 'the running hub').env('SWITCHYARD_HUB_URL').default('http://localhost:3000'))
+    .addOption(new Option('--admin-token <token>', 'admin bearer token').env('SWITCHYARD_ADMIN_TOKEN').makeOptionMandatory())
+    .option('--json', 'print JSON');
+}
+
+function print(options: ClientOptions, value: unknown, text: () => string): void {
+  console.log(options.json ? JSON.stringify(value, null, 2) : text());
+}
+
+interface PartnerSummary {
+  id: string;
+  name: string;
+  status: string;
+  ocpi_version: string | null;
+  parties: { role: string; country_code: string; party_id: string; status: string }[];
+}
+
+function describe(partner: PartnerSummary): string {
+  const parties = partner.parties.map((p) => `${p.country_code}*${p.party_id} ${p.role} (${p.status})`).join(', ');
+  return `${partner.id}  ${partner.name}  ${partner.status}  ${partner.ocpi_version ?? '-'}  ${parties || 'no parties yet'}`;
+}
+
+export function partnerCommand(): Command {
+  const partner = new Command('partner').description('onboard and inspect partner platforms on a running hub');
+
+  partner.addCommand(
+    withClientOptions(new Command('invite'))
+      .description('create a partner and print its token A and the hub versions URL')
+      .requiredOption('--name <name>', 'the partner name')
+      .action(async (options: ClientOptions & { name: string }) => {
+        const invited = await new AdminClient(options).post<{ id: string; token_a: string; versions_url: string }>(
+          '/api/partners',
+          { name: options.name },
+        );
+        print(options, invited, () =>
+          [`Partner ${invited.id} invited.`, `  token A       ${invited.token_a}`, `  versions URL  ${invited.versions_url}`].join('\n'),
+        );
+      }),
+  );
+
+  partner.addCommand(
+    withClientOptions(new Command('list'))
+      .description('list partners, their parties and status')
+      .action(async (options: ClientOptions) => {
+        const partners = await new AdminClient(options).get<PartnerSummary[]>('/api/partners');
+        print(options, partners, () => (partners.length ? partners.map(describe).join('\n') : 'No partners.'));
+      }),
+  );
+
+  partner.addCommand(
+    withClientOptions(new Command('connect'))
+      .description("start the credentials handshake from the hub, with the partner's versions URL and token A")
+      .argument('<id>', 'partner id')
+      .requiredOption('--versions-url <url>', "the partner's versions URL")
+      .requiredOption('--token <token>', 'the token A the partner issued')
+      .action(async (id: string, options: ClientOptions & { versionsUrl: string; token: string }) => {
+        const connected = await new AdminClient(options).post<PartnerSummary>(`/api/partners/${id}/connect`, {
+          versions_url: options.versionsUrl,
+          token: options.token,
+        });
+        print(options, connected, () => `Connected: ${describe(connected)}`);
+      }),
+  );
+
+  partner.addCommand(
+    withClientOptions(new Command('remove'))
+      .description('remove a partner: revoke its tokens and suspend its parties')
+      .argument('<id>', 'partner id')
+      .action(async (id: string, options: ClientOptions) => {
+        await new AdminClient(options).delete(`/api/partners/${id}`);
+        print(options, { removed: id }, () => `Partner ${id} removed.`);
+      }),
+  );
+  return partner;
+}

@@ -1,0 +1,86 @@
+import { Command, Option } from 'commander';
+import { startSwitchyard, type RunningHub } from '../switchyard.js';
+
+/** Options shared by every command that starts a hub (serve, and the demo). */
+export function hubOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--port <port>', 'HTTP port').env('PORT').default(3000).argParser(Number))
+    .addOption(new Option('--host <host>', 'address to listen on').default('0.0.0.0'))
+    .addOption(
+      new Option('--public-url <url>', 'the base URL partners use to reach the hub (default http://localhost:PORT)').env(
+        'SWITCHYARD_PUBLIC_URL',
+      ),
+    )
+    .addOption(new Option('--database-url <url>', 'PostgreSQL server (default: embedded database)').env('DATABASE_URL'))
+    .addOption(new Option('--data-dir <dir>', 'where the embedded database keeps its files').default('./data'))
+    .addOption(
+      new Option('--admin-token <token>', 'bearer token of the admin API (generated when absent)').env(
+        'SWITCHYARD_ADMIN_TOKEN',
+      ),
+    )
+    .addOption(new Option('--hub-party <party>', "the hub's own party, COUNTRY*PARTY").default('US*SWY'))
+    .addOption(
+      new Option('--secret-key <key>', 'key that seals the tokens the hub sends (default: generated, kept in the database)').env(
+        'SWITCHYARD_SECRET_KEY',
+      ),
+    )
+    .addOption(new Option('--log-level <level>', 'log level (fatal, error, warn, info, debug)').default('warn'));
+}
+
+export interface HubCliOptions {
+  port: number;
+  host: string;
+  publicUrl?: string;
+  databaseUrl?: string;
+  dataDir: string;
+  adminToken?: string;
+  hubParty: string;
+  secretKey?: string;
+  logLevel: string;
+}
+
+export async function startFromCli(options: HubCliOptions): Promise<RunningHub> {
+  return startSwitchyard({
+    port: options.port,
+    host: options.host,
+    publicUrl: options.publicUrl,
+    databaseUrl: options.databaseUrl,
+    dataDir: options.databaseUrl ? undefined : options.dataDir,
+    adminToken: options.adminToken,
+    hubParty: options.hubParty,
+    secretKey: options.secretKey,
+    logger: { level: options.logLevel },
+  });
+}
+
+/** Stops `close` on the first SIGINT or SIGTERM; a second signal exits at once. */
+export function closeOnSignal(close: () => Promise<void>): void {
+  let closing = false;
+  const onSignal = (signal: string) => {
+    if (closing) process.exit(130);
+    closing = true;
+    console.log(`\n${signal}: shutting down…`);
+    close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+export function serveCommand(): Command {
+  return hubOptions(new Command('serve').description('run the hub')).action(async (options: HubCliOptions) => {
+    const running = await startFromCli(options);
+    const { publicUrl } = running.hub.config;
+    console.log(`Switchyard hub listening on ${publicUrl}`);
+    console.log(`  database       ${options.databaseUrl ? 'PostgreSQL server' : `embedded, in ${options.dataDir}`}`);
+    console.log(`  OCPI versions  ${publicUrl}/ocpi/versions`);
+    console.log(`  admin API      ${publicUrl}/api  (docs: ${publicUrl}/api/docs)`);
+    console.log(`  admin token    ${options.adminToken ? '(as configured)' : running.adminToken}`);
+    closeOnSignal(running.close);
+  });
+}

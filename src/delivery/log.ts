@@ -1,0 +1,108 @@
+import type { PartyRef } from '../ocpi/headers.js';
+import type { Queryable } from '../store/database.js';
+
+/**
+ * The delivery log. An accepted push is appended once, in the transaction that stores it; each
+ * receiver reads the log through its own cursor, so the work grows with inbound events, not with
+ * events × receivers.
+ *
+ * Rows are read in (tx, seq) order and only once every transaction older than the reader's
+ * snapshot has ended (tx < snapshot xmin). A row whose transaction commits late can therefore
+ * never fall behind a cursor that has already moved past it.
+ */
+export interface NewEvent {
+  module: string;
+  method: 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+  owner: PartyRef;
+  objectId: string;
+  /** Appended to the receiver's module URL, or a whole URL when `absoluteUrl`. */
+  path: string;
+  absoluteUrl?: boolean;
+  body?: unknown;
+  from: PartyRef;
+  /** One receiver party (direct or open routing); absent for a broadcast. */
+  targetParty?: string;
+  coalescible: boolean;
+  correlationId: string;
+}
+
+export interface LoggedEvent extends Omit<NewEvent, 'targetParty' | 'absoluteUrl'> {
+  seq: number;
+  tx: string;
+  targetParty: string | null;
+  absoluteUrl: boolean;
+}
+
+export interface Cursor {
+  tx: string;
+  seq: number;
+}
+
+interface EventRow {
+  seq: number;
+  tx: string;
+  module: string;
+  method: NewEvent['method'];
+  owner_country: string;
+  owner_party: string;
+  object_id: string;
+  path: string;
+  absolute_url: boolean;
+  body: unknown;
+  from_country: string;
+  from_party: string;
+  target_party: string | null;
+  coalescible: boolean;
+  correlation_id: string;
+}
+
+export async function appendEvent(tx: Queryable, event: NewEvent): Promise<number> {
+  const [row] = await tx.query<{ seq: number }>(
+    `INSERT INTO events (module, method, owner_country, owner_party, object_id, path, absolute_url, body,
+       from_country, from_party, target_party, coalescible, correlation_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq`,
+    [
+      event.module,
+      event.method,
+      event.owner.countryCode,
+      event.owner.partyId,
+      event.objectId,
+      event.path,
+      event.absoluteUrl ?? false,
+      event.body === undefined ? null : JSON.stringify(event.body),
+      event.from.countryCode,
+      event.from.partyId,
+      event.targetParty ?? null,
+      event.coalescible,
+      event.correlationId,
+    ],
+  );
+  return row.seq;
+}
+
+/** The next events after a cursor that every reader can already see, oldest first. */
+export async function readAfter(db: Queryable, cursor: Cursor, limit: number): Promise<LoggedEvent[]> {
+  const rows = await db.query<EventRow>(
+    `SELECT seq, tx::text AS tx, module, method, owner_country, owner_party, object_id, path, absolute_url, body,
+            from_country, from_party, target_party, coalescible, correlation_id
+     FROM events
+     WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY tx, seq LIMIT $3`,
+    [cursor.tx, cursor.seq, limit],
+  );
+  return rows.map((row) => ({
+    seq: row.seq,
+    tx: row.tx,
+    module: row.module,
+    method: row.method,
+    owner: { countryCode: row.owner_country, partyId: row.owner_party },
+    objectId: row.object_id,
+    path: row.path,
+    absoluteUrl: row.absolute_url,
+    body: row.body ?? undefined,
+    from: { countryCode: row.from_country, partyId: row.from_party },
+    targetParty: row.target_party,
+    coalescible: row.coalescible,
+    correlationId: row.correlation_id,
+  }));
+}

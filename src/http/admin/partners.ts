@@ -1,0 +1,175 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { HubContext } from '../../hub/context.js';
+import { versionsUrl } from '../../hub/context.js';
+import { HandshakeError, startRegistration } from '../../hub/credentials.js';
+import {
+  addToken,
+  createPlatform,
+  deletePlatform,
+  endpointsOf,
+  getPlatform,
+  listPlatforms,
+  partiesOf,
+  setPlatformStatus,
+  type Platform,
+} from '../../hub/registry.js';
+import { newToken } from '../../hub/secrets.js';
+import type { Queryable } from '../../store/database.js';
+
+const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
+
+const PartyView = Type.Object({
+  role: Type.String(),
+  country_code: Type.String(),
+  party_id: Type.String(),
+  status: Type.String(),
+  business_details: Type.Record(Type.String(), Type.Unknown()),
+});
+
+const PartnerView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  status: Type.Union(['PLANNED', 'CONNECTED', 'OFFLINE', 'SUSPENDED'].map((s) => Type.Literal(s))),
+  ocpi_version: Type.Union([Type.String(), Type.Null()]),
+  versions_url: Type.Union([Type.String(), Type.Null()]),
+  last_seen_at: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String(),
+  parties: Type.Array(PartyView),
+  endpoints: Type.Array(Type.Object({ module: Type.String(), role: Type.String(), url: Type.String() })),
+});
+
+const IdParams = Type.Object({ id: Type.String() });
+
+async function partnerView(db: Queryable, platform: Platform) {
+  const [parties, endpoints] = await Promise.all([partiesOf(db, platform.id), endpointsOf(db, platform.id)]);
+  return {
+    id: platform.id,
+    name: platform.name,
+    status: platform.status,
+    ocpi_version: platform.ocpiVersion,
+    versions_url: platform.versionsUrl,
+    last_seen_at: platform.lastSeenAt?.toISOString() ?? null,
+    created_at: platform.createdAt.toISOString(),
+    parties: parties.map((p) => ({
+      role: p.role,
+      country_code: p.countryCode,
+      party_id: p.partyId,
+      status: p.status,
+      business_details: p.businessDetails,
+    })),
+    endpoints,
+  };
+}
+
+/** Partner onboarding: invite (token A), list, hub-initiated connect, removal. */
+export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
+  app.post(
+    '/partners',
+    {
+      schema: {
+        summary: 'Invite a partner platform',
+        description: 'Creates a partner in status PLANNED and issues its token A. Give the partner token A and the versions URL; it registers with a POST to the credentials endpoint.',
+        tags: ['partners'],
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+          standard_agreement: Type.Optional(
+            Type.Boolean({ default: true, description: "Whether the partner's parties join the hub's standard roaming agreement" }),
+          ),
+        }),
+        response: {
+          201: Type.Object({ id: Type.String(), token_a: Type.String(), versions_url: Type.String() }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { name, standard_agreement: standardAgreement = true } = request.body as { name: string; standard_agreement?: boolean };
+      const tokenA = newToken();
+      const platform = await hub.db.transaction(async (tx) => {
+        const created = await createPlatform(tx, name, standardAgreement);
+        await addToken(tx, created.id, tokenA, 'REGISTRATION');
+        return created;
+      });
+      return reply.code(201).send({ id: platform.id, token_a: tokenA, versions_url: versionsUrl(hub.config) });
+    },
+  );
+
+  app.get(
+    '/partners',
+    {
+      schema: {
+        summary: 'List partner platforms',
+        description: 'Every partner with its parties, connection status and endpoints.',
+        tags: ['partners'],
+        response: { 200: Type.Array(PartnerView) },
+      },
+    },
+    async () => Promise.all((await listPlatforms(hub.db)).map((p) => partnerView(hub.db, p))),
+  );
+
+  app.get(
+    '/partners/:id',
+    {
+      schema: {
+        summary: 'Show one partner platform',
+        tags: ['partners'],
+        params: IdParams,
+        response: { 200: PartnerView, 404: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const platform = await getPlatform(hub.db, (request.params as { id: string }).id);
+      if (!platform) return reply.code(404).send({ error: 'not_found', message: 'No such partner' });
+      return partnerView(hub.db, platform);
+    },
+  );
+
+  app.post(
+    '/partners/:id/connect',
+    {
+      schema: {
+        summary: 'Start the credentials handshake from the hub',
+        description: "Given the partner's versions URL and the token A it issued, the hub registers with the partner.",
+        tags: ['partners'],
+        params: IdParams,
+        body: Type.Object({ versions_url: Type.String({ format: 'uri' }), token: Type.String({ minLength: 1 }) }),
+        response: { 200: PartnerView, 404: ErrorReply, 409: ErrorReply, 502: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = request.body as { versions_url: string; token: string };
+      try {
+        const platform = await startRegistration(hub, id, body.versions_url, body.token, randomUUID());
+        return partnerView(hub.db, platform);
+      } catch (error) {
+        if (!(error instanceof HandshakeError)) throw error;
+        const code = error.status === 404 ? 'not_found' : error.status === 409 ? 'conflict' : 'handshake_failed';
+        return reply.code(error.status as 404 | 409 | 502).send({ error: code, message: error.message });
+      }
+    },
+  );
+
+  app.delete(
+    '/partners/:id',
+    {
+      schema: {
+        summary: 'Remove a partner platform',
+        description: 'Revokes its tokens, ends its parties SUSPENDED (other partners are told through hubclientinfo) and deletes it.',
+        tags: ['partners'],
+        params: IdParams,
+        response: { 204: Type.Null(), 404: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const platform = await getPlatform(hub.db, id);
+      if (!platform) return reply.code(404).send({ error: 'not_found', message: 'No such partner' });
+      const suspended = await setPlatformStatus(hub.db, platform.id, 'SUSPENDED');
+      hub.clientInfo.partiesChanged(suspended);
+      await deletePlatform(hub.db, platform.id);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,27 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import type { HubContext } from '../../hub/context.js';
+import { adminAuth } from './auth.js';
+import { partnerRoutes } from './partners.js';
+
+/** The operator's API under /api, documented as OpenAPI at /api/docs. */
+export async function adminPlugin(app: FastifyInstance, options: { hub: HubContext; adminToken: string }): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Switchyard admin API',
+        version: '1',
+        description: 'Operate the Switchyard roaming hub: onboard partners, manage agreements, read the journal.',
+      },
+      components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
+      security: [{ admin: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(async (secured) => {
+    secured.addHook('onRequest', adminAuth(options.adminToken));
+    await partnerRoutes(secured, options.hub);
+  });
+}

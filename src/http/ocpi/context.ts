@@ -1,0 +1,61 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TSchema, Static } from '@sinclair/typebox';
+import { tokenCandidates } from '../../ocpi/auth.js';
+import { parseRoutingHeaders, parseTracingHeaders, type RoutingHeaders, type TracingHeaders } from '../../ocpi/headers.js';
+import { OcpiError } from '../../ocpi/status.js';
+import { compileValidator } from '../../ocpi/validation.js';
+import type { HubContext } from '../../hub/context.js';
+import { findPlatformByToken, type Platform, type TokenKind } from '../../hub/registry.js';
+
+/** What the hub knows about an OCPI request once it is authenticated. */
+export interface OcpiRequestContext {
+  tracing: TracingHeaders;
+  routing: RoutingHeaders;
+  platform?: Platform;
+  tokenKind?: TokenKind;
+  /** The serialized answer, kept for the journal. */
+  responsePayload?: unknown;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ocpi: OcpiRequestContext;
+  }
+  interface FastifyContextConfig {
+    /** True on the versions and credentials endpoints, the only ones token A opens. */
+    registrationTokenAllowed?: boolean;
+  }
+}
+
+/** Reads tracing and routing headers, and echoes the tracing ids on the response. */
+export function readOcpiHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  request.ocpi = { tracing: parseTracingHeaders(request.headers), routing: parseRoutingHeaders(request.headers) };
+  reply.header('X-Request-ID', request.ocpi.tracing.requestId);
+  reply.header('X-Correlation-ID', request.ocpi.tracing.correlationId);
+}
+
+/** Finds the calling platform from its token; 401 when the token is missing, unknown or only a token A. */
+export async function authenticate(hub: HubContext, request: FastifyRequest): Promise<void> {
+  const found = await findPlatformByToken(hub.db, tokenCandidates(request.headers.authorization));
+  if (!found) throw OcpiError.unauthorized();
+  if (found.kind === 'REGISTRATION' && !request.routeOptions.config.registrationTokenAllowed) {
+    throw OcpiError.unauthorized('Token A opens only the versions and credentials endpoints');
+  }
+  request.ocpi.platform = found.platform;
+  request.ocpi.tokenKind = found.kind;
+}
+
+/** The authenticated platform; only called on routes behind `authenticate`. */
+export function callerOf(request: FastifyRequest): Platform {
+  const platform = request.ocpi.platform;
+  if (!platform) throw OcpiError.unauthorized();
+  return platform;
+}
+
+/** Validates a request body against its OCPI schema: 2001 naming the JSON path at fault. */
+export function parseBody<T extends TSchema>(schema: T, body: unknown): Static<T> {
+  if (body === undefined || body === null) throw OcpiError.invalid('a JSON body is required', '$');
+  const result = compileValidator(schema)(body);
+  if (!result.ok) throw OcpiError.invalid(result.message, result.path);
+  return result.value;
+}

@@ -1,0 +1,163 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { success } from '../../../ocpi/envelope.js';
+import { formatParty } from '../../../ocpi/headers.js';
+import { OcpiError } from '../../../ocpi/status.js';
+import {
+  CdrSchema,
+  ConnectorPatchSchema,
+  ConnectorSchema,
+  EvsePatchSchema,
+  EvseSchema,
+  LocationPatchSchema,
+  LocationSchema,
+  SessionPatchSchema,
+  SessionSchema,
+  TariffSchema,
+  TokenPatchSchema,
+  TokenSchema,
+} from '../../../ocpi/v2_2_1/index.js';
+import type { HubContext } from '../../../hub/context.js';
+import { locationPart } from '../../../hub/location-tree.js';
+import { getObject, type ObjectData, type StoredModule } from '../../../hub/objects.js';
+import { acceptPush, objectKey, resolvePushRoute } from '../../../hub/push.js';
+import { requesterParty } from '../../../hub/requester.js';
+import { OWNER_ROLE } from '../../../hub/routing.js';
+import { callerOf, parseBody } from '../context.js';
+
+interface OwnerParams {
+  cc: string;
+  pid: string;
+  id: string;
+  evse?: string;
+  connector?: string;
+}
+
+type PushMethod = 'PUT' | 'PATCH' | 'DELETE';
+
+/** The hub's Receiver interfaces: where CPOs push locations, tariffs, sessions and CDRs, and eMSPs push tokens. */
+export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
+  const base = '/2.2.1/receiver';
+
+  const push = (module: StoredModule, method: PushMethod, schema?: TSchema) =>
+    async (request: FastifyRequest<{ Params: OwnerParams; Querystring: { type?: string } }>, reply: FastifyReply) => {
+      const { cc, pid, id, evse, connector } = request.params;
+      const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, [OWNER_ROLE[module]]);
+      const owner = { countryCode: cc.toUpperCase(), partyId: pid.toUpperCase() };
+      if (formatParty(owner) !== formatParty(requester.ref)) {
+        throw OcpiError.invalid(`the URL names ${formatParty(owner)}, but the request comes from ${formatParty(requester.ref)}`);
+      }
+      const body = schema ? (parseBody(schema, request.body) as ObjectData) : undefined;
+      if (body) checkIdentity(module, body, { owner, id: connector ?? evse ?? id, level: connector ? 'connector' : evse ? 'evse' : 'object', type: request.query.type });
+      const route = await resolvePushRoute(hub, module, request.ocpi.routing, requester, body);
+      const result = await acceptPush(hub, {
+        module,
+        method,
+        requester,
+        owner,
+        objectId: objectKey(module, id, request.query.type ?? (body?.type as string | undefined)),
+        evseUid: evse,
+        connectorId: connector,
+        path: request.url.slice(request.url.indexOf(`/${module}/`) + module.length + 1),
+        body,
+        route,
+        correlationId: request.ocpi.tracing.correlationId,
+      });
+      hub.delivery.kick();
+      reply.code(method === 'PUT' && result.created ? 201 : 200);
+      return success();
+    };
+
+  const read = (module: StoredModule) =>
+    async (request: FastifyRequest<{ Params: OwnerParams; Querystring: { type?: string } }>) => {
+      const { cc, pid, id, evse, connector } = request.params;
+      const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, [OWNER_ROLE[module]]);
+      const owner = { countryCode: cc.toUpperCase(), partyId: pid.toUpperCase() };
+      const stored =
+        formatParty(owner) === formatParty(requester.ref)
+          ? await getObject(hub.db, module, owner, objectKey(module, id, request.query.type))
+          : undefined;
+      if (!stored || stored.deleted) throw OcpiError.notFound(`No ${module} object ${id}`);
+      if (module !== 'locations') return success(stored.data);
+      const part = locationPart(stored.data, evse, connector);
+      if (!part) throw OcpiError.notFound(`No such EVSE or connector in location ${id}`);
+      return success(part);
+    };
+
+  const locations = `${base}/locations/:cc/:pid/:id`;
+  app.get(locations, read('locations'));
+  app.get(`${locations}/:evse`, read('locations'));
+  app.get(`${locations}/:evse/:connector`, read('locations'));
+  app.put(locations, push('locations', 'PUT', LocationSchema));
+  app.put(`${locations}/:evse`, push('locations', 'PUT', EvseSchema));
+  app.put(`${locations}/:evse/:connector`, push('locations', 'PUT', ConnectorSchema));
+  app.patch(locations, push('locations', 'PATCH', LocationPatchSchema));
+  app.patch(`${locations}/:evse`, push('locations', 'PATCH', EvsePatchSchema));
+  app.patch(`${locations}/:evse/:connector`, push('locations', 'PATCH', ConnectorPatchSchema));
+
+  const tariffs = `${base}/tariffs/:cc/:pid/:id`;
+  app.get(tariffs, read('tariffs'));
+  app.put(tariffs, push('tariffs', 'PUT', TariffSchema));
+  app.delete(tariffs, push('tariffs', 'DELETE'));
+
+  const sessions = `${base}/sessions/:cc/:pid/:id`;
+  app.get(sessions, read('sessions'));
+  app.put(sessions, push('sessions', 'PUT', SessionSchema));
+  app.patch(sessions, push('sessions', 'PATCH', SessionPatchSchema));
+
+  const tokens = `${base}/tokens/:cc/:pid/:id`;
+  app.get(tokens, read('tokens'));
+  app.put(tokens, push('tokens', 'PUT', TokenSchema));
+  app.patch(tokens, push('tokens', 'PATCH', TokenPatchSchema));
+
+  // CDRs are POSTed to the module URL; the CPO gets back a Location it can GET the hub's copy at.
+  app.post(`${base}/cdrs`, async (request, reply) => {
+    const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, ['CPO']);
+    const cdr = parseBody(CdrSchema, request.body) as ObjectData & { id: string; country_code: string; party_id: string };
+    const owner = { countryCode: cdr.country_code.toUpperCase(), partyId: cdr.party_id.toUpperCase() };
+    if (formatParty(owner) !== formatParty(requester.ref)) {
+      throw OcpiError.invalid(`the CDR belongs to ${formatParty(owner)}, not to ${formatParty(requester.ref)}`, '$.country_code');
+    }
+    const route = await resolvePushRoute(hub, 'cdrs', request.ocpi.routing, requester, cdr);
+    await acceptPush(hub, {
+      module: 'cdrs',
+      method: 'POST',
+      requester,
+      owner,
+      objectId: objectKey('cdrs', cdr.id),
+      path: '',
+      body: cdr,
+      route,
+      correlationId: request.ocpi.tracing.correlationId,
+    });
+    hub.delivery.kick();
+    reply.header('Location', `${hub.config.publicUrl}/ocpi${base}/cdrs/${owner.countryCode}/${owner.partyId}/${encodeURIComponent(cdr.id)}`);
+    return success();
+  });
+  app.get(`${base}/cdrs/:cc/:pid/:id`, read('cdrs'));
+}
+
+/** The ids in the URL and in the body must agree (OCPI 2001 otherwise). */
+function checkIdentity(
+  module: StoredModule,
+  body: ObjectData,
+  expected: { owner: { countryCode: string; partyId: string }; id: string; level: 'object' | 'evse' | 'connector'; type?: string },
+): void {
+  const idField = expected.level === 'evse' ? 'uid' : module === 'tokens' ? 'uid' : 'id';
+  const bodyId = body[idField];
+  if (typeof bodyId === 'string' && bodyId.toUpperCase() !== expected.id.toUpperCase()) {
+    throw OcpiError.invalid(`must equal the id in the URL (${expected.id})`, `$.${idField}`);
+  }
+  if (expected.level !== 'object') return;
+  for (const [field, value] of [
+    ['country_code', expected.owner.countryCode],
+    ['party_id', expected.owner.partyId],
+  ] as const) {
+    if (typeof body[field] === 'string' && (body[field] as string).toUpperCase() !== value) {
+      throw OcpiError.invalid(`must equal the ${field} in the URL (${value})`, `$.${field}`);
+    }
+  }
+  if (module === 'tokens' && expected.type && typeof body.type === 'string' && body.type !== expected.type) {
+    throw OcpiError.invalid(`must equal the type in the URL (${expected.type})`, '$.type');
+  }
+}

@@ -1,0 +1,60 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { envelope } from '../../ocpi/envelope.js';
+import { OcpiError, OcpiStatus } from '../../ocpi/status.js';
+import type { HubContext } from '../../hub/context.js';
+import { touchPlatform } from '../../hub/registry.js';
+import { authenticate, readOcpiHeaders } from './context.js';
+import { journalInbound } from './journal-hook.js';
+import { credentialsRoutes } from './credentials.js';
+import { hubClientInfoRoutes } from './hubclientinfo.js';
+import { pushRoutes } from './modules/push-routes.js';
+import { senderRoutes } from './modules/sender-routes.js';
+import { versionRoutes } from './versions.js';
+
+/** How often, at most, one platform's last_seen_at is written: enough for the still-alive probe. */
+const TOUCH_INTERVAL_MS = 30_000;
+
+/** The partner-facing OCPI API under /ocpi. */
+export async function ocpiPlugin(app: FastifyInstance, hub: HubContext): Promise<void> {
+  const lastTouched = new Map<string, number>();
+
+  app.addHook('onRequest', async (request, reply) => readOcpiHeaders(request, reply));
+  app.addHook('preHandler', async (request) => authenticate(hub, request));
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.ocpi) request.ocpi.responsePayload = payload;
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    await journalInbound(hub, request, reply).catch((error) => request.log.error({ err: error }, 'journal write failed'));
+    const platform = request.ocpi?.platform;
+    if (!platform) return;
+    const now = Date.now();
+    if (now - (lastTouched.get(platform.id) ?? 0) < TOUCH_INTERVAL_MS) return;
+    lastTouched.set(platform.id, now);
+    await touchPlatform(hub.db, platform.id).catch(() => undefined);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof OcpiError) {
+      return reply.code(error.httpStatus).send(envelope(error.statusCode, undefined, error.message));
+    }
+    if (error.statusCode === 400 || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return reply.code(400).send(envelope(OcpiStatus.CLIENT_ERROR, undefined, `Invalid request: ${error.message}`));
+    }
+    if (error.statusCode === 413 || error.statusCode === 415) {
+      return reply.code(error.statusCode).send(envelope(OcpiStatus.CLIENT_ERROR, undefined, error.message));
+    }
+    request.log.error({ err: error }, 'OCPI request failed');
+    return reply.code(500).send(envelope(OcpiStatus.SERVER_ERROR, undefined, 'Internal hub error'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    readOcpiHeaders(request, reply);
+    reply.code(404).send(envelope(OcpiStatus.CLIENT_ERROR, undefined, `No OCPI endpoint ${request.method} ${request.url}`));
+  });
+
+  await versionRoutes(app, hub);
+  await credentialsRoutes(app, hub);
+  await hubClientInfoRoutes(app, hub);
+  await pushRoutes(app, hub);
+  await senderRoutes(app, hub);
+}

@@ -1,0 +1,37 @@
+import type { PartyRef } from '../ocpi/headers.js';
+import type { Database } from '../store/database.js';
+import type { ClientInfoNotifier } from './client-info.js';
+import type { TokenSealer } from './secrets.js';
+
+export interface HubConfig {
+  /** The base URL partners use to reach this hub, without a trailing slash. */
+  publicUrl: string;
+  /** The hub's own party (role HUB). */
+  party: PartyRef;
+  /** The hub's business name, given to partners in its credentials. */
+  name: string;
+  /** Silence after which the still-alive probe calls a platform (the spec suggests 5 minutes). */
+  probeAfterMs: number;
+  /** How long the hub waits for a partner's answer on configuration calls. */
+  callTimeoutMs: number;
+  /** The budget of a request forwarded synchronously (GET via the hub, commands); 4002 after it. */
+  forwardTimeoutMs: number;
+  /** The budget of a real-time authorization before the eMSP's fallback policy decides. */
+  authorizationTimeoutMs: number;
+  /** Grace after a CPO's promised command timeout before the hub answers TIMEOUT itself. */
+  commandGraceMs: number;
+}
+
+/** Everything the hub's services share. */
+export interface HubContext {
+  db: Database;
+  config: HubConfig;
+  sealer: TokenSealer;
+  clientInfo: ClientInfoNotifier;
+  /** Wakes the delivery workers after a push was accepted. */
+  delivery: { kick(): void };
+}
+
+export function versionsUrl(config: HubConfig): string {
+  return `${config.publicUrl}/ocpi/versions`;
+}

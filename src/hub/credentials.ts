@@ -1,0 +1,247 @@
+import { DiscoveryError, discoverEndpoints, type DiscoveredVersion } from '../ocpi/discovery.js';
+import { callOcpi, OcpiCallError } from '../ocpi/client.js';
+import { OcpiError, OcpiStatus } from '../ocpi/status.js';
+import type { Credentials } from '../ocpi/v2_2_1/index.js';
+import { versionsUrl, type HubContext } from './context.js';
+import {
+  addToken,
+  getPlatform,
+  isRegistered,
+  PartyTakenError,
+  removeToken,
+  removeTokens,
+  saveRegistration,
+  unregister,
+  type DeclaredRole,
+  type Endpoint,
+  type Platform,
+} from './registry.js';
+import { newToken } from './secrets.js';
+import { SUPPORTED_VERSIONS } from './versions.js';
+
+/**
+ * Modules the hub needs from a platform, per role it hosts: without a CPO's locations or an eMSP's
+ * tokens the hub cannot serve the party. Every platform needs credentials.
+ */
+const REQUIRED_MODULES: Record<string, { module: string; role: 'SENDER' | 'RECEIVER' }[]> = {
+  CPO: [{ module: 'locations', role: 'SENDER' }],
+  EMSP: [{ module: 'tokens', role: 'SENDER' }],
+};
+
+/** The hub's own credentials, carrying the token the partner is to use from now on. */
+export function hubCredentials(ctx: HubContext, token: string): Credentials {
+  return {
+    token,
+    url: versionsUrl(ctx.config),
+    roles: [
+      {
+        role: 'HUB',
+        country_code: ctx.config.party.countryCode,
+        party_id: ctx.config.party.partyId,
+        business_details: { name: ctx.config.name },
+      },
+    ],
+  };
+}
+
+/** Partner → hub POST credentials, with token A: the hub calls back, then issues token C. */
+export async function acceptRegistration(
+  ctx: HubContext,
+  platform: Platform,
+  credentials: Credentials,
+  correlationId: string,
+): Promise<Credentials> {
+  if (isRegistered(platform)) {
+    throw OcpiError.methodNotAllowed('Already registered: use PUT to update credentials or DELETE to unregister');
+  }
+  const discovered = await discoverPartner(credentials.url, credentials.token, correlationId);
+  const roles = declaredRoles(credentials);
+  checkRequiredEndpoints(roles, discovered.endpoints);
+  const tokenC = newToken();
+  await completeRegistration(ctx, platform.id, discovered, credentials, roles, tokenC);
+  return hubCredentials(ctx, tokenC);
+}
+
+/**
+ * Partner → hub PUT credentials: re-read endpoints and rotate the token. When anything fails the
+ * previous registration stays as it was and keeps working.
+ */
+export async function acceptUpdate(
+  ctx: HubContext,
+  platform: Platform,
+  credentials: Credentials,
+  correlationId: string,
+): Promise<Credentials> {
+  if (!isRegistered(platform)) throw OcpiError.methodNotAllowed('Not registered: use POST to register first');
+  const discovered = await discoverPartner(credentials.url, credentials.token, correlationId);
+  const roles = declaredRoles(credentials);
+  checkRequiredEndpoints(roles, discovered.endpoints);
+  const tokenC = newToken();
+  await completeRegistration(ctx, platform.id, discovered, credentials, roles, tokenC);
+  return hubCredentials(ctx, tokenC);
+}
+
+/** Partner → hub DELETE credentials: the platform's tokens die and its parties end SUSPENDED. */
+export async function acceptUnregistration(ctx: HubContext, platform: Platform): Promise<void> {
+  if (!isRegistered(platform)) throw OcpiError.methodNotAllowed('Not registered: nothing to delete');
+  const changed = await ctx.db.transaction((tx) => unregister(tx, platform.id));
+  ctx.clientInfo.partiesChanged(changed);
+}
+
+/**
+ * Hub → partner: the operator gives the hub a partner's versions URL and token A. The hub reads the
+ * partner's endpoints, makes token B, POSTs its credentials and keeps the token C it gets back.
+ */
+export async function startRegistration(
+  ctx: HubContext,
+  platformId: string,
+  partnerVersionsUrl: string,
+  tokenA: string,
+  correlationId: string,
+): Promise<Platform> {
+  const platform = await getPlatform(ctx.db, platformId);
+  if (!platform) throw new HandshakeError(404, 'No such partner');
+  if (isRegistered(platform)) throw new HandshakeError(409, 'The partner is already registered');
+
+  const discovered = await discoverPartner(partnerVersionsUrl, tokenA, correlationId).catch((error) => {
+    throw asHandshakeError(error);
+  });
+  const credentialsEndpoint = discovered.endpoints.find((e) => e.module === 'credentials');
+  if (!credentialsEndpoint) throw new HandshakeError(502, 'The partner offers no credentials endpoint');
+
+  // The partner calls back our versions endpoint with token B before it answers the POST.
+  const tokenB = newToken();
+  await addToken(ctx.db, platform.id, tokenB, 'ACTIVE');
+  try {
+    const theirs = await postCredentials(ctx, credentialsEndpoint.url, tokenA, tokenB, correlationId);
+    const rediscovered =
+      theirs.url === partnerVersionsUrl ? discovered : await discoverPartner(theirs.url, theirs.token, correlationId);
+    const roles = declaredRoles(theirs);
+    checkRequiredEndpoints(roles, rediscovered.endpoints);
+    await completeRegistration(ctx, platform.id, rediscovered, theirs, roles, tokenB);
+  } catch (error) {
+    await removeToken(ctx.db, tokenB);
+    throw asHandshakeError(error);
+  }
+  return (await getPlatform(ctx.db, platform.id))!;
+}
+
+/** The hub-initiated handshake failed; `status` is the admin API's HTTP status. */
+export class HandshakeError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HandshakeError';
+  }
+}
+
+function asHandshakeError(error: unknown): HandshakeError {
+  if (error instanceof HandshakeError) return error;
+  if (error instanceof OcpiError) return new HandshakeError(502, `OCPI ${error.statusCode}: ${error.message}`);
+  return new HandshakeError(502, error instanceof Error ? error.message : String(error));
+}
+
+async function postCredentials(
+  ctx: HubContext,
+  url: string,
+  tokenA: string,
+  tokenB: string,
+  correlationId: string,
+): Promise<Credentials> {
+  let reply;
+  try {
+    reply = await callOcpi<Credentials>({
+      method: 'POST',
+      url,
+      token: tokenA,
+      body: hubCredentials(ctx, tokenB),
+      correlationId,
+      timeoutMs: ctx.config.callTimeoutMs,
+    });
+  } catch (error) {
+    throw new HandshakeError(502, error instanceof OcpiCallError ? error.message : String(error));
+  }
+  const data = reply.envelope?.data;
+  if (reply.envelope?.status_code !== OcpiStatus.SUCCESS || !data || typeof data.token !== 'string') {
+    const status = reply.envelope
+      ? `OCPI ${reply.envelope.status_code} ${reply.envelope.status_message ?? ''}`
+      : `HTTP ${reply.httpStatus}`;
+    throw new HandshakeError(502, `The partner refused our credentials: ${status.trim()}`);
+  }
+  return data;
+}
+
+async function discoverPartner(url: string, token: string, correlationId: string): Promise<DiscoveredVersion> {
+  let discovered;
+  try {
+    discovered = await discoverEndpoints(url, token, SUPPORTED_VERSIONS, correlationId);
+  } catch (error) {
+    if (error instanceof DiscoveryError) {
+      throw new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `Cannot use your API: ${error.message}`);
+    }
+    throw error;
+  }
+  if ('noCommonVersion' in discovered) {
+    throw new OcpiError(
+      OcpiStatus.UNSUPPORTED_VERSION,
+      `No common OCPI version: you offer ${discovered.noCommonVersion.join(', ') || 'none'}, the hub speaks ${SUPPORTED_VERSIONS.join(', ')}`,
+    );
+  }
+  return discovered;
+}
+
+function declaredRoles(credentials: Credentials): DeclaredRole[] {
+  return credentials.roles.map((role) => ({
+    role: role.role,
+    countryCode: role.country_code.toUpperCase(),
+    partyId: role.party_id.toUpperCase(),
+    businessDetails: role.business_details as Record<string, unknown>,
+  }));
+}
+
+function checkRequiredEndpoints(roles: DeclaredRole[], endpoints: Endpoint[]): void {
+  const missing = new Set<string>();
+  if (!endpoints.some((e) => e.module === 'credentials')) missing.add('credentials');
+  for (const { role } of roles) {
+    for (const need of REQUIRED_MODULES[role] ?? []) {
+      if (!endpoints.some((e) => e.module === need.module && e.role === need.role)) {
+        missing.add(`${need.module} (${need.role}, needed for role ${role})`);
+      }
+    }
+  }
+  if (missing.size > 0) {
+    throw new OcpiError(OcpiStatus.NO_MATCHING_ENDPOINTS, `Required endpoints missing: ${[...missing].join(', ')}`);
+  }
+}
+
+/** One transaction: the new token replaces every older one, endpoints and parties are replaced. */
+async function completeRegistration(
+  ctx: HubContext,
+  platformId: string,
+  discovered: DiscoveredVersion,
+  credentials: Credentials,
+  roles: DeclaredRole[],
+  inboundToken: string,
+): Promise<void> {
+  let changed;
+  try {
+    changed = await ctx.db.transaction(async (tx) => {
+      const parties = await saveRegistration(tx, platformId, {
+        ocpiVersion: discovered.version,
+        versionsUrl: credentials.url,
+        sealedOutboundToken: ctx.sealer.seal(credentials.token),
+        endpoints: discovered.endpoints,
+        roles,
+      });
+      await removeTokens(tx, platformId, inboundToken);
+      await addToken(tx, platformId, inboundToken, 'ACTIVE');
+      return parties;
+    });
+  } catch (error) {
+    if (error instanceof PartyTakenError) throw OcpiError.invalid(error.message, '$.roles');
+    throw error;
+  }
+  ctx.clientInfo.partiesChanged(changed);
+}

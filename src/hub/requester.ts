@@ -1,0 +1,38 @@
+import { formatParty, type RoutingHeaders } from '../ocpi/headers.js';
+import { OcpiError } from '../ocpi/status.js';
+import type { Queryable } from '../store/database.js';
+import { partiesOf, type Platform } from './registry.js';
+import type { RoutedParty } from './routing.js';
+
+/**
+ * The party a request comes from: the OCPI-from headers when given (they must name one of the
+ * calling platform's parties), otherwise the platform's only party of the expected roles.
+ */
+export async function requesterParty(
+  db: Queryable,
+  platform: Platform,
+  routing: RoutingHeaders,
+  expectedRoles: string[],
+): Promise<RoutedParty> {
+  const parties = (await partiesOf(db, platform.id)).filter((p) => p.status !== 'SUSPENDED');
+  const candidates = parties.filter(
+    (p) =>
+      (!routing.from || (p.countryCode === routing.from.countryCode && p.partyId === routing.from.partyId)) &&
+      expectedRoles.includes(p.role),
+  );
+  if (candidates.length === 0) {
+    const who = routing.from ? formatParty(routing.from) : 'your platform';
+    throw OcpiError.invalid(`${who} hosts no ${expectedRoles.join(' or ')} party that may send this request`);
+  }
+  if (candidates.length > 1) {
+    throw OcpiError.invalid('OCPI-from-country-code and OCPI-from-party-id are required: your platform hosts several parties');
+  }
+  const [party] = candidates;
+  return {
+    id: party.id,
+    ref: { countryCode: party.countryCode, partyId: party.partyId },
+    role: party.role,
+    platformId: party.platformId,
+    status: party.status,
+  };
+}

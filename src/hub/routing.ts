@@ -1,0 +1,78 @@
+import type { PartyRef } from '../ocpi/headers.js';
+import type { Queryable } from '../store/database.js';
+import { agreementBetween, type AgreementDecision } from './agreements.js';
+
+/** The role that owns each routed module's objects (the data owner in OCPI's terms). */
+export const OWNER_ROLE: Record<string, 'CPO' | 'EMSP'> = {
+  locations: 'CPO',
+  tariffs: 'CPO',
+  sessions: 'CPO',
+  cdrs: 'CPO',
+  tokens: 'EMSP',
+  commands: 'EMSP',
+  chargingprofiles: 'EMSP',
+};
+
+/** Who a broadcast push reaches (transport_and_format → Broadcast Push): CPO → eMSP, NSP, OTHER; eMSP → CPO. */
+export function broadcastRoles(senderRole: string): string[] {
+  return senderRole === 'CPO' ? ['EMSP', 'NSP', 'OTHER'] : ['CPO'];
+}
+
+/** A party the hub routes to, as stored. */
+export interface RoutedParty {
+  id: string;
+  ref: PartyRef;
+  role: string;
+  platformId: string;
+  status: string;
+}
+
+export async function findParty(db: Queryable, ref: PartyRef, roles?: string[]): Promise<RoutedParty | undefined> {
+  const [row] = await db.query<{ id: string; role: string; platform_id: string; status: string }>(
+    `SELECT id, role, platform_id, status FROM parties
+     WHERE country_code = $1 AND party_id = $2 AND ($3::text[] IS NULL OR role = ANY($3::text[]))
+     ORDER BY CASE status WHEN 'CONNECTED' THEN 0 WHEN 'OFFLINE' THEN 1 ELSE 2 END LIMIT 1`,
+    [ref.countryCode.toUpperCase(), ref.partyId.toUpperCase(), roles ?? null],
+  );
+  return row && { id: row.id, ref: { countryCode: ref.countryCode.toUpperCase(), partyId: ref.partyId.toUpperCase() }, role: row.role, platformId: row.platform_id, status: row.status };
+}
+
+/** The agreement between the two ends of a route, whichever of them is the CPO. */
+export function agreementFor(
+  db: Queryable,
+  a: { ref: PartyRef; role: string },
+  b: { ref: PartyRef; role: string },
+  module: string,
+): Promise<AgreementDecision> {
+  return a.role === 'CPO' ? agreementBetween(db, a.ref, b.ref, module) : agreementBetween(db, b.ref, a.ref, module);
+}
+
+/** Every party that can be reached with `module`, of the given roles: the candidates of a broadcast. */
+export async function partiesWithReceiver(db: Queryable, module: string, roles: string[]): Promise<RoutedParty[]> {
+  const rows = await db.query<{ id: string; country_code: string; party_id: string; role: string; platform_id: string; status: string }>(
+    `SELECT r.id, r.country_code, r.party_id, r.role, r.platform_id, r.status FROM parties r
+     JOIN endpoints e ON e.platform_id = r.platform_id AND e.module = $1 AND e.role = 'RECEIVER'
+     WHERE r.role = ANY($2::text[]) AND r.status IN ('CONNECTED', 'OFFLINE')`,
+    [module, roles],
+  );
+  return rows.map((r) => ({ id: r.id, ref: { countryCode: r.country_code, partyId: r.party_id }, role: r.role, platformId: r.platform_id, status: r.status }));
+}
+
+/** The parties a requester may see objects of, in GET-all via the hub. */
+export async function visibleOwners(
+  db: Queryable,
+  requester: { ref: PartyRef; role: string },
+  module: string,
+): Promise<PartyRef[]> {
+  const ownerRole = OWNER_ROLE[module];
+  const rows = await db.query<{ country_code: string; party_id: string; role: string }>(
+    `SELECT DISTINCT country_code, party_id, role FROM parties WHERE role = $1`,
+    [ownerRole],
+  );
+  const visible: PartyRef[] = [];
+  for (const row of rows) {
+    const owner = { ref: { countryCode: row.country_code, partyId: row.party_id }, role: row.role };
+    if ((await agreementFor(db, owner, requester, module)).allowed) visible.push(owner.ref);
+  }
+  return visible;
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'undici';
+import { authorizationHeader } from './auth.js';
+import { isEnvelope, type OcpiEnvelope } from './envelope.js';
+import { routingHeaders, type RoutingHeaders } from './headers.js';
+
+/** One keep-alive pool per origin: partners are called often, connection setup is not free. */
+const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
+
+export interface OcpiCall {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  token: string;
+  tokenEncoding?: 'base64' | 'raw';
+  body?: unknown;
+  routing?: RoutingHeaders;
+  /** Kept across every hop of one exchange. */
+  correlationId?: string;
+  timeoutMs?: number;
+}
+
+export interface OcpiReply<T = unknown> {
+  httpStatus: number;
+  /** The parsed OCPI envelope, when the body was one. */
+  envelope?: OcpiEnvelope<T>;
+  headers: Record<string, string>;
+  requestId: string;
+  correlationId: string;
+  durationMs: number;
+}
+
+/** The call never produced an HTTP answer, or the answer was not OCPI. */
+export class OcpiCallError extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'network' | 'not-ocpi',
+    message: string,
+    readonly reply?: OcpiReply,
+  ) {
+    super(message);
+    this.name = 'OcpiCallError';
+  }
+}
+
+export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T>> {
+  const requestId = randomUUID();
+  const correlationId = call.correlationId ?? randomUUID();
+  const headers: Record<string, string> = {
+    Authorization: authorizationHeader(call.token, call.tokenEncoding),
+    'X-Request-ID': requestId,
+    'X-Correlation-ID': correlationId,
+    ...routingHeaders(call.routing ?? {}),
+  };
+  if (call.body !== undefined) headers['Content-Type'] = 'application/json';
+  const started = performance.now();
+  const timeoutMs = call.timeoutMs ?? 10_000;
+  let response;
+  try {
+    response = await request(call.url, {
+      method: call.method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      dispatcher: agent,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const timedOut = isTimeout(error);
+    throw new OcpiCallError(
+      timedOut ? 'timeout' : 'network',
+      timedOut ? `No answer from ${call.url} within ${timeoutMs} ms` : `Cannot reach ${call.url}: ${describe(error)}`,
+    );
+  }
+  const text = await response.body.text().catch(() => '');
+  const reply: OcpiReply<T> = {
+    httpStatus: response.statusCode,
+    headers: flattenHeaders(response.headers),
+    requestId,
+    correlationId,
+    durationMs: performance.now() - started,
+  };
+  const parsed = parseJson(text);
+  if (isEnvelope(parsed)) reply.envelope = parsed as OcpiEnvelope<T>;
+  else if (response.statusCode < 300 || text.length > 0) {
+    throw new OcpiCallError('not-ocpi', `${call.method} ${call.url} answered HTTP ${response.statusCode} without an OCPI envelope`, reply);
+  }
+  return reply;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: string; code?: string })?.name ?? '';
+  const code = (error as { code?: string })?.code ?? '';
+  return name === 'TimeoutError' || name === 'AbortError' || code.includes('TIMEOUT');
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  return cause?.code ?? (error as Error)?.message ?? String(error);
+}
+
+/** Closes pooled connections (on shutdown, so the process can exit promptly). */
+export async function closeOcpiConnections(): Promise<void> {
+  await agent.close();
+}

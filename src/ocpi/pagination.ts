@@ -1,0 +1,72 @@
+import { OcpiError } from './status.js';
+import { parseOcpiTimestamp } from './time.js';
+
+/** The list filters every OCPI Sender interface accepts (transport_and_format → Pagination). */
+export interface PageRequest {
+  dateFrom?: Date;
+  dateTo?: Date;
+  offset: number;
+  limit: number;
+}
+
+type Query = Record<string, string | string[] | undefined>;
+
+function firstValue(query: Query, name: string): string | undefined {
+  const value = query[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseDate(query: Query, name: string): Date | undefined {
+  const text = firstValue(query, name);
+  if (text === undefined || text === '') return undefined;
+  const date = parseOcpiTimestamp(text);
+  if (!date) throw OcpiError.invalid(`${name} must be an RFC 3339 date-time, got "${text}"`);
+  return date;
+}
+
+function parseCount(query: Query, name: string): number | undefined {
+  const text = firstValue(query, name);
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d+$/.test(text)) throw OcpiError.invalid(`${name} must be a non-negative integer, got "${text}"`);
+  return Number(text);
+}
+
+/** Reads the page request; `maxLimit` is the server's ceiling, announced in X-Limit. */
+export function parsePageRequest(query: Query, maxLimit: number): PageRequest {
+  const requested = parseCount(query, 'limit');
+  return {
+    dateFrom: parseDate(query, 'date_from'),
+    dateTo: parseDate(query, 'date_to'),
+    offset: parseCount(query, 'offset') ?? 0,
+    limit: Math.min(requested ?? maxLimit, maxLimit),
+  };
+}
+
+/**
+ * Response headers for one page: X-Total-Count (all matches), X-Limit (the ceiling) and, unless this
+ * is the last page, a Link to the next page that repeats the caller's filters.
+ */
+export function pageHeaders(
+  requestUrl: URL,
+  page: PageRequest,
+  totalCount: number,
+  maxLimit: number,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'X-Total-Count': String(totalCount),
+    'X-Limit': String(maxLimit),
+  };
+  const nextOffset = page.offset + page.limit;
+  if (nextOffset < totalCount) {
+    const next = new URL(requestUrl);
+    next.searchParams.set('offset', String(nextOffset));
+    next.searchParams.set('limit', String(page.limit));
+    headers.Link = `<${next.toString()}>; rel="next"`;
+  }
+  return headers;
+}
+
+/** Reads the next-page URL from a Link header, when there is one. */
+export function nextPageUrl(link: string | undefined): string | undefined {
+  return link ? /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link)?.[1] : undefined;
+}

@@ -1,0 +1,159 @@
+/** Shared OCPI 2.2.1 types (types.asciidoc) and classes used by more than one module. */
+import {
+  Type,
+  type Static,
+  type TLiteral,
+  type TObject,
+  type TOptional,
+  type TProperties,
+  type TSchema,
+  type TUnion,
+} from '@sinclair/typebox';
+import { withPatternMessage } from '../validation.js';
+
+/** CiString: printable ASCII only. */
+const PRINTABLE_ASCII = '^[\\x20-\\x7E]*$';
+/** string: printable UTF-8, i.e. no control characters (CR, LF, tab, …). */
+const PRINTABLE = '^[^\\x00-\\x1F\\x7F-\\x9F]*$';
+
+/** CiString(n): case-insensitive, printable ASCII, at most n characters. */
+export function CiString(maxLength: number) {
+  return withPatternMessage(Type.String({ maxLength, pattern: PRINTABLE_ASCII }), 'must contain only printable ASCII characters');
+}
+
+/** string(n): case-sensitive printable UTF-8, at most n characters. */
+export function OcpiString(maxLength: number) {
+  return withPatternMessage(Type.String({ maxLength, pattern: PRINTABLE }), 'must not contain control characters');
+}
+
+/** An enum as a union of string literals, so the static type is the literal union. */
+export function StringEnum<const T extends readonly string[]>(values: T) {
+  return Type.Union(values.map((value) => Type.Literal(value))) as unknown as TUnion<TLiteral<T[number]>[]>;
+}
+
+/**
+ * DateTime: RFC 3339 with optional fractional seconds. The spec says timestamps are UTC and a missing
+ * zone means UTC; we also accept an offset (seen in the field). Not capped at string(25): peers send
+ * microseconds, and rejecting those would drop otherwise valid data.
+ */
+const DATE_TIME =
+  '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)' +
+  '(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$';
+export const DateTimeSchema = withPatternMessage(Type.String({ pattern: DATE_TIME }), 'must be an RFC 3339 date-time');
+
+/** URL: string(255). */
+export const UrlSchema = OcpiString(255);
+
+/** int(n): a non-negative integer of at most n digits. */
+export function IntDigits(digits: number) {
+  return Type.Integer({ minimum: 0, maximum: 10 ** digits - 1 });
+}
+
+export const DisplayTextSchema = Type.Object({
+  language: OcpiString(2),
+  text: OcpiString(512),
+});
+export type DisplayText = Static<typeof DisplayTextSchema>;
+
+export const PriceSchema = Type.Object({
+  excl_vat: Type.Number(),
+  incl_vat: Type.Optional(Type.Number()),
+});
+export type Price = Static<typeof PriceSchema>;
+
+export const ROLES = ['CPO', 'EMSP', 'HUB', 'NAP', 'NSP', 'OTHER', 'SCSP'] as const;
+export const RoleSchema = StringEnum(ROLES);
+export type Role = Static<typeof RoleSchema>;
+
+export const IMAGE_CATEGORIES = ['CHARGER', 'ENTRANCE', 'LOCATION', 'NETWORK', 'OPERATOR', 'OTHER', 'OWNER'] as const;
+export const ImageCategorySchema = StringEnum(IMAGE_CATEGORIES);
+export type ImageCategory = Static<typeof ImageCategorySchema>;
+
+export const ImageSchema = Type.Object({
+  url: UrlSchema,
+  thumbnail: Type.Optional(UrlSchema),
+  category: ImageCategorySchema,
+  type: CiString(4),
+  width: Type.Optional(IntDigits(5)),
+  height: Type.Optional(IntDigits(5)),
+});
+export type Image = Static<typeof ImageSchema>;
+
+export const BusinessDetailsSchema = Type.Object({
+  name: OcpiString(100),
+  website: Type.Optional(UrlSchema),
+  logo: Type.Optional(ImageSchema),
+});
+export type BusinessDetails = Static<typeof BusinessDetailsSchema>;
+
+const COORDINATE_MESSAGE = 'must be decimal degrees with 5 to 7 decimals, e.g. 50.770774';
+export const LatitudeSchema = withPatternMessage(
+  Type.String({ maxLength: 10, pattern: '^-?[0-9]{1,2}\\.[0-9]{5,7}$' }),
+  COORDINATE_MESSAGE,
+);
+export const LongitudeSchema = withPatternMessage(
+  Type.String({ maxLength: 11, pattern: '^-?[0-9]{1,3}\\.[0-9]{5,7}$' }),
+  COORDINATE_MESSAGE,
+);
+
+export const GeoLocationSchema = Type.Object({
+  latitude: LatitudeSchema,
+  longitude: LongitudeSchema,
+});
+export type GeoLocation = Static<typeof GeoLocationSchema>;
+
+export const ENERGY_SOURCE_CATEGORIES = [
+  'NUCLEAR', 'GENERAL_FOSSIL', 'COAL', 'GAS', 'GENERAL_GREEN', 'SOLAR', 'WIND', 'WATER',
+] as const;
+export const EnergySourceCategorySchema = StringEnum(ENERGY_SOURCE_CATEGORIES);
+export type EnergySourceCategory = Static<typeof EnergySourceCategorySchema>;
+
+export const EnergySourceSchema = Type.Object({
+  source: EnergySourceCategorySchema,
+  percentage: Type.Number({ minimum: 0, maximum: 100 }),
+});
+export type EnergySource = Static<typeof EnergySourceSchema>;
+
+export const ENVIRONMENTAL_IMPACT_CATEGORIES = ['NUCLEAR_WASTE', 'CARBON_DIOXIDE'] as const;
+export const EnvironmentalImpactCategorySchema = StringEnum(ENVIRONMENTAL_IMPACT_CATEGORIES);
+export type EnvironmentalImpactCategory = Static<typeof EnvironmentalImpactCategorySchema>;
+
+export const EnvironmentalImpactSchema = Type.Object({
+  category: EnvironmentalImpactCategorySchema,
+  amount: Type.Number(),
+});
+export type EnvironmentalImpact = Static<typeof EnvironmentalImpactSchema>;
+
+export const EnergyMixSchema = Type.Object({
+  is_green_energy: Type.Boolean(),
+  energy_sources: Type.Optional(Type.Array(EnergySourceSchema)),
+  environ_impact: Type.Optional(Type.Array(EnvironmentalImpactSchema)),
+  supplier_name: Type.Optional(OcpiString(64)),
+  energy_product_name: Type.Optional(OcpiString(64)),
+});
+export type EnergyMix = Static<typeof EnergyMixSchema>;
+
+/** A PATCH body (2.2.1): any subset of the object's fields, but `last_updated` is always required. */
+export function PatchOf<P extends TProperties>(schema: TObject<P>) {
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties).map(([key, property]) => [key, Type.Optional(property)]),
+  );
+  return Type.Object({ ...properties, last_updated: DateTimeSchema } as PatchProperties<P>);
+}
+
+type PatchProperties<P extends TProperties> = {
+  [K in Exclude<keyof P, 'last_updated'>]: TOptional<P[K]>;
+} & { last_updated: typeof DateTimeSchema };
+
+/** The response envelope of transport_and_format; `data` is whatever the endpoint defines. */
+export function OcpiResponseOf<T extends TSchema>(data: T) {
+  return Type.Object({
+    data: Type.Optional(data),
+    status_code: Type.Integer({ minimum: 1000, maximum: 9999 }),
+    status_message: Type.Optional(Type.String()),
+    timestamp: DateTimeSchema,
+  });
+}
+
+export const OcpiResponseSchema = OcpiResponseOf(Type.Unknown());
+export type OcpiResponse = Static<typeof OcpiResponseSchema>;

@@ -1,0 +1,286 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { tokenCandidates } from '../ocpi/auth.js';
+import { callOcpi, type OcpiCall, type OcpiReply } from '../ocpi/client.js';
+import { discoverEndpoints, type DiscoveredVersion } from '../ocpi/discovery.js';
+import { envelope, success } from '../ocpi/envelope.js';
+import { OcpiStatus } from '../ocpi/status.js';
+
+/** A party the platform hosts. */
+export interface PlatformRole {
+  role: 'CPO' | 'EMSP' | 'NSP' | 'SCSP' | 'OTHER';
+  countryCode: string;
+  partyId: string;
+  name: string;
+}
+
+export interface ModuleEndpoint {
+  identifier: string;
+  role: 'SENDER' | 'RECEIVER';
+}
+
+export interface PlatformOptions {
+  name: string;
+  roles: PlatformRole[];
+  /** Module interfaces to advertise besides credentials; default: what the roles usually implement. */
+  modules?: ModuleEndpoint[];
+  host?: string;
+}
+
+/** A request the hub made to this platform. */
+export interface ReceivedRequest {
+  method: string;
+  /** The path below the module's base URL, e.g. `/US/ABC/LOC1`. */
+  path: string;
+  module: string;
+  interfaceRole: 'SENDER' | 'RECEIVER';
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+/** Answers one module request; returning undefined falls back to the default 1000 reply. */
+export type ModuleHandler = (request: ReceivedRequest, reply: FastifyReply) => unknown | Promise<unknown>;
+
+const DEFAULT_MODULES: Record<PlatformRole['role'], ModuleEndpoint[]> = {
+  CPO: [
+    { identifier: 'locations', role: 'SENDER' },
+    { identifier: 'tariffs', role: 'SENDER' },
+    { identifier: 'sessions', role: 'SENDER' },
+    { identifier: 'cdrs', role: 'SENDER' },
+    { identifier: 'tokens', role: 'RECEIVER' },
+    { identifier: 'commands', role: 'RECEIVER' },
+    { identifier: 'chargingprofiles', role: 'RECEIVER' },
+  ],
+  EMSP: [
+    { identifier: 'locations', role: 'RECEIVER' },
+    { identifier: 'tariffs', role: 'RECEIVER' },
+    { identifier: 'sessions', role: 'RECEIVER' },
+    { identifier: 'cdrs', role: 'RECEIVER' },
+    { identifier: 'tokens', role: 'SENDER' },
+    { identifier: 'commands', role: 'SENDER' },
+  ],
+  NSP: [{ identifier: 'locations', role: 'RECEIVER' }],
+  SCSP: [{ identifier: 'chargingprofiles', role: 'SENDER' }],
+  OTHER: [],
+};
+
+const VERSION = '2.2.1';
+
+/**
+ * A partner platform that speaks OCPI 2.2.1 over real HTTP: versions, version details, both sides
+ * of the credentials handshake and the hubclientinfo receiver. Module requests from the hub are
+ * recorded and answered by handlers, so simulated CPOs and eMSPs (and tests) build on it.
+ */
+export class OcpiPlatform {
+  /** Every module request the hub made, oldest first. */
+  readonly received: ReceivedRequest[] = [];
+  /** hubclientinfo pushes, by `CC/PID`. */
+  readonly clientInfo = new Map<string, unknown>();
+  /** The token the hub presents to us (we issued it). */
+  tokenForHub?: string;
+  /** The token we present to the hub (the hub issued it). */
+  tokenToHub?: string;
+  /** The hub's endpoints, read during the handshake. */
+  hub?: DiscoveredVersion;
+  /** Every request the hub made, of any endpoint, oldest first. */
+  readonly calls: { method: string; url: string; headers: Record<string, string | string[] | undefined> }[] = [];
+  /** Send the token raw instead of base64 (some older platforms do). */
+  rawTokens = false;
+  /** While false the platform is "down": every request gets HTTP 503. */
+  available = true;
+
+  private registrationToken?: string;
+  private readonly handlers = new Map<string, ModuleHandler>();
+  private readonly modules: ModuleEndpoint[];
+
+  private constructor(
+    readonly options: PlatformOptions,
+    private readonly server: FastifyInstance,
+    readonly url: string,
+  ) {
+    this.modules = options.modules ?? [...new Set(options.roles.flatMap((r) => DEFAULT_MODULES[r.role]))];
+  }
+
+  static async start(options: PlatformOptions): Promise<OcpiPlatform> {
+    const server = Fastify({ logger: false, forceCloseConnections: true });
+    await server.listen({ port: 0, host: options.host ?? '127.0.0.1' });
+    const address = server.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const platform = new OcpiPlatform(options, server, `http://127.0.0.1:${port}/ocpi`);
+    platform.routes();
+    return platform;
+  }
+
+  get versionsUrl(): string {
+    return `${this.url}/versions`;
+  }
+
+  /** Issues a token A for the hub, for a handshake the hub starts. */
+  issueRegistrationToken(): string {
+    this.registrationToken = newToken();
+    return this.registrationToken;
+  }
+
+  /** Sets how this platform answers requests to one module. */
+  handle(module: string, handler: ModuleHandler): void {
+    this.handlers.set(module, handler);
+  }
+
+  receivedFor(module: string): ReceivedRequest[] {
+    return this.received.filter((r) => r.module === module);
+  }
+
+  /** We start the handshake: POST our credentials to the hub with its token A. */
+  async register(hubVersionsUrl: string, tokenA: string): Promise<OcpiReply> {
+    const hub = await this.discover(hubVersionsUrl, tokenA);
+    this.tokenForHub = newToken();
+    const reply = await callOcpi<{ token: string }>({
+      method: 'POST',
+      url: this.hubUrl('credentials', hub),
+      token: tokenA,
+      body: this.credentials(this.tokenForHub),
+    });
+    if (reply.envelope?.status_code === OcpiStatus.SUCCESS && reply.envelope.data) {
+      this.tokenToHub = reply.envelope.data.token;
+      this.hub = hub;
+    }
+    return reply;
+  }
+
+  /** PUT credentials: a new token for the hub to use, and we get a new one back. */
+  async updateCredentials(): Promise<OcpiReply> {
+    const next = newToken();
+    const previous = this.tokenForHub;
+    this.tokenForHub = next;
+    const reply = await this.send<{ token: string }>({ method: 'PUT', url: this.hubUrl('credentials'), body: this.credentials(next) });
+    if (reply.envelope?.status_code === OcpiStatus.SUCCESS && reply.envelope.data) this.tokenToHub = reply.envelope.data.token;
+    else this.tokenForHub = previous;
+    return reply;
+  }
+
+  /** DELETE credentials: we leave the hub. */
+  async unregister(): Promise<OcpiReply> {
+    return this.send({ method: 'DELETE', url: this.hubUrl('credentials') });
+  }
+
+  /** Calls the hub with our token: a module by identifier and role of the hub's interface, plus a path. */
+  async send<T = unknown>(call: Omit<OcpiCall, 'token'> & { token?: string }): Promise<OcpiReply<T>> {
+    return callOcpi<T>({ ...call, token: call.token ?? this.tokenToHub ?? '', tokenEncoding: this.rawTokens ? 'raw' : 'base64' });
+  }
+
+  /** The hub's URL for a module (and interface role, when it offers both). */
+  hubUrl(module: string, hub = this.hub, role?: 'SENDER' | 'RECEIVER'): string {
+    const endpoint = hub?.endpoints.find((e) => e.module === module && (!role || e.role === role));
+    if (!endpoint) throw new Error(`The hub offers no ${module}${role ? ` ${role}` : ''} endpoint`);
+    return endpoint.url;
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+
+  private async discover(versionsUrl: string, token: string): Promise<DiscoveredVersion> {
+    const found = await discoverEndpoints(versionsUrl, token, [VERSION]);
+    if ('noCommonVersion' in found) throw new Error(`The hub does not speak ${VERSION}`);
+    return found;
+  }
+
+  private credentials(token: string) {
+    return {
+      token,
+      url: this.versionsUrl,
+      roles: this.options.roles.map((r) => ({
+        role: r.role,
+        country_code: r.countryCode,
+        party_id: r.partyId,
+        business_details: { name: r.name },
+      })),
+    };
+  }
+
+  private authorized(request: FastifyRequest, registration: boolean): boolean {
+    const candidates = tokenCandidates(request.headers.authorization);
+    const accepted = [this.tokenForHub, registration ? this.registrationToken : undefined].filter(Boolean);
+    return candidates.some((c) => accepted.includes(c));
+  }
+
+  private routes(): void {
+    const app = this.server;
+    app.addHook('onRequest', async (request, reply) => {
+      if (!this.available) return reply.code(503).send();
+      this.calls.push({ method: request.method, url: request.url, headers: request.headers });
+    });
+    const guard = (registration: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!this.authorized(request, registration)) {
+        return reply.code(401).send(envelope(OcpiStatus.CLIENT_ERROR, undefined, 'Unknown token'));
+      }
+    };
+
+    app.get('/ocpi/versions', { preHandler: guard(true) }, async () =>
+      success([{ version: VERSION, url: `${this.url}/${VERSION}` }]),
+    );
+    app.get(`/ocpi/${VERSION}`, { preHandler: guard(true) }, async () =>
+      success({
+        version: VERSION,
+        endpoints: [
+          { identifier: 'credentials', role: 'RECEIVER', url: `${this.url}/${VERSION}/credentials` },
+          { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${this.url}/${VERSION}/hubclientinfo` },
+          ...this.modules.map((m) => ({ ...m, url: this.moduleUrl(m) })),
+        ],
+      }),
+    );
+
+    // The hub starts the handshake: it POSTs its credentials (token B) with our token A.
+    app.post(`/ocpi/${VERSION}/credentials`, { preHandler: guard(true) }, async (request, reply) => {
+      const theirs = request.body as { token: string; url: string };
+      try {
+        this.hub = await this.discover(theirs.url, theirs.token);
+      } catch (error) {
+        return reply.send(envelope(OcpiStatus.UNABLE_TO_USE_CLIENT_API, undefined, String(error)));
+      }
+      this.tokenToHub = theirs.token;
+      this.tokenForHub = newToken();
+      this.registrationToken = undefined;
+      return success(this.credentials(this.tokenForHub));
+    });
+
+    app.put<{ Params: { cc: string; pid: string } }>(
+      `/ocpi/${VERSION}/hubclientinfo/:cc/:pid`,
+      { preHandler: guard(false) },
+      async (request) => {
+        this.clientInfo.set(`${request.params.cc}/${request.params.pid}`, request.body);
+        return success();
+      },
+    );
+
+    for (const module of this.modules) {
+      const base = `/ocpi/${VERSION}/${module.role.toLowerCase()}/${module.identifier}`;
+      const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+        const received: ReceivedRequest = {
+          method: request.method,
+          path: request.url.slice(base.length).split('?')[0],
+          module: module.identifier,
+          interfaceRole: module.role,
+          headers: request.headers,
+          query: request.query as Record<string, string>,
+          body: request.body,
+        };
+        this.received.push(received);
+        const custom = await this.handlers.get(module.identifier)?.(received, reply);
+        if (reply.sent) return reply;
+        return custom ?? success();
+      };
+      app.all(base, { preHandler: guard(false) }, handler);
+      app.all(`${base}/*`, { preHandler: guard(false) }, handler);
+    }
+  }
+
+  private moduleUrl(module: ModuleEndpoint): string {
+    return `${this.url}/${VERSION}/${module.role.toLowerCase()}/${module.identifier}`;
+  }
+}
+
+function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}

@@ -1,0 +1,35 @@
+/**
+ * One interface over the two PostgreSQL engines Switchyard runs on: embedded PGlite (the default,
+ * zero setup) and a PostgreSQL server (production, several hub processes). Both speak the same SQL.
+ */
+export interface Queryable {
+  /** Runs one parameterized statement and returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export interface Database extends Queryable {
+  readonly engine: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters (migrations). */
+  execScript(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A PostgreSQL connection string; when absent the embedded engine is used. */
+  databaseUrl?: string;
+  /** Where the embedded engine keeps its files; absent means in memory. */
+  dataDir?: string;
+  /** A schema to work in (tests isolate themselves this way on a shared server). */
+  schema?: string;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const { openPostgres } = await import('./postgres.js');
+    return openPostgres(options.databaseUrl, options.schema);
+  }
+  const { openPglite } = await import('./pglite.js');
+  return openPglite(options.dataDir);
+}

@@ -1,0 +1,19 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Database, Queryable } from './database.js';
+
+export async function openPglite(dataDir?: string): Promise<Database> {
+  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const query = async <Row>(client: PGlite | Transaction, sql: string, params?: readonly unknown[]) =>
+    (await client.query<Row>(sql, params as unknown[])).rows;
+
+  return {
+    engine: 'pglite',
+    query: (sql, params) => query(db, sql, params),
+    transaction: (work) =>
+      db.transaction((tx) => work({ query: (sql, params) => query(tx, sql, params) } satisfies Queryable)),
+    async execScript(sql) {
+      await db.exec(sql);
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { DeliveryOptions } from './delivery/worker.js';
+import { Hub } from './hub/hub.js';
+import { buildServer } from './http/server.js';
+import { parseParty } from './ocpi/headers.js';
+
+export interface SwitchyardOptions {
+  port?: number;
+  host?: string;
+  /** The base URL partners use; defaults to http://localhost:{port}. */
+  publicUrl?: string;
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Schema to work in on a shared PostgreSQL server (tests use one each). */
+  databaseSchema?: string;
+  adminToken?: string;
+  /** The hub's own party, e.g. US*SWY. */
+  hubParty?: string;
+  hubName?: string;
+  secretKey?: string;
+  probeAfterMs?: number;
+  callTimeoutMs?: number;
+  forwardTimeoutMs?: number;
+  authorizationTimeoutMs?: number;
+  commandGraceMs?: number;
+  /** Delivery tuning (backoff, polling); tests shorten the delays. */
+  delivery?: Partial<DeliveryOptions>;
+  logger?: boolean | { level: string };
+}
+
+/** A running hub: its HTTP server, services and database. */
+export interface RunningHub {
+  url: string;
+  adminToken: string;
+  hub: Hub;
+  server: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<RunningHub> {
+  const party = parseParty(options.hubParty ?? 'US*SWY');
+  if (!party) throw new Error(`--hub-party must look like US*SWY, got "${options.hubParty}"`);
+  const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
+  const host = options.host ?? '0.0.0.0';
+  const port = options.port ?? 3000;
+
+  // The public URL is needed before listening (it goes into version details); with port 0 the
+  // real port is known only after listening, so the config is completed then.
+  const config = {
+    publicUrl: (options.publicUrl ?? '').replace(/\/+$/, ''),
+    party,
+    name: options.hubName ?? 'Switchyard',
+    probeAfterMs: options.probeAfterMs ?? 5 * 60_000,
+    callTimeoutMs: options.callTimeoutMs ?? 10_000,
+    forwardTimeoutMs: options.forwardTimeoutMs ?? 10_000,
+    authorizationTimeoutMs: options.authorizationTimeoutMs ?? 3_000,
+    commandGraceMs: options.commandGraceMs ?? 30_000,
+  };
+  const hub = await Hub.open(config, {
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+    schema: options.databaseSchema,
+    secretKey: options.secretKey,
+  }, options.delivery);
+  let server: FastifyInstance;
+  try {
+    server = await buildServer(hub, { adminToken, logger: options.logger });
+    await server.listen({ port, host });
+  } catch (error) {
+    await hub.close();
+    throw error;
+  }
+  const address = server.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  if (!config.publicUrl) config.publicUrl = `http://localhost:${boundPort}`;
+  hub.start();
+
+  return {
+    url: `http://127.0.0.1:${boundPort}`,
+    adminToken,
+    hub,
+    server,
+    async close() {
+      await server.close();
+      await hub.close();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startSwitchyard, type RunningHub, type SwitchyardOptions } from '../../src/switchyard.js';
+
+/** Which database the suite runs on: the embedded one, or the PostgreSQL server in DATABASE_URL. */
+export const databaseLabel = process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite';
+
+/**
+ * A fresh, isolated database for one test hub: in-memory PGlite, or a schema of its own on the
+ * server in DATABASE_URL (dropped on close).
+ */
+export async function isolatedDatabase(): Promise<{ options: Partial<SwitchyardOptions>; drop(): Promise<void> }> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) return { options: {}, drop: async () => undefined };
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  await withClient(databaseUrl, (client) => client.query(`CREATE SCHEMA ${schema}`));
+  return {
+    options: { databaseUrl, databaseSchema: schema },
+    drop: () => withClient(databaseUrl, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`)).then(() => undefined),
+  };
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A hub on a loopback port with its own database; close() removes both. */
+export async function startTestHub(options: SwitchyardOptions = {}): Promise<RunningHub> {
+  const database = await isolatedDatabase();
+  const running = await startSwitchyard({
+    port: 0,
+    host: '127.0.0.1',
+    adminToken: 'test-admin-token',
+    ...database.options,
+    ...options,
+  });
+  // Partners must be able to reach the hub at the URL it advertises.
+  running.hub.config.publicUrl = running.url;
+  return {
+    ...running,
+    async close() {
+      await running.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Calls the admin API of a test hub. */
+export async function admin<T = any>(
+  hub: RunningHub,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${hub.url}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${hub.adminToken}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Waits until `check` returns a truthy value, polling; fails after `timeoutMs`. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
