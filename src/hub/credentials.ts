@@ -51,9 +51,6 @@ export async function acceptRegistration(
   credentials: Credentials,
   correlationId: string,
 ): Promise<Credentials> {
-  if (isRegistered(platform)) {
-    throw OcpiError.methodNotAllowed('Already registered: use PUT to update credentials or DELETE to unregister');
-  }
   const discovered = await discoverPartner(credentials.url, credentials.token, correlationId);
   const roles = declaredRoles(credentials);
   checkRequiredEndpoints(roles, discovered.endpoints);

@@ -94,21 +94,24 @@ export class OcpiPlatform {
   private readonly handlers = new Map<string, ModuleHandler>();
   private readonly modules: ModuleEndpoint[];
 
+  /** The platform's OCPI base URL, known once it listens. */
+  url = '';
+
   private constructor(
     readonly options: PlatformOptions,
     private readonly server: FastifyInstance,
-    readonly url: string,
   ) {
     this.modules = options.modules ?? [...new Set(options.roles.flatMap((r) => DEFAULT_MODULES[r.role]))];
   }
 
   static async start(options: PlatformOptions): Promise<OcpiPlatform> {
     const server = Fastify({ logger: false, forceCloseConnections: true });
+    const platform = new OcpiPlatform(options, server);
+    platform.routes();
     await server.listen({ port: 0, host: options.host ?? '127.0.0.1' });
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const platform = new OcpiPlatform(options, server, `http://127.0.0.1:${port}/ocpi`);
-    platform.routes();
+    platform.url = `http://127.0.0.1:${port}/ocpi`;
     return platform;
   }
 

@@ -71,12 +71,31 @@ export async function admin<T = any>(
 }
 
 /** Waits until `check` returns a truthy value, polling; fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<Exclude<NonNullable<T>, false | 0 | ''>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value) return value;
+    if (value) return value as Exclude<NonNullable<T>, false | 0 | ''>;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** Waits until every receiver has been sent (or has declined) everything in the delivery log. */
+export async function deliveriesSettled(hub: RunningHub, timeoutMs = 10_000): Promise<void> {
+  await eventually(
+    async () => {
+      const [row] = await hub.hub.db.query<{ pending: number }>(
+        `SELECT count(*)::int AS pending FROM receiver_cursors c
+         WHERE EXISTS (SELECT 1 FROM events e WHERE (e.tx, e.seq) > (c.last_tx, c.last_seq))`,
+      );
+      return row.pending === 0;
+    },
+    timeoutMs,
+    'deliveries to settle',
+  );
 }

@@ -25,8 +25,12 @@ export async function credentialsRoutes(app: FastifyInstance, hub: HubContext): 
   });
 
   app.post(url, { config }, async (request) => {
+    const platform = callerOf(request);
+    if (isRegistered(platform)) {
+      throw OcpiError.methodNotAllowed('Already registered: use PUT to update credentials or DELETE to unregister');
+    }
     const credentials = parseBody(CredentialsSchema, request.body);
-    return success(await acceptRegistration(hub, callerOf(request), credentials, request.ocpi.tracing.correlationId));
+    return success(await acceptRegistration(hub, platform, credentials, request.ocpi.tracing.correlationId));
   });
 
   app.put(url, { config }, async (request) => {

@@ -20,11 +20,12 @@ const HUB_ENDPOINTS: Record<string, { identifier: string; role: 'SENDER' | 'RECE
 };
 
 export async function versionRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
-  const base = `${hub.config.publicUrl}/ocpi`;
+  // Read at request time: the public URL is only final once the server listens.
+  const base = () => `${hub.config.publicUrl}/ocpi`;
   const config = { registrationTokenAllowed: true };
 
   app.get('/versions', { config }, async () =>
-    success(SUPPORTED_VERSIONS.map((version) => ({ version, url: `${base}/${version}` }))),
+    success(SUPPORTED_VERSIONS.map((version) => ({ version, url: `${base()}/${version}` }))),
   );
 
   app.get<{ Params: { version: string } }>('/:version', { config }, async (request) => {
@@ -37,7 +38,7 @@ export async function versionRoutes(app: FastifyInstance, hub: HubContext): Prom
       endpoints: endpoints.map(({ identifier, role, path }) => ({
         identifier,
         role,
-        url: `${base}/${request.params.version}/${path}`,
+        url: `${base()}/${request.params.version}/${path}`,
       })),
     });
   });

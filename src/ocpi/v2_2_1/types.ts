@@ -18,7 +18,8 @@ const PRINTABLE = '^[^\\x00-\\x1F\\x7F-\\x9F]*$';
 
 /** CiString(n): case-insensitive, printable ASCII, at most n characters. */
 export function CiString(maxLength: number) {
-  return withPatternMessage(Type.String({ maxLength, pattern: PRINTABLE_ASCII }), 'must contain only printable ASCII characters');
+  const schema = Type.String({ maxLength, pattern: PRINTABLE_ASCII });
+  return withPatternMessage(schema, 'must contain only printable ASCII characters');
 }
 
 /** string(n): case-sensitive printable UTF-8, at most n characters. */
@@ -32,14 +33,20 @@ export function StringEnum<const T extends readonly string[]>(values: T) {
 }
 
 /**
- * DateTime: RFC 3339 with optional fractional seconds. The spec says timestamps are UTC and a missing
- * zone means UTC; we also accept an offset (seen in the field). Not capped at string(25): peers send
- * microseconds, and rejecting those would drop otherwise valid data.
+ * DateTime: RFC 3339 with optional fractional seconds. The spec wants UTC and reads a missing zone as
+ * UTC; an explicit offset, which RFC 3339 allows, is accepted too. Not capped at the spec's string(25),
+ * so longer fractions (microseconds) still pass.
  */
 const DATE_TIME =
   '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)' +
   '(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$';
 export const DateTimeSchema = withPatternMessage(Type.String({ pattern: DATE_TIME }), 'must be an RFC 3339 date-time');
+
+/** Local time of day, "HH:MM" in 24h format with leading zeros (RegularHours, TariffRestrictions). */
+export const TimeOfDaySchema = withPatternMessage(
+  Type.String({ maxLength: 5, pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+  'must be a time of day as HH:MM (24h)',
+);
 
 /** URL: string(255). */
 export const UrlSchema = OcpiString(255);
