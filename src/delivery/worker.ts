@@ -123,20 +123,22 @@ export class DeliveryWorker {
       countOfObject.set(key, (countOfObject.get(key) ?? 0) + 1);
     }
 
-    let position = { tx: cursor.last_tx, seq: cursor.last_seq };
+    // The cursor moves only past delivered events: events coalesced into a later one that then
+    // fails are read again, so the receiver still gets the object's whole latest state.
     for (const event of events) {
-      if (receiver && relevant.includes(event)) {
-        const key = objectKey(event);
-        const coalesced = event.coalescible && (countOfObject.get(key) ?? 0) > 1;
-        if (!coalesced || lastOfObject.get(key) === event.seq) {
-          const outcome = await this.deliver(event, receiver, coalesced ? countOfObject.get(key)! : 1);
-          const givingUp = outcome.kind === 'retry' && outcome.serverError && cursor.failures + 1 >= MAX_SERVER_ERROR_ATTEMPTS;
-          if (outcome.kind === 'retry' && !givingUp) return this.failed(cursor, receiver, outcome.error);
-        }
-      }
-      position = { tx: event.tx, seq: event.seq };
-      await this.advance(cursor.party, position);
+      if (!receiver || !relevant.includes(event)) continue;
+      const key = objectKey(event);
+      const count = countOfObject.get(key) ?? 0;
+      if (event.coalescible && count > 1 && lastOfObject.get(key) !== event.seq) continue;
+      // After a failure the receiver may lack earlier changes: state objects then go whole.
+      const sendLatest = event.coalescible && (count > 1 || cursor.failures > 0);
+      const outcome = await this.deliver(event, receiver, sendLatest, count);
+      const givingUp = outcome.kind === 'retry' && outcome.serverError && cursor.failures + 1 >= MAX_SERVER_ERROR_ATTEMPTS;
+      if (outcome.kind === 'retry' && !givingUp) return this.failed(cursor, receiver, outcome.error);
+      await this.advance(cursor.party, event);
     }
+    const last = events.at(-1);
+    if (last) await this.advance(cursor.party, last);
     await this.hub.db.query('UPDATE receiver_cursors SET lease_until = NULL, failures = 0, last_error = NULL WHERE party = $1', [
       cursor.party,
     ]);
@@ -178,18 +180,18 @@ export class DeliveryWorker {
     return decision.allowed;
   }
 
-  private async deliver(event: LoggedEvent, receiver: Receiver, coalescedCount: number): Promise<Outcome> {
+  private async deliver(event: LoggedEvent, receiver: Receiver, sendLatest: boolean, coalesced: number): Promise<Outcome> {
     let request: { method: LoggedEvent['method']; path: string; body?: unknown } = {
       method: event.method,
       path: event.path,
       body: event.body,
     };
-    if (coalescedCount > 1) {
+    if (sendLatest) {
       const latest = await this.latestState(event);
       if (!latest) return { kind: 'delivered' };
       request = latest;
     }
-    const outcome = await this.send(event, receiver, request, { coalesced: coalescedCount });
+    const outcome = await this.send(event, receiver, request, { coalesced });
     // A PATCH the receiver cannot apply (it lacks the object): send the whole object instead.
     if (outcome.kind === 'rejected' && event.method === 'PATCH' && event.coalescible) {
       const latest = await this.latestState(event);
@@ -275,7 +277,8 @@ export class DeliveryWorker {
     // The receiver could not take it now (server error, unknown token): try again later.
     if (reply.httpStatus >= 500 || reply.httpStatus === 401 || (ocpiStatus !== undefined && ocpiStatus >= 3000 && ocpiStatus < 4000)) {
       const error = `HTTP ${reply.httpStatus} OCPI ${ocpiStatus ?? '-'} ${reply.envelope?.status_message ?? ''}`.trim();
-      return { kind: 'retry', error, serverError: reply.httpStatus !== 401 };
+      // Only an OCPI 3xxx answer means the receiver looked at this event; an HTTP error means it is unavailable.
+      return { kind: 'retry', error, serverError: ocpiStatus !== undefined && ocpiStatus >= 3000 };
     }
     return { kind: 'rejected' };
   }

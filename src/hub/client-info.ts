@@ -25,7 +25,7 @@ export async function listClientInfo(
   const params = [callerPlatformId, filter.dateFrom ?? null, filter.dateTo ?? null];
   const [{ count }] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM parties WHERE ${where}`, params);
   const rows = await db.query<Parameters<typeof toParty>[0]>(
-    `SELECT * FROM parties WHERE ${where} ORDER BY updated_at, id OFFSET $4 LIMIT $5`,
+    `SELECT * FROM parties WHERE ${where} ORDER BY updated_at, country_code, party_id, role OFFSET $4 LIMIT $5`,
     [...params, filter.offset, filter.limit],
   );
   return { total: count, items: rows.map(toParty).map(clientInfoOf) };

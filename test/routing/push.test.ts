@@ -160,10 +160,11 @@ describe(`routing pushes through the hub (${databaseLabel})`, () => {
     await net.cpo2.send({ method: 'PUT', url: `${receiverUrl(net.cpo2, 'locations')}/CA/CP2/LOC-T`, body: location(CP2, 'LOC-T', { city: 'Toronto' }) });
     const first = await net.emsp1.send({ method: 'GET', url: `${senderUrl(net.emsp1, 'locations')}?limit=1` });
     expect(first.headers['x-total-count']).toBe('2');
-    expect((first.envelope?.data as any[]).map((l) => l.id)).toEqual(['LOC-1']);
+    // Oldest change first: LOC-1 changed at 10:05 (its EVSE), LOC-T at 10:00.
+    expect((first.envelope?.data as any[]).map((l) => l.id)).toEqual(['LOC-T']);
     const next = /<([^>]+)>; rel="next"/.exec(first.headers.link)?.[1];
     const second = await net.emsp1.send({ method: 'GET', url: next! });
-    expect((second.envelope?.data as any[]).map((l) => `${l.party_id}/${l.id}`)).toEqual(['CP2/LOC-T']);
+    expect((second.envelope?.data as any[]).map((l) => `${l.party_id}/${l.id}`)).toEqual(['CP1/LOC-1']);
 
     // MS2 has no agreement with CP1: it sees CP2's location only.
     const ms2 = await net.emsp2.send({ method: 'GET', url: senderUrl(net.emsp2, 'locations') });
