@@ -49,13 +49,16 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
       }
       const body = schema ? (parseBody(schema, request.body) as ObjectData) : undefined;
       if (body) checkIdentity(module, body, { owner, id: connector ?? evse ?? id, level: connector ? 'connector' : evse ? 'evse' : 'object', type: request.query.type });
-      const route = await resolvePushRoute(hub, module, request.ocpi.routing, requester, body);
+      const objectId = objectKey(module, id, request.query.type ?? (body?.type as string | undefined));
+      // A PATCH names no driver: open routing finds the eMSP in the stored session.
+      const stored = method === 'PATCH' ? await getObject(hub.db, module, owner, objectId) : undefined;
+      const route = await resolvePushRoute(hub, module, request.ocpi.routing, requester, { ...stored?.data, ...body });
       const result = await acceptPush(hub, {
         module,
         method,
         requester,
         owner,
-        objectId: objectKey(module, id, request.query.type ?? (body?.type as string | undefined)),
+        objectId,
         evseUid: evse,
         connectorId: connector,
         path: request.url.slice(request.url.indexOf(`/${module}/`) + module.length + 1),
