@@ -74,7 +74,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   const address = server.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   if (!config.publicUrl) config.publicUrl = `http://localhost:${boundPort}`;
-  hub.start();
+  await hub.start();
 
   return {
     url: `http://127.0.0.1:${boundPort}`,

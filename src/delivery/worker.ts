@@ -32,8 +32,11 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   timeoutMs: 10_000,
 };
 
-/** A lease is the time one process may serve a receiver before another may take over. */
-const LEASE_SECONDS = 60;
+/**
+ * A lease is the time one process may serve a receiver before another may take over; it is
+ * renewed with every delivery, which never takes longer than the call timeout.
+ */
+const LEASE_SECONDS = 30;
 
 /** A receiver answering a server error this many times for one event is taken at its word. */
 const MAX_SERVER_ERROR_ATTEMPTS = 5;
@@ -59,6 +62,14 @@ export class DeliveryWorker {
   start(): void {
     this.stopped = false;
     this.schedule(0);
+  }
+
+  /**
+   * An embedded database belongs to one process: leases found at start were left by a previous
+   * run that ended without releasing them, and need not be waited out.
+   */
+  async releaseStaleLeases(): Promise<void> {
+    if (this.hub.db.engine === 'pglite') await this.hub.db.query('UPDATE receiver_cursors SET lease_until = NULL');
   }
 
   /** Asks for a round soon (after a push was accepted). */
@@ -148,11 +159,15 @@ export class DeliveryWorker {
   }
 
   private async advance(party: string, position: { tx: string; seq: number }): Promise<void> {
-    await this.hub.db.query('UPDATE receiver_cursors SET last_tx = $2::xid8, last_seq = $3 WHERE party = $1', [
-      party,
-      position.tx,
-      position.seq,
-    ]);
+    await this.hub.db.query(
+      `UPDATE receiver_cursors SET last_tx = $2::xid8, last_seq = $3, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+       WHERE party = $1`,
+      [
+        party,
+        position.tx,
+        position.seq,
+      ],
+    );
   }
 
   private async failed(cursor: { party: string; failures: number }, receiver: Receiver, error: string): Promise<void> {

@@ -42,7 +42,8 @@ export class Hub implements HubContext {
   }
 
   /** Starts background work: delivery and the still-alive probe. */
-  start(): void {
+  async start(): Promise<void> {
+    await this.delivery.releaseStaleLeases();
     this.delivery.start();
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
   }

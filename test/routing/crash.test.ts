@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OcpiPlatform } from '../../src/sim/platform.js';
+import { startSwitchyard, type RunningHub } from '../../src/switchyard.js';
+import { databaseLabel, eventually, isolatedDatabase } from '../support/hub.js';
+import { session } from '../support/fixtures.js';
+import { FAST_DELIVERY, onboard, PARTIES } from '../support/network.js';
+
+const CP1 = { countryCode: 'US', partyId: 'CP1' };
+const MS1 = { countryCode: 'US', partyId: 'MS1' };
+const ADMIN_TOKEN = 'crash-test-admin-token';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The hub as its own operating-system process, started the way an operator starts it. */
+async function hubProcess(database: { databaseUrl?: string; schema?: string; dataDir?: string }): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const args = ['bin/switchyard.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--admin-token', ADMIN_TOKEN];
+  if (database.databaseUrl) {
+    const url = new URL(database.databaseUrl);
+    url.searchParams.set('options', `-c search_path=${database.schema}`);
+    args.push('--database-url', url.toString());
+  } else args.push('--data-dir', database.dataDir!);
+  const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_PUBLIC_URL: `http://127.0.0.1:${port}` };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(async () => (await fetch(`${url}/health`).catch(() => undefined))?.ok, 30_000, 'hub process to start');
+  return { child, url };
+}
+
+describe(`a hub process killed mid-delivery (${databaseLabel})`, () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.reverse()) await step();
+    cleanup.length = 0;
+  });
+
+  it('delivers, after a restart, everything it had accepted', async () => {
+    const isolated = await isolatedDatabase();
+    const dataDir = process.env.DATABASE_URL ? undefined : await mkdtemp(join(tmpdir(), 'switchyard-crash-'));
+    cleanup.push(() => (dataDir ? rm(dataDir, { recursive: true, force: true }) : isolated.drop()));
+    const cpo = await OcpiPlatform.start({ name: 'CPO', roles: [{ ...PARTIES.cpo1 }] });
+    const emsp = await OcpiPlatform.start({ name: 'eMSP', roles: [{ ...PARTIES.emsp1 }] });
+    cleanup.push(() => cpo.close(), () => emsp.close());
+
+    const database = { databaseUrl: isolated.options.databaseUrl, schema: isolated.options.databaseSchema, dataDir };
+    const { child, url } = await hubProcess(database);
+    cleanup.push(async () => child.kill('SIGKILL'));
+    const handle = { url, adminToken: ADMIN_TOKEN } as RunningHub;
+    await onboard(handle, cpo);
+    await onboard(handle, emsp);
+
+    emsp.available = false;
+    const sessions = cpo.hubUrl('sessions', undefined, 'RECEIVER');
+    for (const id of ['S-1', 'S-2', 'S-3']) {
+      const reply = await cpo.send({ method: 'PUT', url: `${sessions}/US/CP1/${id}`, body: session(CP1, MS1, id) });
+      expect(reply.envelope?.status_code).toBe(1000);
+    }
+    // The hub is retrying deliveries to the absent eMSP when it dies.
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const restarted = await startSwitchyard({
+      port: 0,
+      host: '127.0.0.1',
+      adminToken: ADMIN_TOKEN,
+      delivery: FAST_DELIVERY,
+      databaseUrl: isolated.options.databaseUrl,
+      databaseSchema: isolated.options.databaseSchema,
+      dataDir,
+    });
+    cleanup.push(() => restarted.close());
+    emsp.available = true;
+    await eventually(() => emsp.receivedFor('sessions').length === 3, 15_000, 'deliveries after the crash');
+    expect(emsp.receivedFor('sessions').map((r) => (r.body as any).id)).toEqual(['S-1', 'S-2', 'S-3']);
+  });
+});
