@@ -1,5 +1,6 @@
 import type { PartyRef } from '../ocpi/headers.js';
 import type { Queryable } from '../store/database.js';
+import type { Quirks } from '../hub/quirks.js';
 import type { TokenSealer } from '../hub/secrets.js';
 
 /** A receiver party as the delivery worker needs it: where and how to reach it. */
@@ -12,6 +13,7 @@ export interface Receiver {
   platformStatus: string;
   ocpiVersion: string;
   token: string;
+  quirks: Quirks;
   /** Receiver interface URLs by module. */
   endpoints: Map<string, string>;
 }
@@ -26,8 +28,10 @@ export async function loadReceiver(db: Queryable, sealer: TokenSealer, partyId: 
     platform_status: string;
     ocpi_version: string | null;
     outbound_token: string | null;
+    quirks: Quirks;
   }>(
-    `SELECT r.id, r.country_code, r.party_id, r.role, r.platform_id, p.status AS platform_status, p.ocpi_version, p.outbound_token
+    `SELECT r.id, r.country_code, r.party_id, r.role, r.platform_id, p.status AS platform_status, p.ocpi_version,
+            p.outbound_token, p.quirks
      FROM parties r JOIN platforms p ON p.id = r.platform_id WHERE r.id = $1`,
     [partyId],
   );
@@ -44,6 +48,7 @@ export async function loadReceiver(db: Queryable, sealer: TokenSealer, partyId: 
     platformStatus: row.platform_status,
     ocpiVersion: row.ocpi_version,
     token: sealer.open(row.outbound_token),
+    quirks: row.quirks ?? {},
     endpoints: new Map(endpoints.map((e) => [e.module, e.url.replace(/\/+$/, '')])),
   };
 }

@@ -141,8 +141,10 @@ export class DeliveryWorker {
       const key = objectKey(event);
       const count = countOfObject.get(key) ?? 0;
       if (event.coalescible && count > 1 && lastOfObject.get(key) !== event.seq) continue;
-      // After a failure the receiver may lack earlier changes: state objects then go whole.
-      const sendLatest = event.coalescible && (count > 1 || cursor.failures > 0);
+      // After a failure the receiver may lack earlier changes: state objects then go whole, as
+      // they do to partners that take no PATCH.
+      const patchRefused = event.method === 'PATCH' && (receiver.quirks.put_instead_of_patch ?? []).includes(event.module);
+      const sendLatest = (event.coalescible || patchRefused) && (count > 1 || cursor.failures > 0 || patchRefused);
       const outcome = await this.deliver(event, receiver, sendLatest, count);
       const givingUp = outcome.kind === 'retry' && outcome.serverError && cursor.failures + 1 >= MAX_SERVER_ERROR_ATTEMPTS;
       if (outcome.kind === 'retry' && !givingUp) return this.failed(cursor, receiver, outcome.error);
@@ -257,6 +259,7 @@ export class DeliveryWorker {
         method: request.method,
         url,
         token: receiver.token,
+        tokenEncoding: receiver.quirks.token_encoding,
         body: request.body,
         routing: { to: receiver.ref, from },
         correlationId: event.correlationId,

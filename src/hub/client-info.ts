@@ -2,6 +2,7 @@ import { callOcpi } from '../ocpi/client.js';
 import { ocpiTimestamp } from '../ocpi/time.js';
 import type { ClientInfo } from '../ocpi/v2_2_1/index.js';
 import type { Database, Queryable } from '../store/database.js';
+import type { Quirks } from './quirks.js';
 import { toParty, type Party } from './registry.js';
 import type { TokenSealer } from './secrets.js';
 
@@ -57,8 +58,8 @@ export class ClientInfoNotifier {
   }
 
   private async push(parties: Party[]): Promise<void> {
-    const receivers = await this.db.query<{ platform_id: string; url: string; outbound_token: string }>(
-      `SELECT e.platform_id, e.url, p.outbound_token FROM endpoints e JOIN platforms p ON p.id = e.platform_id
+    const receivers = await this.db.query<{ platform_id: string; url: string; outbound_token: string; quirks: Quirks }>(
+      `SELECT e.platform_id, e.url, p.outbound_token, p.quirks FROM endpoints e JOIN platforms p ON p.id = e.platform_id
        WHERE e.module = 'hubclientinfo' AND e.role = 'RECEIVER' AND p.status = 'CONNECTED' AND p.outbound_token IS NOT NULL`,
     );
     const calls = receivers.flatMap((receiver) =>
@@ -69,6 +70,7 @@ export class ClientInfoNotifier {
             method: 'PUT',
             url: `${receiver.url.replace(/\/$/, '')}/${party.countryCode}/${party.partyId}`,
             token: this.sealer.open(receiver.outbound_token),
+            tokenEncoding: receiver.quirks?.token_encoding,
             body: clientInfoOf(party),
             timeoutMs: this.timeoutMs,
           }),

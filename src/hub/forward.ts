@@ -3,6 +3,7 @@ import { envelope, type OcpiEnvelope } from '../ocpi/envelope.js';
 import { formatParty, type PartyRef } from '../ocpi/headers.js';
 import { OcpiStatus } from '../ocpi/status.js';
 import type { HubContext } from './context.js';
+import type { Quirks } from './quirks.js';
 import { blameFor, record, type Blame } from './journal.js';
 import type { RoutedParty } from './routing.js';
 
@@ -39,8 +40,8 @@ export interface ForwardResult {
  * that is not registered is 4003.
  */
 export async function forward(hub: HubContext, request: ForwardRequest): Promise<ForwardResult> {
-  const [target] = await hub.db.query<{ url: string; outbound_token: string | null; status: string }>(
-    `SELECT e.url, p.outbound_token, p.status FROM endpoints e JOIN platforms p ON p.id = e.platform_id
+  const [target] = await hub.db.query<{ url: string; outbound_token: string | null; status: string; quirks: Quirks }>(
+    `SELECT e.url, p.outbound_token, p.status, p.quirks FROM endpoints e JOIN platforms p ON p.id = e.platform_id
      WHERE e.platform_id = $1 AND e.module = $2 AND e.role = $3`,
     [request.to.platformId, request.module, request.interfaceRole],
   );
@@ -71,6 +72,7 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
       method: request.method,
       url,
       token: hub.sealer.open(target.outbound_token),
+      tokenEncoding: target.quirks?.token_encoding,
       body: request.body,
       routing: { to: request.to.ref, from: request.from.ref },
       correlationId: request.correlationId,

@@ -1,5 +1,6 @@
 import { callOcpi } from '../ocpi/client.js';
 import type { HubContext } from './context.js';
+import type { Quirks } from './quirks.js';
 import { setPlatformStatus, touchPlatform } from './registry.js';
 
 /**
@@ -8,8 +9,8 @@ import { setPlatformStatus, touchPlatform } from './registry.js';
  * when repeated, so hub processes sharing a database need not coordinate.
  */
 export async function probeSilentPlatforms(ctx: HubContext): Promise<void> {
-  const silent = await ctx.db.query<{ id: string; versions_url: string; outbound_token: string; status: string }>(
-    `SELECT id, versions_url, outbound_token, status FROM platforms
+  const silent = await ctx.db.query<SilentPlatform>(
+    `SELECT id, versions_url, outbound_token, status, quirks FROM platforms
      WHERE outbound_token IS NOT NULL AND status IN ('CONNECTED', 'OFFLINE')
        AND (last_seen_at IS NULL OR last_seen_at < now() - make_interval(secs => $1::double precision))
      ORDER BY last_seen_at NULLS FIRST LIMIT 50`,
@@ -18,16 +19,22 @@ export async function probeSilentPlatforms(ctx: HubContext): Promise<void> {
   await Promise.all(silent.map((platform) => probe(ctx, platform)));
 }
 
-async function probe(
-  ctx: HubContext,
-  platform: { id: string; versions_url: string; outbound_token: string; status: string },
-): Promise<void> {
+interface SilentPlatform {
+  id: string;
+  versions_url: string;
+  outbound_token: string;
+  status: string;
+  quirks: Quirks;
+}
+
+async function probe(ctx: HubContext, platform: SilentPlatform): Promise<void> {
   let alive = false;
   try {
     const reply = await callOcpi({
       method: 'GET',
       url: platform.versions_url,
       token: ctx.sealer.open(platform.outbound_token),
+      tokenEncoding: platform.quirks?.token_encoding,
       timeoutMs: ctx.config.callTimeoutMs,
     });
     alive = reply.httpStatus === 200 && reply.envelope?.status_code === 1000;

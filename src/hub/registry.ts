@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/database.js';
+import type { Quirks } from './quirks.js';
 import { hashToken, sameDigest } from './secrets.js';
 
 /** The connection status of a platform and its parties, as hubclientinfo names it. */
@@ -16,6 +17,7 @@ export interface Platform {
   /** Sealed; open it with the hub's TokenSealer. Null until the platform is registered. */
   sealedOutboundToken: string | null;
   lastSeenAt: Date | null;
+  quirks: Quirks;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -53,6 +55,7 @@ interface PlatformRow {
   versions_url: string | null;
   outbound_token: string | null;
   last_seen_at: Date | null;
+  quirks: Quirks;
   created_at: Date;
   updated_at: Date;
 }
@@ -76,6 +79,7 @@ const toPlatform = (row: PlatformRow): Platform => ({
   versionsUrl: row.versions_url,
   sealedOutboundToken: row.outbound_token,
   lastSeenAt: row.last_seen_at,
+  quirks: row.quirks ?? {},
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -112,6 +116,10 @@ export async function getPlatform(db: Queryable, id: string): Promise<Platform |
 export async function listPlatforms(db: Queryable): Promise<Platform[]> {
   const rows = await db.query<PlatformRow>('SELECT * FROM platforms ORDER BY created_at, id');
   return rows.map(toPlatform);
+}
+
+export async function setQuirks(db: Queryable, platformId: string, quirks: Quirks): Promise<void> {
+  await db.query('UPDATE platforms SET quirks = $2, updated_at = now() WHERE id = $1', [platformId, JSON.stringify(quirks)]);
 }
 
 export async function deletePlatform(db: Queryable, id: string): Promise<boolean> {

@@ -13,8 +13,10 @@ import {
   listPlatforms,
   partiesOf,
   setPlatformStatus,
+  setQuirks,
   type Platform,
 } from '../../hub/registry.js';
+import { QuirksSchema, type Quirks } from '../../hub/quirks.js';
 import { newToken } from '../../hub/secrets.js';
 import type { Queryable } from '../../store/database.js';
 
@@ -35,6 +37,7 @@ const PartnerView = Type.Object({
   ocpi_version: Type.Union([Type.String(), Type.Null()]),
   versions_url: Type.Union([Type.String(), Type.Null()]),
   last_seen_at: Type.Union([Type.String(), Type.Null()]),
+  quirks: QuirksSchema,
   created_at: Type.String(),
   parties: Type.Array(PartyView),
   endpoints: Type.Array(Type.Object({ module: Type.String(), role: Type.String(), url: Type.String() })),
@@ -51,6 +54,7 @@ async function partnerView(db: Queryable, platform: Platform) {
     ocpi_version: platform.ocpiVersion,
     versions_url: platform.versionsUrl,
     last_seen_at: platform.lastSeenAt?.toISOString() ?? null,
+    quirks: platform.quirks,
     created_at: platform.createdAt.toISOString(),
     parties: parties.map((p) => ({
       role: p.role,
@@ -122,6 +126,27 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
       const platform = await getPlatform(hub.db, (request.params as { id: string }).id);
       if (!platform) return reply.code(404).send({ error: 'not_found', message: 'No such partner' });
       return partnerView(hub.db, platform);
+    },
+  );
+
+  app.patch(
+    '/partners/:id',
+    {
+      schema: {
+        summary: "Set a partner's quirk profile",
+        description:
+          'How this partner differs from the letter of OCPI: raw tokens, PUT instead of PATCH, a page-size cap, lenient timestamps. Takes effect at once, no restart.',
+        tags: ['partners'],
+        params: IdParams,
+        body: Type.Object({ quirks: QuirksSchema }),
+        response: { 200: PartnerView, 404: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const platform = await getPlatform(hub.db, (request.params as { id: string }).id);
+      if (!platform) return reply.code(404).send({ error: 'not_found', message: 'No such partner' });
+      await setQuirks(hub.db, platform.id, (request.body as { quirks: Quirks }).quirks);
+      return partnerView(hub.db, (await getPlatform(hub.db, platform.id))!);
     },
   );
 

@@ -5,6 +5,7 @@ import { parseRoutingHeaders, parseTracingHeaders, type RoutingHeaders, type Tra
 import { OcpiError } from '../../ocpi/status.js';
 import { compileValidator } from '../../ocpi/validation.js';
 import type { HubContext } from '../../hub/context.js';
+import { normalizeTimestamps } from '../../hub/quirks.js';
 import { findPlatformByToken, type Platform, type TokenKind } from '../../hub/registry.js';
 
 /** What the hub knows about an OCPI request once it is authenticated. */
@@ -46,16 +47,25 @@ export async function authenticate(hub: HubContext, request: FastifyRequest): Pr
 }
 
 /** The authenticated platform; only called on routes behind `authenticate`. */
+/** The page ceiling for this caller: the hub's, or the caller's own when its profile sets a smaller one. */
+export function pageCeiling(request: FastifyRequest, hubMax: number): number {
+  return Math.min(hubMax, request.ocpi.platform?.quirks.page_size ?? hubMax);
+}
+
 export function callerOf(request: FastifyRequest): Platform {
   const platform = request.ocpi.platform;
   if (!platform) throw OcpiError.unauthorized();
   return platform;
 }
 
-/** Validates a request body against its OCPI schema: 2001 naming the JSON path at fault. */
-export function parseBody<T extends TSchema>(schema: T, body: unknown): Static<T> {
+/**
+ * Validates a request body against its OCPI schema: 2001 naming the JSON path at fault. Pass the
+ * caller to honour its quirks (lenient timestamps).
+ */
+export function parseBody<T extends TSchema>(schema: T, body: unknown, caller?: Platform): Static<T> {
   if (body === undefined || body === null) throw OcpiError.invalid('a JSON body is required', '$');
-  const result = compileValidator(schema)(body);
+  const input = caller?.quirks.lenient_timestamps ? normalizeTimestamps(body) : body;
+  const result = compileValidator(schema)(input);
   if (!result.ok) throw OcpiError.invalid(result.message, result.path);
   return result.value;
 }

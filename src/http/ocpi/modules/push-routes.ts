@@ -47,7 +47,7 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
       if (formatParty(owner) !== formatParty(requester.ref)) {
         throw OcpiError.invalid(`the URL names ${formatParty(owner)}, but the request comes from ${formatParty(requester.ref)}`);
       }
-      const body = schema ? (parseBody(schema, request.body) as ObjectData) : undefined;
+      const body = schema ? (parseBody(schema, request.body, callerOf(request)) as ObjectData) : undefined;
       if (body) checkIdentity(module, body, { owner, id: connector ?? evse ?? id, level: connector ? 'connector' : evse ? 'evse' : 'object', type: request.query.type });
       const objectId = objectKey(module, id, request.query.type ?? (body?.type as string | undefined));
       // A PATCH names no driver: open routing finds the eMSP in the stored session.
@@ -116,7 +116,7 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
   // CDRs are POSTed to the module URL; the CPO gets back a Location it can GET the hub's copy at.
   app.post(`${base}/cdrs`, async (request, reply) => {
     const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, ['CPO']);
-    const cdr = parseBody(CdrSchema, request.body) as ObjectData & { id: string; country_code: string; party_id: string };
+    const cdr = parseBody(CdrSchema, request.body, callerOf(request)) as ObjectData & { id: string; country_code: string; party_id: string };
     const owner = { countryCode: cdr.country_code.toUpperCase(), partyId: cdr.party_id.toUpperCase() };
     if (formatParty(owner) !== formatParty(requester.ref)) {
       throw OcpiError.invalid(`the CDR belongs to ${formatParty(owner)}, not to ${formatParty(requester.ref)}`, '$.country_code');

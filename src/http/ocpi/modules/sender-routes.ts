@@ -10,7 +10,7 @@ import { findById, listObjects, type StoredModule } from '../../../hub/objects.j
 import { objectKey } from '../../../hub/push.js';
 import { requesterParty } from '../../../hub/requester.js';
 import { agreementFor, findParty, OWNER_ROLE, visibleOwners } from '../../../hub/routing.js';
-import { callerOf } from '../context.js';
+import { callerOf, pageCeiling } from '../context.js';
 
 /** The hub's page ceiling for GET-all (X-Limit). */
 const MAX_PAGE = 100;
@@ -35,7 +35,8 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
   for (const module of Object.keys(PULLER_ROLES) as StoredModule[]) {
     app.get(`${base}/${module}`, async (request, reply) => {
       const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PULLER_ROLES[module]);
-      const page = parsePageRequest(request.query as Record<string, string>, MAX_PAGE);
+      const maxPage = pageCeiling(request, MAX_PAGE);
+      const page = parsePageRequest(request.query as Record<string, string>, maxPage);
       const owners = await visibleOwners(hub.db, requester, module);
       const personal = module === 'sessions' || module === 'cdrs';
       const { total, items } = await listObjects(hub.db, module, {
@@ -43,7 +44,7 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
         tokenOwners: personal ? [requester.ref] : undefined,
         ...page,
       });
-      reply.headers(pageHeaders(new URL(`${hub.config.publicUrl}${request.url}`), page, total, MAX_PAGE));
+      reply.headers(pageHeaders(new URL(`${hub.config.publicUrl}${request.url}`), page, total, maxPage));
       return success(items.map((item) => item.data));
     });
   }
