@@ -51,7 +51,7 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
       if (body) checkIdentity(module, body, { owner, id: connector ?? evse ?? id, level: connector ? 'connector' : evse ? 'evse' : 'object', type: request.query.type });
       const objectId = objectKey(module, id, request.query.type ?? (body?.type as string | undefined));
       // A PATCH names no driver: open routing finds the eMSP in the stored session.
-      const stored = method === 'PATCH' ? await getObject(hub.db, module, owner, objectId) : undefined;
+      const stored = method === 'PATCH' && module === 'sessions' ? await getObject(hub.db, module, owner, objectId) : undefined;
       const route = await resolvePushRoute(hub, module, request.ocpi.routing, requester, { ...stored?.data, ...body });
       const result = await acceptPush(hub, {
         module,
