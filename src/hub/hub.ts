@@ -2,6 +2,7 @@ import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from '../deliv
 import { migrate } from '../store/migrate.js';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.js';
 import { ClientInfoNotifier } from './client-info.js';
+import { expireAsyncRequests } from './commands.js';
 import type { HubConfig, HubContext } from './context.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { TokenSealer } from './secrets.js';
@@ -46,6 +47,7 @@ export class Hub implements HubContext {
     await this.delivery.releaseStaleLeases();
     this.delivery.start();
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
+    this.every(1000, () => expireAsyncRequests(this));
   }
 
   async close(): Promise<void> {

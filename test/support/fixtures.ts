@@ -154,3 +154,34 @@ export function cdr(
     ...overrides,
   };
 }
+
+export function startSession(
+  emsp: { countryCode: string; partyId: string },
+  responseUrl: string,
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    response_url: responseUrl,
+    token: token(emsp),
+    location_id: 'LOC-1',
+    evse_uid: 'EVSE-1',
+    connector_id: '1',
+    ...overrides,
+  };
+}
+
+export function chargingProfile(overrides: Record<string, unknown> = {}) {
+  return {
+    charging_rate_unit: 'W',
+    min_charging_rate: 1400,
+    charging_profile_period: [
+      { start_period: 0, limit: 7400 },
+      { start_period: 1800, limit: 11000 },
+    ],
+    ...overrides,
+  };
+}
+
+export function activeChargingProfile(overrides: Record<string, unknown> = {}) {
+  return { start_date_time: NOW, charging_profile: chargingProfile({ duration: 3600 }), ...overrides };
+}

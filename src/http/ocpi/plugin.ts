@@ -7,6 +7,9 @@ import { authenticate, readOcpiHeaders } from './context.js';
 import { journalInbound } from './journal-hook.js';
 import { credentialsRoutes } from './credentials.js';
 import { hubClientInfoRoutes } from './hubclientinfo.js';
+import { authorizeRoutes } from './modules/authorize-routes.js';
+import { chargingProfileRoutes } from './modules/chargingprofile-routes.js';
+import { commandRoutes } from './modules/command-routes.js';
 import { pushRoutes } from './modules/push-routes.js';
 import { senderRoutes } from './modules/sender-routes.js';
 import { versionRoutes } from './versions.js';
@@ -57,4 +60,7 @@ export async function ocpiPlugin(app: FastifyInstance, hub: HubContext): Promise
   await hubClientInfoRoutes(app, hub);
   await pushRoutes(app, hub);
   await senderRoutes(app, hub);
+  await commandRoutes(app, hub);
+  await chargingProfileRoutes(app, hub);
+  await authorizeRoutes(app, hub);
 }

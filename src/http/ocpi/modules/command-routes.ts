@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { success } from '../../../ocpi/envelope.js';
+import { OcpiError } from '../../../ocpi/status.js';
+import { COMMAND_REQUEST_SCHEMAS, COMMAND_TYPES, CommandResultSchema, type CommandType } from '../../../ocpi/v2_2_1/commands.js';
+import { acceptAsyncResult, checkResponseUrl, sendCommand, type CommandCall } from '../../../hub/commands.js';
+import type { HubContext } from '../../../hub/context.js';
+import { requesterParty } from '../../../hub/requester.js';
+import { callerOf, parseBody } from '../context.js';
+
+/** The answer to a result that came after the hub had already answered TIMEOUT in its place. */
+const LATE_RESULT = 'Result recorded, not relayed: the hub already answered TIMEOUT for this command';
+
+/**
+ * Commands through the hub: eMSPs POST them to the hub's Receiver interface; CPOs POST results to
+ * the callback on the hub's Sender interface that replaced the eMSP's response_url.
+ */
+export async function commandRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
+  app.post<{ Params: { command: string } }>('/2.2.1/receiver/commands/:command', async (request, reply) => {
+    const command = commandType(request.params.command);
+    const caller = callerOf(request);
+    const requester = await requesterParty(hub.db, caller, request.ocpi.routing, ['EMSP']);
+    const body = parseBody(COMMAND_REQUEST_SCHEMAS[command], request.body, caller);
+    checkResponseUrl(body.response_url);
+    // The body was checked against this command's own schema.
+    const call = { command, body } as CommandCall;
+    const relayed = await sendCommand(hub, call, {
+      requester,
+      to: request.ocpi.routing.to,
+      correlationId: request.ocpi.tracing.correlationId,
+    });
+    return reply.code(relayed.httpStatus).headers(relayed.headers).send(relayed.body);
+  });
+
+  app.post<{ Params: { command: string; id: string } }>('/2.2.1/sender/commands/:command/:id', async (request) => {
+    const caller = callerOf(request);
+    const { relayed } = await acceptAsyncResult(hub, {
+      module: 'commands',
+      kind: request.params.command,
+      requestId: request.params.id,
+      caller,
+      from: request.ocpi.routing.from,
+      parseResult: () => parseBody(CommandResultSchema, request.body, caller),
+    });
+    return success(undefined, relayed ? undefined : LATE_RESULT);
+  });
+}
+
+function commandType(text: string): CommandType {
+  const command = COMMAND_TYPES.find((type) => type === text);
+  if (!command) throw OcpiError.invalid(`unknown command ${text}; expected one of ${COMMAND_TYPES.join(', ')}`, 'command');
+  return command;
+}
