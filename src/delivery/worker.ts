@@ -40,6 +40,11 @@ const LEASE_SECONDS = 30;
 
 /** A receiver answering a server error this many times for one event is taken at its word. */
 const MAX_SERVER_ERROR_ATTEMPTS = 5;
+/**
+ * A callback URL (a command result's response_url) that cannot be reached this many times is
+ * given up, journaled, so that one dead URL does not hold up the receiver's other deliveries.
+ */
+const MAX_CALLBACK_ATTEMPTS = 8;
 
 type Outcome = { kind: 'delivered' } | { kind: 'rejected' } | { kind: 'retry'; error: string; serverError?: boolean };
 
@@ -146,7 +151,10 @@ export class DeliveryWorker {
       const patchRefused = event.method === 'PATCH' && (receiver.quirks.put_instead_of_patch ?? []).includes(event.module);
       const sendLatest = (event.coalescible || patchRefused) && (count > 1 || cursor.failures > 0 || patchRefused);
       const outcome = await this.deliver(event, receiver, sendLatest, count);
-      const givingUp = outcome.kind === 'retry' && outcome.serverError && cursor.failures + 1 >= MAX_SERVER_ERROR_ATTEMPTS;
+      const attempts = cursor.failures + 1;
+      const givingUp =
+        outcome.kind === 'retry' &&
+        ((outcome.serverError && attempts >= MAX_SERVER_ERROR_ATTEMPTS) || (event.absoluteUrl && attempts >= MAX_CALLBACK_ATTEMPTS));
       if (outcome.kind === 'retry' && !givingUp) return this.failed(cursor, receiver, outcome.error);
       await this.advance(cursor.party, event);
     }
