@@ -1,20 +1,20 @@
 import { Command, Option } from 'commander';
 import { AdminClient } from './admin-client.js';
 
-interface ClientOptions {
+export interface ClientOptions {
   hubUrl: string;
   adminToken: string;
   json?: boolean;
 }
 
-function withClientOptions(command: Command): Command {
+export function withClientOptions(command: Command): Command {
   return command
     .addOption(new Option('--hub-url <url>', 'the running hub').env('SWITCHYARD_HUB_URL').default('http://localhost:3000'))
     .addOption(new Option('--admin-token <token>', 'admin bearer token').env('SWITCHYARD_ADMIN_TOKEN').makeOptionMandatory())
     .option('--json', 'print JSON');
 }
 
-function print(options: ClientOptions, value: unknown, text: () => string): void {
+export function print(options: ClientOptions, value: unknown, text: () => string): void {
   console.log(options.json ? JSON.stringify(value, null, 2) : text());
 }
 

@@ -3,7 +3,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../hub/context.js';
 import { adminAuth } from './auth.js';
+import { agreementRoutes } from './agreements.js';
+import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
+import { partyRoutes } from './parties.js';
 
 /** The operator's API under /api, documented as OpenAPI at /api/docs. */
 export async function adminPlugin(app: FastifyInstance, options: { hub: HubContext; adminToken: string }): Promise<void> {
@@ -23,5 +26,8 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
   await app.register(async (secured) => {
     secured.addHook('onRequest', adminAuth(options.adminToken));
     await partnerRoutes(secured, options.hub);
+    await partyRoutes(secured, options.hub);
+    await agreementRoutes(secured, options.hub);
+    await journalRoutes(secured, options.hub);
   });
 }

@@ -1,0 +1,101 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { setStandardAgreement } from '../../hub/agreements.js';
+import type { HubContext } from '../../hub/context.js';
+import {
+  AUTHORIZATION_FALLBACKS,
+  listPartySettings,
+  setAuthorizationFallback,
+  type AuthorizationFallback,
+  type PartySettings,
+} from '../../hub/party-settings.js';
+import { parseParty, type PartyRef } from '../../ocpi/headers.js';
+
+export const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
+
+// Null first: Fastify's Ajv coerces types, and a string branch tried first would turn null into "".
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
+
+/** A 400 in the shape of Fastify's own validation errors. */
+export const badRequest = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
+
+/** A party as the operator writes it, for schemas' documentation. */
+export const PartyText = (description: string) =>
+  Type.String({ description: `${description}, as CC*PID (e.g. US*ABC)`, examples: ['US*ABC'] });
+
+/** The party an operator named; a 400 that says the expected form when the text is not one. */
+export function partyArgument(text: string, field: string): PartyRef {
+  const party = parseParty(text);
+  if (!party) throw badRequest(`${field} must be a party as CC*PID (e.g. US*ABC), not "${text}"`);
+  return party;
+}
+
+const PartySettingsView = Type.Object({
+  role: Type.String(),
+  country_code: Type.String(),
+  party_id: Type.String(),
+  status: Type.String(),
+  partner_id: Type.String({ format: 'uuid' }),
+  partner_name: Type.String(),
+  standard_agreement: Type.Boolean({ description: "Whether the party roams with every other party in the hub's standard agreement" }),
+  authorization_fallback: Type.String({
+    enum: [...AUTHORIZATION_FALLBACKS],
+    description: "How the hub answers a real-time authorization for this eMSP's tokens when the eMSP cannot",
+  }),
+});
+
+const partySettingsView = (party: PartySettings) => ({
+  role: party.role,
+  country_code: party.countryCode,
+  party_id: party.partyId,
+  status: party.status,
+  partner_id: party.platformId,
+  partner_name: party.platformName,
+  standard_agreement: party.standardAgreement,
+  authorization_fallback: party.authorizationFallback,
+});
+
+/** Parties and the operator's per-party settings: standard-agreement membership, authorization fallback. */
+export async function partyRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
+  app.get(
+    '/parties',
+    {
+      schema: {
+        summary: 'List parties',
+        description: 'Every role of every party the partners host, with its partner, status and settings.',
+        tags: ['parties'],
+        response: { 200: Type.Array(PartySettingsView) },
+      },
+    },
+    async () => (await listPartySettings(hub.db)).map(partySettingsView),
+  );
+
+  app.patch(
+    '/parties/:party',
+    {
+      schema: {
+        summary: "Change a party's settings",
+        description:
+          'Applies to every role of the party. Leaving the standard agreement stops its routes that rest on it (bilateral agreements still apply).',
+        tags: ['parties'],
+        params: Type.Object({ party: PartyText('The party (US-ABC is accepted too)') }),
+        body: Type.Object({
+          standard_agreement: Type.Optional(Type.Boolean()),
+          authorization_fallback: Type.Optional(Type.String({ enum: [...AUTHORIZATION_FALLBACKS] })),
+        }),
+        response: { 200: Type.Array(PartySettingsView), 400: ErrorReply, 404: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const party = partyArgument((request.params as { party: string }).party, 'party');
+      const body = request.body as { standard_agreement?: boolean; authorization_fallback?: AuthorizationFallback };
+      const updated = await hub.db.transaction(async (tx) => {
+        if (body.standard_agreement !== undefined) await setStandardAgreement(tx, party, body.standard_agreement);
+        if (body.authorization_fallback) await setAuthorizationFallback(tx, party, body.authorization_fallback);
+        return listPartySettings(tx, party);
+      });
+      if (!updated.length) return reply.code(404).send({ error: 'not_found', message: 'No such party' });
+      return updated.map(partySettingsView);
+    },
+  );
+}
