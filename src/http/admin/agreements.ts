@@ -13,7 +13,7 @@ import {
 import type { HubContext } from '../../hub/context.js';
 import { OWNER_ROLE } from '../../hub/routing.js';
 import { formatParty } from '../../ocpi/headers.js';
-import { badRequest, ErrorReply, Nullable, PartyText, partyArgument } from './parties.js';
+import { badRequest, ErrorReply, Nullable, PartyText, partyArgument } from './schemas.js';
 
 /** The modules an agreement can cover: the routed ones. */
 const MODULES = Object.keys(OWNER_ROLE);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../hub/context.js';
 import { searchJournal, type Blame, type JournalRow } from '../../hub/journal.js';
 import { formatParty } from '../../ocpi/headers.js';
-import { ErrorReply, Nullable, PartyText, partyArgument } from './parties.js';
+import { ErrorReply, Nullable, PartyText, partyArgument } from './schemas.js';
 
 const BlameSchema = Type.String({ enum: ['CPO', 'EMSP', 'HUB', 'NETWORK', 'OTHER'] });
 const MAX_LIMIT = 1000;

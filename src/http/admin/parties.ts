@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { setStandardAgreement } from '../../hub/agreements.js';
 import type { HubContext } from '../../hub/context.js';
@@ -9,26 +9,7 @@ import {
   type AuthorizationFallback,
   type PartySettings,
 } from '../../hub/party-settings.js';
-import { parseParty, type PartyRef } from '../../ocpi/headers.js';
-
-export const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
-
-// Null first: Fastify's Ajv coerces types, and a string branch tried first would turn null into "".
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
-
-/** A 400 in the shape of Fastify's own validation errors. */
-export const badRequest = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
-
-/** A party as the operator writes it, for schemas' documentation. */
-export const PartyText = (description: string) =>
-  Type.String({ description: `${description}, as CC*PID (e.g. US*ABC)`, examples: ['US*ABC'] });
-
-/** The party an operator named; a 400 that says the expected form when the text is not one. */
-export function partyArgument(text: string, field: string): PartyRef {
-  const party = parseParty(text);
-  if (!party) throw badRequest(`${field} must be a party as CC*PID (e.g. US*ABC), not "${text}"`);
-  return party;
-}
+import { ErrorReply, PartyText, partyArgument } from './schemas.js';
 
 const PartySettingsView = Type.Object({
   role: Type.String(),

@@ -18,9 +18,8 @@ import {
 } from '../../hub/registry.js';
 import { QuirksSchema, type Quirks } from '../../hub/quirks.js';
 import { newToken } from '../../hub/secrets.js';
+import { ErrorReply } from './schemas.js';
 import type { Queryable } from '../../store/database.js';
-
-const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
 
 const PartyView = Type.Object({
   role: Type.String(),
