@@ -19,6 +19,8 @@ export interface NewEvent {
   path: string;
   absoluteUrl?: boolean;
   body?: unknown;
+  /** The body as its sender wrote it, in its own version (absent when that is the canonical one). */
+  original?: { version: string; body: unknown };
   from: PartyRef;
   /** One receiver party (direct or open routing); absent for a broadcast. */
   targetParty?: string;
@@ -26,7 +28,8 @@ export interface NewEvent {
   correlationId: string;
 }
 
-export interface LoggedEvent extends Omit<NewEvent, 'targetParty' | 'absoluteUrl'> {
+export interface LoggedEvent extends Omit<NewEvent, 'targetParty' | 'absoluteUrl' | 'original'> {
+  original?: { version: string; body: unknown };
   seq: number;
   tx: string;
   targetParty: string | null;
@@ -49,6 +52,8 @@ interface EventRow {
   path: string;
   absolute_url: boolean;
   body: unknown;
+  source_version: string | null;
+  original_body: unknown;
   from_country: string;
   from_party: string;
   target_party: string | null;
@@ -59,8 +64,8 @@ interface EventRow {
 export async function appendEvent(tx: Queryable, event: NewEvent): Promise<number> {
   const [row] = await tx.query<{ seq: number }>(
     `INSERT INTO events (module, method, owner_country, owner_party, object_id, path, absolute_url, body,
-       from_country, from_party, target_party, coalescible, correlation_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq`,
+       from_country, from_party, target_party, coalescible, correlation_id, source_version, original_body)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING seq`,
     [
       event.module,
       event.method,
@@ -75,6 +80,8 @@ export async function appendEvent(tx: Queryable, event: NewEvent): Promise<numbe
       event.targetParty ?? null,
       event.coalescible,
       event.correlationId,
+      event.original?.version ?? null,
+      event.original === undefined ? null : JSON.stringify(event.original.body),
     ],
   );
   return row.seq;
@@ -84,7 +91,7 @@ export async function appendEvent(tx: Queryable, event: NewEvent): Promise<numbe
 export async function readAfter(db: Queryable, cursor: Cursor, limit: number): Promise<LoggedEvent[]> {
   const rows = await db.query<EventRow>(
     `SELECT seq, tx::text AS tx, module, method, owner_country, owner_party, object_id, path, absolute_url, body,
-            from_country, from_party, target_party, coalescible, correlation_id
+            source_version, original_body, from_country, from_party, target_party, coalescible, correlation_id
      FROM events
      WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
      ORDER BY tx, seq LIMIT $3`,
@@ -100,6 +107,7 @@ export async function readAfter(db: Queryable, cursor: Cursor, limit: number): P
     path: row.path,
     absoluteUrl: row.absolute_url,
     body: row.body ?? undefined,
+    original: row.source_version ? { version: row.source_version, body: row.original_body } : undefined,
     from: { countryCode: row.from_country, partyId: row.from_party },
     targetParty: row.target_party,
     coalescible: row.coalescible,

@@ -9,6 +9,7 @@ import { retryDelayMs, type BackoffPolicy } from './backoff.js';
 import { readAfter, type LoggedEvent } from './log.js';
 import { loadReceiver, type Receiver } from './receivers.js';
 import { objectPath } from './paths.js';
+import { inReceiverVersion, type OutboundRequest } from './versions.js';
 
 export interface DeliveryOptions extends BackoffPolicy {
   /** How often idle workers look for work (a push in this process wakes them at once). */
@@ -206,7 +207,7 @@ export class DeliveryWorker {
   }
 
   private async deliver(event: LoggedEvent, receiver: Receiver, sendLatest: boolean, coalesced: number): Promise<Outcome> {
-    let request: { method: LoggedEvent['method']; path: string; body?: unknown } = {
+    let request: OutboundRequest = {
       method: event.method,
       path: event.path,
       body: event.body,
@@ -216,29 +217,34 @@ export class DeliveryWorker {
       if (!latest) return { kind: 'delivered' };
       request = latest;
     }
-    const outcome = await this.send(event, receiver, request, { coalesced });
+    const outcome = await this.send(event, receiver, request, !sendLatest, { coalesced });
     // A PATCH the receiver cannot apply (it lacks the object): send the whole object instead.
     if (outcome.kind === 'rejected' && event.method === 'PATCH' && event.coalescible) {
       const latest = await this.latestState(event);
-      if (latest) return this.send(event, receiver, latest, { recoveredPatch: true });
+      if (latest) return this.send(event, receiver, latest, false, { recoveredPatch: true });
     }
     return outcome;
   }
 
   /** The stored object as one PUT (or DELETE when it is gone), at the object's own URL. */
-  private async latestState(event: LoggedEvent): Promise<{ method: LoggedEvent['method']; path: string; body?: unknown } | undefined> {
+  private async latestState(event: LoggedEvent): Promise<OutboundRequest | undefined> {
     const stored = await getObject(this.hub.db, event.module as StoredModule, event.owner, event.objectId);
     if (!stored) return undefined;
     const path = objectPath(event.module, event.owner, stored.data);
     return stored.deleted ? { method: 'DELETE', path } : { method: 'PUT', path, body: stored.data };
   }
 
+  /** Sends one request to the receiver in its version; `asSent` when it is the event's own body. */
   private async send(
     event: LoggedEvent,
     receiver: Receiver,
-    request: { method: LoggedEvent['method']; path: string; body?: unknown },
+    canonical: OutboundRequest,
+    asSent: boolean,
     notes: Record<string, unknown>,
   ): Promise<Outcome> {
+    const prepared = await inReceiverVersion(this.hub.db, event, receiver, canonical, asSent);
+    const request = 'request' in prepared ? prepared.request : canonical;
+    if ('request' in prepared && prepared.losses.length > 0) notes = { ...notes, losses: prepared.losses };
     const base = receiver.endpoints.get(event.module);
     const url = event.absoluteUrl ? request.path : base ? `${base}${request.path}` : undefined;
     const requesterRole = OWNER_ROLE[event.module] as Blame;
@@ -257,8 +263,9 @@ export class DeliveryWorker {
       requestBody: request.body,
       notes: { event: event.seq, ...notes },
     };
-    if (!url) {
-      await record(this.hub.db, { ...journal, blame: responderRole, error: `The receiver offers no ${event.module} endpoint` });
+    if (!url || 'unsupported' in prepared) {
+      const error = 'unsupported' in prepared ? prepared.unsupported : `The receiver offers no ${event.module} endpoint`;
+      await record(this.hub.db, { ...journal, blame: 'unsupported' in prepared ? 'HUB' : responderRole, error });
       return { kind: 'rejected' };
     }
     let reply: OcpiReply;
@@ -269,7 +276,8 @@ export class DeliveryWorker {
         token: receiver.token,
         tokenEncoding: receiver.quirks.token_encoding,
         body: request.body,
-        routing: { to: receiver.ref, from },
+        // 2.1.1 has no routing headers: its connection is the party.
+        routing: receiver.ocpiVersion === '2.1.1' ? {} : { to: receiver.ref, from },
         correlationId: event.correlationId,
         timeoutMs: this.options.timeoutMs,
       });

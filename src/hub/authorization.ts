@@ -137,6 +137,10 @@ export async function authorize(hub: HubContext, request: AuthorizationRequest):
     correlationId: request.correlationId,
     objectId: tokenKey(request),
     timeoutMs: Math.max(1, deadline - Date.now()),
+    bodyKind: request.location ? 'LocationReferences' : undefined,
+    answerKind: 'AuthorizationInfo',
+    owner: emsp.ref,
+    authorizeRequest: { tokenUid: request.uid, tokenType: request.type },
   });
   if (result.answered) {
     const detail = `eMSP found by ${owner.foundBy}; it answered HTTP ${result.httpStatus}, OCPI ${result.body.status_code}`;

@@ -6,6 +6,7 @@ import { formatParty, type PartyRef } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import type { COMMAND_REQUEST_SCHEMAS, CommandResponse, CommandResponseType, CommandResult, CommandType } from '../ocpi/v2_2_1/commands.js';
 import type { Queryable } from '../store/database.js';
+import type { ObjectKind } from '../ocpi/translate/index.js';
 import type { HubContext } from './context.js';
 import { forward, type ForwardRequest, type ForwardResult } from './forward.js';
 import { record } from './journal.js';
@@ -40,7 +41,7 @@ export interface AsyncRelay {
   payload: { response_url: string };
   correlationId: string;
   /** The request for the receiver, carrying the hub's callback URL instead of the requester's. */
-  outbound(callbackUrl: string): Pick<ForwardRequest, 'method' | 'path' | 'body'>;
+  outbound(callbackUrl: string): Pick<ForwardRequest, 'method' | 'path' | 'body' | 'bodyKind' | 'answerKind'>;
 }
 
 interface AsyncRequestRow {
@@ -63,6 +64,15 @@ interface AsyncRequestRow {
 
 const requesterOf = (row: AsyncRequestRow): PartyRef => ({ countryCode: row.requester_country, partyId: row.requester_party });
 const receiverOf = (row: AsyncRequestRow): PartyRef => ({ countryCode: row.receiver_country, partyId: row.receiver_party });
+
+/** The object kind of each command's body, to send it in the CPO's version. */
+export const COMMAND_KINDS = {
+  START_SESSION: 'StartSession',
+  STOP_SESSION: 'StopSession',
+  RESERVE_NOW: 'ReserveNow',
+  CANCEL_RESERVATION: 'CancelReservation',
+  UNLOCK_CONNECTOR: 'UnlockConnector',
+} as const satisfies Record<CommandType, ObjectKind>;
 
 /** Expired requests handled per sweep and transaction; the rest wait for the next tick. */
 const SWEEP_BATCH = 100;
@@ -96,19 +106,23 @@ export async function relayAsync(hub: HubContext, relay: AsyncRelay): Promise<Re
     to: relay.receiver,
     module: relay.module,
     interfaceRole: 'RECEIVER',
-    ...relay.outbound(callbackUrl(hub, relay.module, relay.kind, id)),
+    ...relay.outbound(await callbackUrl(hub, relay.receiver, relay.module, relay.kind, id)),
     correlationId: relay.correlationId,
     objectId: relay.objectId,
     timeoutMs: hub.config.forwardTimeoutMs,
     notes: { asyncRequest: id },
+    owner: relay.receiver.ref,
   });
   await recordReceiverAnswer(hub, id, forwarded);
   return forwarded;
 }
 
-/** Where the receiver posts its result: the hub's Sender interface of the module. */
-function callbackUrl(hub: HubContext, module: AsyncModule, kind: string, id: string): string {
-  const base = `${hub.config.publicUrl}/ocpi/2.2.1/sender/${module}`;
+/** Where the receiver posts its result: the hub's Sender interface of the module, in the receiver's version. */
+async function callbackUrl(hub: HubContext, receiver: RoutedParty, module: AsyncModule, kind: string, id: string): Promise<string> {
+  const [platform] = await hub.db.query<{ ocpi_version: string | null }>('SELECT ocpi_version FROM platforms WHERE id = $1', [
+    receiver.platformId,
+  ]);
+  const base = `${hub.config.publicUrl}/ocpi/${platform?.ocpi_version ?? '2.2.1'}/sender/${module}`;
   return module === 'commands' ? `${base}/${kind}/${id}` : `${base}/results/${id}`;
 }
 
@@ -141,7 +155,7 @@ export interface IncomingResult {
   /** The party the OCPI-from headers name, if any. */
   from?: PartyRef;
   /** Validates the body as the result of a request of this kind. */
-  parseResult(kind: string): unknown;
+  parseResult(kind: string): unknown | Promise<unknown>;
 }
 
 /**
@@ -153,7 +167,7 @@ export interface IncomingResult {
 export async function acceptAsyncResult(hub: HubContext, incoming: IncomingResult): Promise<{ relayed: boolean }> {
   const outcome = await hub.db.transaction(async (tx) => {
     const row = await lockForReceiver(tx, incoming);
-    const result = incoming.parseResult(row.kind);
+    const result = await incoming.parseResult(row.kind);
     if (row.status === 'TIMED_OUT') {
       await tx.query('UPDATE async_requests SET result = $2, updated_at = now() WHERE id = $1', [row.id, JSON.stringify(result)]);
       return { relayed: false };
@@ -338,7 +352,13 @@ export async function sendCommand(hub: HubContext, call: CommandCall, origin: Co
     objectId: target.objectId,
     payload: call.body,
     correlationId: origin.correlationId,
-    outbound: (callback) => ({ method: 'POST', path: `/${call.command}`, body: { ...call.body, response_url: callback } }),
+    outbound: (callback) => ({
+      method: 'POST',
+      path: `/${call.command}`,
+      body: { ...call.body, response_url: callback },
+      bodyKind: COMMAND_KINDS[call.command],
+      answerKind: 'CommandResponse',
+    }),
   });
 }
 

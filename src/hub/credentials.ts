@@ -18,6 +18,8 @@ import {
 } from './registry.js';
 import { newToken } from './secrets.js';
 import { SUPPORTED_VERSIONS } from './versions.js';
+import type { OcpiVersion } from '../ocpi/translate/index.js';
+import { CANONICAL_VERSION, translateObject } from './translation.js';
 
 /**
  * Modules the hub needs from a platform, per role it hosts: without a CPO's locations or an eMSP's
@@ -44,14 +46,18 @@ export function hubCredentials(ctx: HubContext, token: string): Credentials {
   };
 }
 
-/** Partner → hub POST credentials, with token A: the hub calls back, then issues token C. */
+/**
+ * Partner → hub POST credentials, with token A: the hub calls back, then issues token C. The
+ * version is the one whose credentials endpoint the partner used.
+ */
 export async function acceptRegistration(
   ctx: HubContext,
   platform: Platform,
   credentials: Credentials,
   correlationId: string,
+  version: OcpiVersion = CANONICAL_VERSION,
 ): Promise<Credentials> {
-  const discovered = await discoverPartner(credentials.url, credentials.token, correlationId);
+  const discovered = await discoverPartner(credentials.url, credentials.token, correlationId, [version]);
   const roles = declaredRoles(credentials);
   checkRequiredEndpoints(roles, discovered.endpoints);
   const tokenC = newToken();
@@ -68,9 +74,10 @@ export async function acceptUpdate(
   platform: Platform,
   credentials: Credentials,
   correlationId: string,
+  version: OcpiVersion = CANONICAL_VERSION,
 ): Promise<Credentials> {
   if (!isRegistered(platform)) throw OcpiError.methodNotAllowed('Not registered: use POST to register first');
-  const discovered = await discoverPartner(credentials.url, credentials.token, correlationId);
+  const discovered = await discoverPartner(credentials.url, credentials.token, correlationId, [version]);
   const roles = declaredRoles(credentials);
   checkRequiredEndpoints(roles, discovered.endpoints);
   const tokenC = newToken();
@@ -110,9 +117,11 @@ export async function startRegistration(
   const tokenB = newToken();
   await addToken(ctx.db, platform.id, tokenB, 'ACTIVE');
   try {
-    const theirs = await postCredentials(ctx, credentialsEndpoint.url, tokenA, tokenB, correlationId);
+    const theirs = await postCredentials(ctx, platform, credentialsEndpoint.url, tokenA, tokenB, correlationId, discovered.version);
     const rediscovered =
-      theirs.url === partnerVersionsUrl ? discovered : await discoverPartner(theirs.url, theirs.token, correlationId);
+      theirs.url === partnerVersionsUrl
+        ? discovered
+        : await discoverPartner(theirs.url, theirs.token, correlationId, [discovered.version]);
     const roles = declaredRoles(theirs);
     checkRequiredEndpoints(roles, rediscovered.endpoints);
     await completeRegistration(ctx, platform.id, rediscovered, theirs, roles, tokenB);
@@ -140,20 +149,27 @@ function asHandshakeError(error: unknown): HandshakeError {
   return new HandshakeError(502, error instanceof Error ? error.message : String(error));
 }
 
+/** The hub's credentials POSTed in the partner's version; its own come back canonical. */
 async function postCredentials(
   ctx: HubContext,
+  platform: Platform,
   url: string,
   tokenA: string,
   tokenB: string,
   correlationId: string,
+  version: OcpiVersion,
 ): Promise<Credentials> {
+  const hubParty = { ...ctx.config.party, role: 'HUB' as const };
+  const ours = await translateObject(ctx.db, 'Credentials', CANONICAL_VERSION, version, hubCredentials(ctx, tokenB), {
+    owner: hubParty,
+  });
   let reply;
   try {
     reply = await callOcpi<Credentials>({
       method: 'POST',
       url,
       token: tokenA,
-      body: hubCredentials(ctx, tokenB),
+      body: ours.value,
       correlationId,
       timeoutMs: ctx.config.callTimeoutMs,
     });
@@ -167,13 +183,19 @@ async function postCredentials(
       : `HTTP ${reply.httpStatus}`;
     throw new HandshakeError(502, `The partner refused our credentials: ${status.trim()}`);
   }
-  return data;
+  const owner = { countryCode: String((data as { country_code?: unknown }).country_code ?? ''), partyId: String((data as { party_id?: unknown }).party_id ?? ''), role: platform.roleHint ?? undefined };
+  return (await translateObject(ctx.db, 'Credentials', version, CANONICAL_VERSION, data, { owner })).value as Credentials;
 }
 
-async function discoverPartner(url: string, token: string, correlationId: string): Promise<DiscoveredVersion> {
+async function discoverPartner(
+  url: string,
+  token: string,
+  correlationId: string,
+  versions: readonly OcpiVersion[] = SUPPORTED_VERSIONS,
+): Promise<DiscoveredVersion<OcpiVersion>> {
   let discovered;
   try {
-    discovered = await discoverEndpoints(url, token, SUPPORTED_VERSIONS, correlationId);
+    discovered = await discoverEndpoints(url, token, versions, correlationId);
   } catch (error) {
     if (error instanceof DiscoveryError) {
       throw new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `Cannot use your API: ${error.message}`);
@@ -183,10 +205,25 @@ async function discoverPartner(url: string, token: string, correlationId: string
   if ('noCommonVersion' in discovered) {
     throw new OcpiError(
       OcpiStatus.UNSUPPORTED_VERSION,
-      `No common OCPI version: you offer ${discovered.noCommonVersion.join(', ') || 'none'}, the hub speaks ${SUPPORTED_VERSIONS.join(', ')}`,
+      `No common OCPI version: you offer ${discovered.noCommonVersion.join(', ') || 'none'}, the hub speaks ${versions.join(', ')} here`,
     );
   }
   return discovered;
+}
+
+/**
+ * 2.1.1 endpoints name no interface role: a module has one interface per platform, the one its
+ * role plays. A CPO sends locations, tariffs, sessions and CDRs and receives tokens and commands;
+ * an eMSP the other way round.
+ */
+function interfacesOf211(endpoints: Endpoint[], roles: DeclaredRole[]): Endpoint[] {
+  const cpoSends = new Set(['locations', 'tariffs', 'sessions', 'cdrs']);
+  const isCpo = roles.some((r) => r.role === 'CPO');
+  return endpoints.map((endpoint) => {
+    if (endpoint.module === 'credentials') return endpoint;
+    const sends = endpoint.module === 'commands' ? !isCpo : cpoSends.has(endpoint.module) === isCpo;
+    return { ...endpoint, role: sends ? 'SENDER' : 'RECEIVER' };
+  });
 }
 
 function declaredRoles(credentials: Credentials): DeclaredRole[] {
@@ -229,7 +266,7 @@ async function completeRegistration(
         ocpiVersion: discovered.version,
         versionsUrl: credentials.url,
         sealedOutboundToken: ctx.sealer.seal(credentials.token),
-        endpoints: discovered.endpoints,
+        endpoints: discovered.version === '2.1.1' ? interfacesOf211(discovered.endpoints, roles) : discovered.endpoints,
         roles,
       });
       await removeTokens(tx, platformId, inboundToken);

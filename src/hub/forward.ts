@@ -4,7 +4,10 @@ import { formatParty, type PartyRef } from '../ocpi/headers.js';
 import { OcpiStatus } from '../ocpi/status.js';
 import type { HubContext } from './context.js';
 import type { Quirks } from './quirks.js';
-import { blameFor, record, type Blame } from './journal.js';
+import type { ObjectKind, OcpiVersion } from '../ocpi/translate/index.js';
+import type { TokenType } from '../ocpi/v2_2_1/index.js';
+import { CANONICAL_VERSION, translateObject } from './translation.js';
+import { blameFor, record, type Blame, type JournalEntry } from './journal.js';
 import type { RoutedParty } from './routing.js';
 
 export interface ForwardRequest {
@@ -23,6 +26,14 @@ export interface ForwardRequest {
   timeoutMs: number;
   /** Extra facts for the journal entry. */
   notes?: Record<string, unknown>;
+  /** The kind of the (canonical) body, to send it in the receiver's version. */
+  bodyKind?: ObjectKind;
+  /** The kind of the answer's data, to hand it back canonical whatever the receiver's version. */
+  answerKind?: ObjectKind;
+  /** The owner that objects of an older version are attributed to when translated. */
+  owner?: PartyRef;
+  /** For a 2.1.1 AuthorizationInfo, which carries no token: the token asked about. */
+  authorizeRequest?: { tokenUid: string; tokenType?: TokenType };
 }
 
 export interface ForwardResult {
@@ -40,14 +51,20 @@ export interface ForwardResult {
  * that is not registered is 4003.
  */
 export async function forward(hub: HubContext, request: ForwardRequest): Promise<ForwardResult> {
-  const [target] = await hub.db.query<{ url: string; outbound_token: string | null; status: string; quirks: Quirks }>(
-    `SELECT e.url, p.outbound_token, p.status, p.quirks FROM endpoints e JOIN platforms p ON p.id = e.platform_id
+  const [target] = await hub.db.query<{
+    url: string;
+    outbound_token: string | null;
+    status: string;
+    quirks: Quirks;
+    ocpi_version: OcpiVersion | null;
+  }>(
+    `SELECT e.url, p.outbound_token, p.status, p.quirks, p.ocpi_version FROM endpoints e JOIN platforms p ON p.id = e.platform_id
      WHERE e.platform_id = $1 AND e.module = $2 AND e.role = $3`,
     [request.to.platformId, request.module, request.interfaceRole],
   );
   const requesterRole = roleBlame(request.from.role);
   const responderRole = roleBlame(request.to.role);
-  const journal = {
+  const journal: Omit<JournalEntry, 'url'> = {
     direction: 'OUT' as const,
     correlationId: request.correlationId,
     fromParty: formatParty(request.from.ref),
@@ -66,15 +83,24 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
     await record(hub.db, { ...journal, url: '(not sent)', ocpiStatus: OcpiStatus.CONNECTION_PROBLEM, blame: 'HUB', error: message });
     return hubAnswer(OcpiStatus.CONNECTION_PROBLEM, message);
   }
-  const url = `${target.url.replace(/\/+$/, '')}${request.path}`;
+  const version = target.ocpi_version ?? CANONICAL_VERSION;
+  // 2.1.1 knows no routing headers and no token type in URLs.
+  const legacy = version === '2.1.1';
+  const url = `${target.url.replace(/\/+$/, '')}${legacy ? request.path.replace(/\?type=[^&]*$/, '') : request.path}`;
+  const owner = request.owner ?? request.to.ref;
+  const outbound = request.bodyKind
+    ? await translateObject(hub.db, request.bodyKind, CANONICAL_VERSION, version, request.body, { owner })
+    : { value: request.body, losses: [] };
+  if (outbound.losses.length > 0) journal.notes = { ...journal.notes, losses: outbound.losses };
+  journal.requestBody = outbound.value;
   try {
     const reply = await callOcpi({
       method: request.method,
       url,
       token: hub.sealer.open(target.outbound_token),
       tokenEncoding: target.quirks?.token_encoding,
-      body: request.body,
-      routing: { to: request.to.ref, from: request.from.ref },
+      body: outbound.value,
+      routing: legacy ? {} : { to: request.to.ref, from: request.from.ref },
       correlationId: request.correlationId,
       timeoutMs: request.timeoutMs,
     });
@@ -97,6 +123,13 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
     const headers: Record<string, string> = {};
     for (const name of ['link', 'x-total-count', 'x-limit', 'location']) {
       if (reply.headers[name]) headers[name] = reply.headers[name];
+    }
+    if (request.answerKind && reply.envelope.data !== undefined && version !== CANONICAL_VERSION) {
+      const answer = await translateObject(hub.db, request.answerKind, version, CANONICAL_VERSION, reply.envelope.data, {
+        owner,
+        authorizeRequest: request.authorizeRequest,
+      });
+      reply.envelope.data = answer.value;
     }
     return { httpStatus: reply.httpStatus, body: reply.envelope, headers, answered: true };
   } catch (error) {

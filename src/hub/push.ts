@@ -23,6 +23,8 @@ export interface Push {
   /** The request path below the module URL, relayed as is to receivers. */
   path: string;
   body?: ObjectData;
+  /** The body in the sender's own version, when that is not the canonical one. */
+  original?: { version: string; body: unknown };
   route: PushRoute;
   correlationId: string;
 }
@@ -93,6 +95,7 @@ export async function acceptPush(hub: HubContext, push: Push): Promise<{ created
       objectId: push.objectId,
       path: push.path,
       body: push.body,
+      original: push.original,
       from: push.requester.ref,
       targetParty: push.route.kind === 'direct' ? push.route.target.id : undefined,
       coalescible: STATE_MODULES.has(push.module),

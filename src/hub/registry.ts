@@ -18,6 +18,8 @@ export interface Platform {
   sealedOutboundToken: string | null;
   lastSeenAt: Date | null;
   quirks: Quirks;
+  /** The role the operator gave the partner: what a 2.1.1 platform, which declares none, plays. */
+  roleHint: 'CPO' | 'EMSP' | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -56,6 +58,7 @@ interface PlatformRow {
   outbound_token: string | null;
   last_seen_at: Date | null;
   quirks: Quirks;
+  role_hint: 'CPO' | 'EMSP' | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -80,6 +83,7 @@ const toPlatform = (row: PlatformRow): Platform => ({
   sealedOutboundToken: row.outbound_token,
   lastSeenAt: row.last_seen_at,
   quirks: row.quirks ?? {},
+  roleHint: row.role_hint,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -99,10 +103,14 @@ export function isRegistered(platform: Platform): boolean {
   return platform.sealedOutboundToken !== null;
 }
 
-export async function createPlatform(db: Queryable, name: string, standardAgreement = true): Promise<Platform> {
+export async function createPlatform(
+  db: Queryable,
+  name: string,
+  options: { standardAgreement?: boolean; roleHint?: 'CPO' | 'EMSP' } = {},
+): Promise<Platform> {
   const [row] = await db.query<PlatformRow>(
-    'INSERT INTO platforms (id, name, standard_agreement) VALUES ($1, $2, $3) RETURNING *',
-    [randomUUID(), name, standardAgreement],
+    'INSERT INTO platforms (id, name, standard_agreement, role_hint) VALUES ($1, $2, $3, $4) RETURNING *',
+    [randomUUID(), name, options.standardAgreement ?? true, options.roleHint ?? null],
   );
   return toPlatform(row);
 }

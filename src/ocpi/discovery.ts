@@ -1,8 +1,8 @@
 import { callOcpi, OcpiCallError } from './client.js';
 
 /** What a platform's versions and version-details endpoints told us. */
-export interface DiscoveredVersion {
-  version: string;
+export interface DiscoveredVersion<V extends string = string> {
+  version: V;
   endpoints: { module: string; role: 'SENDER' | 'RECEIVER'; url: string }[];
 }
 
@@ -15,18 +15,18 @@ export class DiscoveryError extends Error {
 }
 
 /** Versions this side speaks, best first. */
-export type VersionPreference = readonly string[];
+export type VersionPreference<V extends string = string> = readonly V[];
 
 /**
  * Reads a platform's versions list, picks the best version both sides speak, and reads its
  * endpoints. `noCommonVersion` is reported apart: the spec answers it with 3002, not 3001.
  */
-export async function discoverEndpoints(
+export async function discoverEndpoints<V extends string>(
   versionsUrl: string,
   token: string,
-  preference: VersionPreference,
+  preference: VersionPreference<V>,
   correlationId?: string,
-): Promise<DiscoveredVersion | { noCommonVersion: string[] }> {
+): Promise<DiscoveredVersion<V> | { noCommonVersion: string[] }> {
   const versions = await getData(versionsUrl, token, correlationId);
   if (!Array.isArray(versions)) throw new DiscoveryError(`${versionsUrl} did not return a list of versions`);
   const offered = versions.filter(
@@ -39,7 +39,7 @@ export async function discoverEndpoints(
   const endpoints = (details as { endpoints?: unknown })?.endpoints;
   if (!Array.isArray(endpoints)) throw new DiscoveryError(`${chosen.url} did not return version details with endpoints`);
   return {
-    version: chosen.version,
+    version: chosen.version as V,
     endpoints: endpoints
       .filter((e) => typeof e?.identifier === 'string' && typeof e?.url === 'string')
       // 2.1.1 endpoints carry no role; each module there has a single interface per platform.

@@ -24,6 +24,8 @@ export interface PlatformOptions {
   roles: PlatformRole[];
   /** Module interfaces to advertise besides credentials; default: what the roles usually implement. */
   modules?: ModuleEndpoint[];
+  /** The OCPI version the platform speaks (default 2.2.1). A 2.1.1 platform hosts its first role only. */
+  version?: OcpiVersion;
   host?: string;
 }
 
@@ -65,7 +67,7 @@ const DEFAULT_MODULES: Record<PlatformRole['role'], ModuleEndpoint[]> = {
   OTHER: [],
 };
 
-const VERSION = '2.2.1';
+export type OcpiVersion = '2.1.1' | '2.2.1' | '2.3.0';
 
 /**
  * A partner platform that speaks OCPI 2.2.1 over real HTTP: versions, version details, both sides
@@ -96,12 +98,16 @@ export class OcpiPlatform {
 
   /** The platform's OCPI base URL, known once it listens. */
   url = '';
+  readonly version: OcpiVersion;
 
   private constructor(
     readonly options: PlatformOptions,
     private readonly server: FastifyInstance,
   ) {
-    this.modules = options.modules ?? [...new Set(options.roles.flatMap((r) => DEFAULT_MODULES[r.role]))];
+    this.version = options.version ?? '2.2.1';
+    // A 2.1.1 platform is one party: it offers the interfaces of its first role only.
+    const roles = this.version === '2.1.1' ? options.roles.slice(0, 1) : options.roles;
+    this.modules = options.modules ?? [...new Set(roles.flatMap((r) => DEFAULT_MODULES[r.role]))];
   }
 
   static async start(options: PlatformOptions): Promise<OcpiPlatform> {
@@ -174,7 +180,8 @@ export class OcpiPlatform {
 
   /** The hub's URL for a module (and interface role, when it offers both). */
   hubUrl(module: string, hub = this.hub, role?: 'SENDER' | 'RECEIVER'): string {
-    const endpoint = hub?.endpoints.find((e) => e.module === module && (!role || e.role === role));
+    // A 2.1.1 hub offers one URL per module, whatever the interface.
+    const endpoint = hub?.endpoints.find((e) => e.module === module && (!role || this.version === '2.1.1' || e.role === role));
     if (!endpoint) throw new Error(`The hub offers no ${module}${role ? ` ${role}` : ''} endpoint`);
     return endpoint.url;
   }
@@ -184,12 +191,17 @@ export class OcpiPlatform {
   }
 
   private async discover(versionsUrl: string, token: string): Promise<DiscoveredVersion> {
-    const found = await discoverEndpoints(versionsUrl, token, [VERSION]);
-    if ('noCommonVersion' in found) throw new Error(`The hub does not speak ${VERSION}`);
+    const found = await discoverEndpoints(versionsUrl, token, [this.version]);
+    if ('noCommonVersion' in found) throw new Error(`The hub does not speak ${this.version}`);
     return found;
   }
 
   private credentials(token: string) {
+    if (this.version === '2.1.1') {
+      // 2.1.1 credentials describe one party and carry no role.
+      const [party] = this.options.roles;
+      return { token, url: this.versionsUrl, business_details: { name: party.name }, party_id: party.partyId, country_code: party.countryCode };
+    }
     return {
       token,
       url: this.versionsUrl,
@@ -221,21 +233,17 @@ export class OcpiPlatform {
     };
 
     app.get('/ocpi/versions', { preHandler: guard(true) }, async () =>
-      success([{ version: VERSION, url: `${this.url}/${VERSION}` }]),
+      success([{ version: this.version, url: `${this.url}/${this.version}` }]),
     );
-    app.get(`/ocpi/${VERSION}`, { preHandler: guard(true) }, async () =>
+    app.get(`/ocpi/${this.version}`, { preHandler: guard(true) }, async () =>
       success({
-        version: VERSION,
-        endpoints: [
-          { identifier: 'credentials', role: 'RECEIVER', url: `${this.url}/${VERSION}/credentials` },
-          { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${this.url}/${VERSION}/hubclientinfo` },
-          ...this.modules.map((m) => ({ ...m, url: this.moduleUrl(m) })),
-        ],
+        version: this.version,
+        endpoints: this.endpoints(),
       }),
     );
 
     // The hub starts the handshake: it POSTs its credentials (token B) with our token A.
-    app.post(`/ocpi/${VERSION}/credentials`, { preHandler: guard(true) }, async (request, reply) => {
+    app.post(`/ocpi/${this.version}/credentials`, { preHandler: guard(true) }, async (request, reply) => {
       const theirs = request.body as { token: string; url: string };
       try {
         this.hub = await this.discover(theirs.url, theirs.token);
@@ -249,7 +257,7 @@ export class OcpiPlatform {
     });
 
     app.put<{ Params: { cc: string; pid: string } }>(
-      `/ocpi/${VERSION}/hubclientinfo/:cc/:pid`,
+      `/ocpi/${this.version}/hubclientinfo/:cc/:pid`,
       { preHandler: guard(false) },
       async (request) => {
         this.clientInfo.set(`${request.params.cc}/${request.params.pid}`, request.body);
@@ -258,7 +266,7 @@ export class OcpiPlatform {
     );
 
     for (const module of this.modules) {
-      const base = `/ocpi/${VERSION}/${module.role.toLowerCase()}/${module.identifier}`;
+      const base = `/ocpi/${this.version}/${module.role.toLowerCase()}/${module.identifier}`;
       const handler = async (request: FastifyRequest, reply: FastifyReply) => {
         const received: ReceivedRequest = {
           method: request.method,
@@ -279,8 +287,21 @@ export class OcpiPlatform {
     }
   }
 
+  /** Version details: 2.1.1 endpoints carry no role, and 2.1.1 has no hubclientinfo or charging profiles. */
+  private endpoints() {
+    const all = [
+      { identifier: 'credentials', role: 'RECEIVER', url: `${this.url}/${this.version}/credentials` },
+      { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${this.url}/${this.version}/hubclientinfo` },
+      ...this.modules.map((m) => ({ ...m, url: this.moduleUrl(m) })),
+    ];
+    if (this.version !== '2.1.1') return all;
+    return all
+      .filter((endpoint) => !['hubclientinfo', 'chargingprofiles'].includes(endpoint.identifier))
+      .map(({ identifier, url }) => ({ identifier, url }));
+  }
+
   private moduleUrl(module: ModuleEndpoint): string {
-    return `${this.url}/${VERSION}/${module.role.toLowerCase()}/${module.identifier}`;
+    return `${this.url}/${this.version}/${module.role.toLowerCase()}/${module.identifier}`;
   }
 }
 

@@ -87,7 +87,9 @@ describe(`credentials handshake (${databaseLabel})`, () => {
     const info = await callOcpi({ method: 'GET', url: `${base}/hubclientinfo`, token: invitation.token_a });
     expect(info.httpStatus).toBe(401);
     const versions = await callOcpi({ method: 'GET', url: `${hub.url}/ocpi/versions`, token: invitation.token_a });
-    expect(versions.envelope?.data).toEqual([{ version: '2.2.1', url: `${base}` }]);
+    expect(versions.envelope?.data).toEqual(
+      ['2.1.1', '2.2.1', '2.3.0'].map((version) => ({ version, url: `${hub.url}/ocpi/${version}` })),
+    );
   });
 
   it('rejects missing and unknown tokens with 401', async () => {

@@ -25,7 +25,9 @@ export const PARTIES = {
 export const FAST_DELIVERY = { baseDelayMs: 50, maxDelayMs: 400, pollIntervalMs: 50 };
 
 export async function onboard(hub: RunningHub, platform: OcpiPlatform, standardAgreement = true): Promise<string> {
-  const { body } = await admin(hub, 'POST', '/api/partners', { name: platform.options.name, standard_agreement: standardAgreement });
+  // A 2.1.1 platform's credentials name no role: the operator gives it at invitation.
+  const role = platform.version === '2.1.1' ? platform.options.roles[0].role : undefined;
+  const { body } = await admin(hub, 'POST', '/api/partners', { name: platform.options.name, standard_agreement: standardAgreement, role });
   const reply = await platform.register(body.versions_url, body.token_a);
   if (reply.envelope?.status_code !== 1000) throw new Error(`Onboarding ${platform.options.name} failed: ${JSON.stringify(reply.envelope)}`);
   return body.id;

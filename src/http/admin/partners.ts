@@ -80,6 +80,11 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
           standard_agreement: Type.Optional(
             Type.Boolean({ default: true, description: "Whether the partner's parties join the hub's standard roaming agreement" }),
           ),
+          role: Type.Optional(
+            Type.Union([Type.Literal('CPO'), Type.Literal('EMSP')], {
+              description: 'The role the partner plays; required for OCPI 2.1.1 partners, whose credentials carry no role',
+            }),
+          ),
         }),
         response: {
           201: Type.Object({ id: Type.String(), token_a: Type.String(), versions_url: Type.String() }),
@@ -87,10 +92,14 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
       },
     },
     async (request, reply) => {
-      const { name, standard_agreement: standardAgreement = true } = request.body as { name: string; standard_agreement?: boolean };
+      const { name, standard_agreement: standardAgreement = true, role } = request.body as {
+        name: string;
+        standard_agreement?: boolean;
+        role?: 'CPO' | 'EMSP';
+      };
       const tokenA = newToken();
       const platform = await hub.db.transaction(async (tx) => {
-        const created = await createPlatform(tx, name, standardAgreement);
+        const created = await createPlatform(tx, name, { standardAgreement, roleHint: role });
         await addToken(tx, created.id, tokenA, 'REGISTRATION');
         return created;
       });

@@ -3,6 +3,7 @@ import type { TSchema, Static } from '@sinclair/typebox';
 import { tokenCandidates } from '../../ocpi/auth.js';
 import { parseRoutingHeaders, parseTracingHeaders, type RoutingHeaders, type TracingHeaders } from '../../ocpi/headers.js';
 import { OcpiError } from '../../ocpi/status.js';
+import { OCPI_VERSIONS, type Loss, type OcpiVersion } from '../../ocpi/translate/index.js';
 import { compileValidator } from '../../ocpi/validation.js';
 import type { HubContext } from '../../hub/context.js';
 import { normalizeTimestamps } from '../../hub/quirks.js';
@@ -16,6 +17,10 @@ export interface OcpiRequestContext {
   tokenKind?: TokenKind;
   /** The serialized answer, kept for the journal. */
   responsePayload?: unknown;
+  /** The OCPI version the caller speaks on this request (from the URL). */
+  version?: OcpiVersion;
+  /** What translation between the caller's version and the canonical one could not carry. */
+  losses: Loss[];
 }
 
 declare module 'fastify' {
@@ -30,7 +35,13 @@ declare module 'fastify' {
 
 /** Reads tracing and routing headers, and echoes the tracing ids on the response. */
 export function readOcpiHeaders(request: FastifyRequest, reply: FastifyReply): void {
-  request.ocpi = { tracing: parseTracingHeaders(request.headers), routing: parseRoutingHeaders(request.headers) };
+  const version = OCPI_VERSIONS.find((v) => request.url.startsWith(`/ocpi/${v}/`) || request.url === `/ocpi/${v}`);
+  request.ocpi = {
+    tracing: parseTracingHeaders(request.headers),
+    routing: parseRoutingHeaders(request.headers),
+    version,
+    losses: [],
+  };
   reply.header('X-Request-ID', request.ocpi.tracing.requestId);
   reply.header('X-Correlation-ID', request.ocpi.tracing.correlationId);
 }

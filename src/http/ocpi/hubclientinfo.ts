@@ -9,7 +9,7 @@ const MAX_PAGE = 100;
 
 /** The hub's hubclientinfo Sender interface: a paginated list of every party's connection status. */
 export async function hubClientInfoRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
-  app.get('/2.2.1/hubclientinfo', async (request, reply) => {
+  app.get('/hubclientinfo', async (request, reply) => {
     const maxPage = pageCeiling(request, MAX_PAGE);
     const page = parsePageRequest(request.query as Record<string, string>, maxPage);
     const { total, items } = await listClientInfo(hub.db, callerOf(request).id, page);

@@ -13,6 +13,7 @@ import { commandRoutes } from './modules/command-routes.js';
 import { pushRoutes } from './modules/push-routes.js';
 import { senderRoutes } from './modules/sender-routes.js';
 import { versionRoutes } from './versions.js';
+import { SUPPORTED_VERSIONS } from '../../hub/versions.js';
 
 /** How often, at most, one platform's last_seen_at is written: enough for the still-alive probe. */
 const TOUCH_INTERVAL_MS = 30_000;
@@ -56,11 +57,23 @@ export async function ocpiPlugin(app: FastifyInstance, hub: HubContext): Promise
   });
 
   await versionRoutes(app, hub);
-  await credentialsRoutes(app, hub);
-  await hubClientInfoRoutes(app, hub);
-  await pushRoutes(app, hub);
-  await senderRoutes(app, hub);
-  await commandRoutes(app, hub);
-  await chargingProfileRoutes(app, hub);
-  await authorizeRoutes(app, hub);
+  // Every version has the same interfaces below /ocpi/{version}; the edge (edge.ts) translates
+  // bodies between the caller's version and the canonical one. 2.1.1 has no hubclientinfo and no
+  // charging profiles.
+  for (const version of SUPPORTED_VERSIONS) {
+    await app.register(
+      async (scope) => {
+        await credentialsRoutes(scope, hub);
+        await pushRoutes(scope, hub);
+        await senderRoutes(scope, hub);
+        await commandRoutes(scope, hub);
+        await authorizeRoutes(scope, hub);
+        if (version !== '2.1.1') {
+          await hubClientInfoRoutes(scope, hub);
+          await chargingProfileRoutes(scope, hub);
+        }
+      },
+      { prefix: `/${version}` },
+    );
+  }
 }

@@ -22,8 +22,8 @@ type SessionRequest = FastifyRequest<{ Params: { sessionId: string }; Querystrin
  * updates to the hub's Sender interface.
  */
 export async function chargingProfileRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
-  const receiver = '/2.2.1/receiver/chargingprofiles/:sessionId';
-  const sender = '/2.2.1/sender/chargingprofiles';
+  const receiver = '/receiver/chargingprofiles/:sessionId';
+  const sender = '/sender/chargingprofiles';
 
   const relay = (callOf: (request: SessionRequest) => ProfileCall) => async (request: SessionRequest, reply: FastifyReply) => {
     const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PROFILE_SENDER_ROLES);

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { success } from '../../../ocpi/envelope.js';
 import { OcpiError } from '../../../ocpi/status.js';
-import { COMMAND_REQUEST_SCHEMAS, COMMAND_TYPES, CommandResultSchema, type CommandType } from '../../../ocpi/v2_2_1/commands.js';
-import { acceptAsyncResult, checkResponseUrl, sendCommand, type CommandCall } from '../../../hub/commands.js';
+import { COMMAND_TYPES, type CommandType } from '../../../ocpi/v2_2_1/commands.js';
+import { acceptAsyncResult, checkResponseUrl, COMMAND_KINDS, sendCommand, type CommandCall } from '../../../hub/commands.js';
 import type { HubContext } from '../../../hub/context.js';
 import { requesterParty } from '../../../hub/requester.js';
-import { callerOf, parseBody } from '../context.js';
+import { callerOf } from '../context.js';
+import { readObject, renderObject } from '../edge.js';
 
 /** The answer to a result that came after the hub had already answered TIMEOUT in its place. */
 const LATE_RESULT = 'Result recorded, not relayed: the hub already answered TIMEOUT for this command';
@@ -15,11 +16,11 @@ const LATE_RESULT = 'Result recorded, not relayed: the hub already answered TIME
  * the callback on the hub's Sender interface that replaced the eMSP's response_url.
  */
 export async function commandRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
-  app.post<{ Params: { command: string } }>('/2.2.1/receiver/commands/:command', async (request, reply) => {
+  app.post<{ Params: { command: string } }>('/receiver/commands/:command', async (request, reply) => {
     const command = commandType(request.params.command);
     const caller = callerOf(request);
     const requester = await requesterParty(hub.db, caller, request.ocpi.routing, ['EMSP']);
-    const body = parseBody(COMMAND_REQUEST_SCHEMAS[command], request.body, caller);
+    const body = await readObject<{ response_url: string }>(hub, request, COMMAND_KINDS[command], requester.ref);
     checkResponseUrl(body.response_url);
     // The body was checked against this command's own schema.
     const call = { command, body } as CommandCall;
@@ -28,10 +29,13 @@ export async function commandRoutes(app: FastifyInstance, hub: HubContext): Prom
       to: request.ocpi.routing.to,
       correlationId: request.ocpi.tracing.correlationId,
     });
+    if (relayed.body.data !== undefined) {
+      relayed.body.data = await renderObject(hub, request, 'CommandResponse', relayed.body.data, requester.ref);
+    }
     return reply.code(relayed.httpStatus).headers(relayed.headers).send(relayed.body);
   });
 
-  app.post<{ Params: { command: string; id: string } }>('/2.2.1/sender/commands/:command/:id', async (request) => {
+  app.post<{ Params: { command: string; id: string } }>('/sender/commands/:command/:id', async (request) => {
     const caller = callerOf(request);
     const { relayed } = await acceptAsyncResult(hub, {
       module: 'commands',
@@ -39,7 +43,7 @@ export async function commandRoutes(app: FastifyInstance, hub: HubContext): Prom
       requestId: request.params.id,
       caller,
       from: request.ocpi.routing.from,
-      parseResult: () => parseBody(CommandResultSchema, request.body, caller),
+      parseResult: () => readObject(hub, request, 'CommandResult'),
     });
     return success(undefined, relayed ? undefined : LATE_RESULT);
   });

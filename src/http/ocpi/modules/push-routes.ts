@@ -1,29 +1,25 @@
-import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { success } from '../../../ocpi/envelope.js';
 import { formatParty } from '../../../ocpi/headers.js';
 import { OcpiError } from '../../../ocpi/status.js';
-import {
-  CdrSchema,
-  ConnectorPatchSchema,
-  ConnectorSchema,
-  EvsePatchSchema,
-  EvseSchema,
-  LocationPatchSchema,
-  LocationSchema,
-  SessionPatchSchema,
-  SessionSchema,
-  TariffSchema,
-  TokenPatchSchema,
-  TokenSchema,
-} from '../../../ocpi/v2_2_1/index.js';
+import type { ObjectKind } from '../../../ocpi/translate/index.js';
 import type { HubContext } from '../../../hub/context.js';
 import { locationPart } from '../../../hub/location-tree.js';
 import { getObject, type ObjectData, type StoredModule } from '../../../hub/objects.js';
 import { acceptPush, objectKey, resolvePushRoute } from '../../../hub/push.js';
 import { requesterParty } from '../../../hub/requester.js';
 import { OWNER_ROLE } from '../../../hub/routing.js';
-import { callerOf, parseBody } from '../context.js';
+import { callerOf } from '../context.js';
+import { originalOf, readObject, renderObject, versionOf } from '../edge.js';
+
+/** The object kind a module stores, to render it in the caller's version. */
+const STORED_KIND: Record<StoredModule, ObjectKind> = {
+  locations: 'Location',
+  tariffs: 'Tariff',
+  tokens: 'Token',
+  sessions: 'Session',
+  cdrs: 'CDR',
+};
 
 interface OwnerParams {
   cc: string;
@@ -37,9 +33,9 @@ type PushMethod = 'PUT' | 'PATCH' | 'DELETE';
 
 /** The hub's Receiver interfaces: where CPOs push locations, tariffs, sessions and CDRs, and eMSPs push tokens. */
 export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
-  const base = '/2.2.1/receiver';
+  const base = '/receiver';
 
-  const push = (module: StoredModule, method: PushMethod, schema?: TSchema) =>
+  const push = (module: StoredModule, method: PushMethod, kind?: ObjectKind) =>
     async (request: FastifyRequest<{ Params: OwnerParams; Querystring: { type?: string } }>, reply: FastifyReply) => {
       const { cc, pid, id, evse, connector } = request.params;
       const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, [OWNER_ROLE[module]]);
@@ -47,7 +43,7 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
       if (formatParty(owner) !== formatParty(requester.ref)) {
         throw OcpiError.invalid(`the URL names ${formatParty(owner)}, but the request comes from ${formatParty(requester.ref)}`);
       }
-      const body = schema ? (parseBody(schema, request.body, callerOf(request)) as ObjectData) : undefined;
+      const body = kind ? await readObject<ObjectData>(hub, request, kind, owner) : undefined;
       if (body) checkIdentity(module, body, { owner, id: connector ?? evse ?? id, level: connector ? 'connector' : evse ? 'evse' : 'object', type: request.query.type });
       const objectId = objectKey(module, id, request.query.type ?? (body?.type as string | undefined));
       // A PATCH names no driver: open routing finds the eMSP in the stored session.
@@ -63,6 +59,7 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
         connectorId: connector,
         path: request.url.slice(request.url.indexOf(`/${module}/`) + module.length + 1),
         body,
+        original: originalOf(request),
         route,
         correlationId: request.ocpi.tracing.correlationId,
       });
@@ -81,42 +78,42 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
           ? await getObject(hub.db, module, owner, objectKey(module, id, request.query.type))
           : undefined;
       if (!stored || stored.deleted) throw OcpiError.notFound(`No ${module} object ${id}`);
-      if (module !== 'locations') return success(stored.data);
+      if (module !== 'locations') return success(await renderObject(hub, request, STORED_KIND[module], stored.data, owner));
       const part = locationPart(stored.data, evse, connector);
       if (!part) throw OcpiError.notFound(`No such EVSE or connector in location ${id}`);
-      return success(part);
+      return success(await renderObject(hub, request, connector ? 'Connector' : evse ? 'EVSE' : 'Location', part, owner));
     };
 
   const locations = `${base}/locations/:cc/:pid/:id`;
   app.get(locations, read('locations'));
   app.get(`${locations}/:evse`, read('locations'));
   app.get(`${locations}/:evse/:connector`, read('locations'));
-  app.put(locations, push('locations', 'PUT', LocationSchema));
-  app.put(`${locations}/:evse`, push('locations', 'PUT', EvseSchema));
-  app.put(`${locations}/:evse/:connector`, push('locations', 'PUT', ConnectorSchema));
-  app.patch(locations, push('locations', 'PATCH', LocationPatchSchema));
-  app.patch(`${locations}/:evse`, push('locations', 'PATCH', EvsePatchSchema));
-  app.patch(`${locations}/:evse/:connector`, push('locations', 'PATCH', ConnectorPatchSchema));
+  app.put(locations, push('locations', 'PUT', 'Location'));
+  app.put(`${locations}/:evse`, push('locations', 'PUT', 'EVSE'));
+  app.put(`${locations}/:evse/:connector`, push('locations', 'PUT', 'Connector'));
+  app.patch(locations, push('locations', 'PATCH', 'LocationPatch'));
+  app.patch(`${locations}/:evse`, push('locations', 'PATCH', 'EVSEPatch'));
+  app.patch(`${locations}/:evse/:connector`, push('locations', 'PATCH', 'ConnectorPatch'));
 
   const tariffs = `${base}/tariffs/:cc/:pid/:id`;
   app.get(tariffs, read('tariffs'));
-  app.put(tariffs, push('tariffs', 'PUT', TariffSchema));
+  app.put(tariffs, push('tariffs', 'PUT', 'Tariff'));
   app.delete(tariffs, push('tariffs', 'DELETE'));
 
   const sessions = `${base}/sessions/:cc/:pid/:id`;
   app.get(sessions, read('sessions'));
-  app.put(sessions, push('sessions', 'PUT', SessionSchema));
-  app.patch(sessions, push('sessions', 'PATCH', SessionPatchSchema));
+  app.put(sessions, push('sessions', 'PUT', 'Session'));
+  app.patch(sessions, push('sessions', 'PATCH', 'SessionPatch'));
 
   const tokens = `${base}/tokens/:cc/:pid/:id`;
   app.get(tokens, read('tokens'));
-  app.put(tokens, push('tokens', 'PUT', TokenSchema));
-  app.patch(tokens, push('tokens', 'PATCH', TokenPatchSchema));
+  app.put(tokens, push('tokens', 'PUT', 'Token'));
+  app.patch(tokens, push('tokens', 'PATCH', 'TokenPatch'));
 
   // CDRs are POSTed to the module URL; the CPO gets back a Location it can GET the hub's copy at.
   app.post(`${base}/cdrs`, async (request, reply) => {
     const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, ['CPO']);
-    const cdr = parseBody(CdrSchema, request.body, callerOf(request)) as ObjectData & { id: string; country_code: string; party_id: string };
+    const cdr = await readObject<ObjectData & { id: string; country_code: string; party_id: string }>(hub, request, 'CDR', requester.ref);
     const owner = { countryCode: cdr.country_code.toUpperCase(), partyId: cdr.party_id.toUpperCase() };
     if (formatParty(owner) !== formatParty(requester.ref)) {
       throw OcpiError.invalid(`the CDR belongs to ${formatParty(owner)}, not to ${formatParty(requester.ref)}`, '$.country_code');
@@ -130,11 +127,12 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
       objectId: objectKey('cdrs', cdr.id),
       path: '',
       body: cdr,
+      original: originalOf(request),
       route,
       correlationId: request.ocpi.tracing.correlationId,
     });
     hub.delivery.kick();
-    reply.header('Location', `${hub.config.publicUrl}/ocpi${base}/cdrs/${owner.countryCode}/${owner.partyId}/${encodeURIComponent(cdr.id)}`);
+    reply.header('Location', `${hub.config.publicUrl}/ocpi/${versionOf(request)}${base}/cdrs/${owner.countryCode}/${owner.partyId}/${encodeURIComponent(cdr.id)}`);
     return success();
   });
   app.get(`${base}/cdrs/:cc/:pid/:id`, read('cdrs'));

@@ -10,10 +10,21 @@ import { findById, listObjects, type StoredModule } from '../../../hub/objects.j
 import { objectKey } from '../../../hub/push.js';
 import { requesterParty } from '../../../hub/requester.js';
 import { agreementFor, findParty, OWNER_ROLE, visibleOwners } from '../../../hub/routing.js';
+import type { ObjectKind } from '../../../ocpi/translate/index.js';
 import { callerOf, pageCeiling } from '../context.js';
+import { renderObject } from '../edge.js';
 
 /** The hub's page ceiling for GET-all (X-Limit). */
 const MAX_PAGE = 100;
+
+/** The object kind of each module's list, to render it in the caller's version. */
+const LIST_KIND: Record<string, ObjectKind> = {
+  locations: 'Location',
+  tariffs: 'Tariff',
+  sessions: 'Session',
+  cdrs: 'CDR',
+  tokens: 'Token',
+};
 
 /** Who may pull each module from the hub's Sender interface. */
 const PULLER_ROLES: Record<string, string[]> = {
@@ -30,7 +41,7 @@ const PULLER_ROLES: Record<string, string[]> = {
  * to those of the requester's own drivers.
  */
 export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
-  const base = '/2.2.1/sender';
+  const base = '/sender';
 
   for (const module of Object.keys(PULLER_ROLES) as StoredModule[]) {
     app.get(`${base}/${module}`, async (request, reply) => {
@@ -45,7 +56,7 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
         ...page,
       });
       reply.headers(pageHeaders(new URL(`${hub.config.publicUrl}${request.url}`), page, total, maxPage));
-      return success(items.map((item) => item.data));
+      return success(await Promise.all(items.map((item) => renderObject(hub, request, LIST_KIND[module], item.data, item.owner))));
     });
   }
 
@@ -56,6 +67,7 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
   ) => {
     const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PULLER_ROLES.locations);
     const { id, evse, connector } = request.params;
+    const partKind = connector ? 'Connector' : evse ? 'EVSE' : 'Location';
     const to = request.ocpi.routing.to;
     const toHub = to && formatParty(to) === formatParty(hub.config.party);
     if (to && !toHub) {
@@ -74,14 +86,18 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
         correlationId: request.ocpi.tracing.correlationId,
         objectId: objectKey('locations', id),
         timeoutMs: hub.config.forwardTimeoutMs,
+        answerKind: partKind,
       });
+      if (result.answered && result.body.data !== undefined) {
+        result.body.data = await renderObject(hub, request, partKind, result.body.data, cpo.ref);
+      }
       return reply.code(result.httpStatus).headers(result.headers).send(result.body);
     }
     for (const stored of await findById(hub.db, 'locations', objectKey('locations', id))) {
       const owner = { ref: stored.owner, role: 'CPO' };
       if (!(await agreementFor(hub.db, owner, requester, 'locations')).allowed) continue;
       const part = locationPart(stored.data, evse, connector);
-      if (part) return success(part);
+      if (part) return success(await renderObject(hub, request, partKind, part, stored.owner));
     }
     throw OcpiError.notFound(`Unknown location ${[id, evse, connector].filter(Boolean).join('/')}`, OcpiStatus.UNKNOWN_LOCATION);
   };
@@ -94,7 +110,7 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
     const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PULLER_ROLES.tariffs);
     for (const stored of await findById(hub.db, 'tariffs', objectKey('tariffs', request.params.id))) {
       if ((await agreementFor(hub.db, { ref: stored.owner, role: OWNER_ROLE.tariffs }, requester, 'tariffs')).allowed) {
-        return success(stored.data);
+        return success(await renderObject(hub, request, 'Tariff', stored.data, stored.owner));
       }
     }
     throw OcpiError.notFound(`Unknown tariff ${request.params.id}`);
