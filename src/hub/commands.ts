@@ -155,7 +155,7 @@ export interface IncomingResult {
   /** The party the OCPI-from headers name, if any. */
   from?: PartyRef;
   /** Validates the body as the result of a request of this kind. */
-  parseResult(kind: string): unknown | Promise<unknown>;
+  parseResult(kind: string): unknown;
 }
 
 /**
@@ -167,7 +167,7 @@ export interface IncomingResult {
 export async function acceptAsyncResult(hub: HubContext, incoming: IncomingResult): Promise<{ relayed: boolean }> {
   const outcome = await hub.db.transaction(async (tx) => {
     const row = await lockForReceiver(tx, incoming);
-    const result = await incoming.parseResult(row.kind);
+    const result = incoming.parseResult(row.kind);
     if (row.status === 'TIMED_OUT') {
       await tx.query('UPDATE async_requests SET result = $2, updated_at = now() WHERE id = $1', [row.id, JSON.stringify(result)]);
       return { relayed: false };

@@ -37,13 +37,15 @@ export async function commandRoutes(app: FastifyInstance, hub: HubContext): Prom
 
   app.post<{ Params: { command: string; id: string } }>('/sender/commands/:command/:id', async (request) => {
     const caller = callerOf(request);
+    // Read before the request's transaction: translation reads the store, which must not wait on it.
+    const result = await readObject(hub, request, 'CommandResult');
     const { relayed } = await acceptAsyncResult(hub, {
       module: 'commands',
       kind: request.params.command,
       requestId: request.params.id,
       caller,
       from: request.ocpi.routing.from,
-      parseResult: () => readObject(hub, request, 'CommandResult'),
+      parseResult: () => result,
     });
     return success(undefined, relayed ? undefined : LATE_RESULT);
   });
