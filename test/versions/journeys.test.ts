@@ -183,9 +183,13 @@ describe(`partners on OCPI 2.1.1, 2.2.1 and 2.3.0 through one hub (${databaseLab
       }),
     });
     await eventually(() => platforms.emsp211.receivedFor('locations').find((r) => r.path === '/US/C22/LOC-NEMA'));
-    const [entry] = await hub.hub.db.query<any>(
-      `SELECT notes FROM journal WHERE direction = 'OUT' AND to_party = 'BE*M11' AND object_id = 'LOC-NEMA'`,
-    );
+    // The journal entry is written once the receiver's answer is in.
+    const entry = await eventually(async () => {
+      const [row] = await hub.hub.db.query<any>(
+        `SELECT notes FROM journal WHERE direction = 'OUT' AND to_party = 'BE*M11' AND object_id = 'LOC-NEMA'`,
+      );
+      return row;
+    });
     expect(entry.notes.losses).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'dropped', reason: expect.stringContaining('NEMA_14_50') })]),
     );
