@@ -88,6 +88,30 @@ describe(`partners on OCPI 2.1.1, 2.2.1 and 2.3.0 through one hub (${databaseLab
     expect(at211.headers['ocpi-to-party-id']).toBeUndefined();
   });
 
+  it('merges a 2.1.1 tariff PATCH into the whole tariff for later versions', async () => {
+    const tariffs = platforms.cpo211.hubUrl('tariffs');
+    const put = await platforms.cpo211.send({
+      method: 'PUT',
+      url: `${tariffs}/BE/C11/12`,
+      body: example211('tariffs__simple_tariff_example_2_euro_per_hour.json'),
+    });
+    expect(put.envelope?.status_code).toBe(1000);
+    const patch = await platforms.cpo211.send({
+      method: 'PATCH',
+      url: `${tariffs}/BE/C11/12`,
+      body: { currency: 'USD', last_updated: '2026-11-22T10:30:00Z' },
+    });
+    expect(patch.envelope?.status_code).toBe(1000);
+    const received = await eventually(() => {
+      const all = platforms.emsp221.receivedFor('tariffs').filter((r) => r.path === '/BE/C11/12');
+      return all.length === 2 && all;
+    });
+    expect(received.map((r) => r.method)).toEqual(['PUT', 'PUT']);
+    expect(valid(v221.TariffSchema, received[1].body)).toBe('valid');
+    expect(received[1].body).toMatchObject({ id: '12', currency: 'USD', last_updated: '2026-11-22T10:30:00Z' });
+    expect((received[1].body as any).elements).toEqual((received[0].body as any).elements);
+  });
+
   it('delivers a 2.2.1 session to a 2.1.1 eMSP with its location rebuilt and the contract id', async () => {
     const cpo = ref(CPO_221);
     await platforms.cpo221.send({

@@ -9,7 +9,10 @@ import { getObject, type ObjectData, type StoredModule } from '../../../hub/obje
 import { acceptPush, objectKey, resolvePushRoute } from '../../../hub/push.js';
 import { requesterParty } from '../../../hub/requester.js';
 import { OWNER_ROLE } from '../../../hub/routing.js';
-import { callerOf } from '../context.js';
+import { mergeTariffPatch211 } from '../../../ocpi/translate/index.js';
+import * as v211 from '../../../ocpi/v2_1_1/index.js';
+import type { Tariff } from '../../../ocpi/v2_2_1/index.js';
+import { callerOf, parseBody } from '../context.js';
 import { originalOf, readObject, renderObject, versionOf } from '../edge.js';
 
 /** The object kind a module stores, to render it in the caller's version. */
@@ -99,6 +102,20 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
   app.get(tariffs, read('tariffs'));
   app.put(tariffs, push('tariffs', 'PUT', 'Tariff'));
   app.delete(tariffs, push('tariffs', 'DELETE'));
+  // 2.1.1 CPOs may PATCH a tariff, which later versions cannot: the hub merges it into its copy
+  // and passes the whole tariff on as a PUT.
+  app.patch<{ Params: OwnerParams }>(tariffs, async (request, reply) => {
+    if (versionOf(request) !== '2.1.1') throw OcpiError.methodNotAllowed('Tariffs take no PATCH after OCPI 2.1.1');
+    const { cc, pid, id } = request.params;
+    const owner = { countryCode: cc.toUpperCase(), partyId: pid.toUpperCase() };
+    const stored = await getObject(hub.db, 'tariffs', owner, objectKey('tariffs', id));
+    if (!stored || stored.deleted) throw OcpiError.notFound(`No tariff ${id} to patch; PUT it first`);
+    const patch = parseBody(v211.TariffPatchSchema, request.body, callerOf(request));
+    const merged = mergeTariffPatch211(stored.data as Tariff, patch);
+    request.ocpi.losses.push(...merged.losses);
+    request.body = await renderObject(hub, request, 'Tariff', merged.value, owner);
+    return push('tariffs', 'PUT', 'Tariff')(request as never, reply);
+  });
 
   const sessions = `${base}/sessions/:cc/:pid/:id`;
   app.get(sessions, read('sessions'));
