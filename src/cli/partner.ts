@@ -38,10 +38,12 @@ export function partnerCommand(): Command {
     withClientOptions(new Command('invite'))
       .description('create a partner and print its token A and the hub versions URL')
       .requiredOption('--name <name>', 'the partner name')
-      .action(async (options: ClientOptions & { name: string }) => {
+      .addOption(new Option('--role <role>', 'the role it plays; needed for OCPI 2.1.1 partners').choices(['CPO', 'EMSP']))
+      .option('--no-standard-agreement', "keep its parties out of the hub's standard agreement")
+      .action(async (options: ClientOptions & { name: string; role?: string; standardAgreement: boolean }) => {
         const invited = await new AdminClient(options).post<{ id: string; token_a: string; versions_url: string }>(
           '/api/partners',
-          { name: options.name },
+          { name: options.name, role: options.role, standard_agreement: options.standardAgreement },
         );
         print(options, invited, () =>
           [`Partner ${invited.id} invited.`, `  token A       ${invited.token_a}`, `  versions URL  ${invited.versions_url}`].join('\n'),
