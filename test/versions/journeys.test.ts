@@ -135,6 +135,43 @@ describe(`partners on OCPI 2.1.1, 2.2.1 and 2.3.0 through one hub (${databaseLab
     expect(delivered.body).toMatchObject({ id: 'S-X', auth_id: 'BE-M11-C00000001', location: { id: 'LOC-1', city: 'Seattle' } });
   });
 
+  it('carries a 2.1.1 CDR to the 2.2.1 eMSP of its driver', async () => {
+    const legacyLocation = example211('locations__location_object_example.json');
+    const cdr211 = {
+      id: 'CDR-211',
+      start_date_time: '2026-11-22T08:00:00Z',
+      stop_date_time: '2026-11-22T09:00:00Z',
+      auth_id: 'US-M22-C00000001',
+      auth_method: 'WHITELIST',
+      location: { ...legacyLocation, evses: [legacyLocation.evses[0]] },
+      currency: 'EUR',
+      charging_periods: [{ start_date_time: '2026-11-22T08:00:00Z', dimensions: [{ type: 'ENERGY', volume: 12.5 }] }],
+      total_cost: 4.25,
+      total_energy: 12.5,
+      total_time: 1,
+      last_updated: '2026-11-22T09:01:00Z',
+    };
+    await platforms.emsp221.send({
+      method: 'PUT',
+      url: `${platforms.emsp221.hubUrl('tokens', undefined, 'RECEIVER')}/US/M22/TOK-CDR?type=RFID`,
+      body: token(ref(EMSP_221), 'TOK-CDR', { contract_id: 'US-M22-C00000001' }),
+    });
+    const reply = await platforms.cpo211.send({ method: 'POST', url: platforms.cpo211.hubUrl('cdrs'), body: cdr211 });
+    expect(reply.envelope?.status_code).toBe(1000);
+    expect(reply.headers.location).toContain('/ocpi/2.1.1/receiver/cdrs/BE/C11/CDR-211');
+    const delivered = await eventually(() => platforms.emsp221.receivedFor('cdrs').find((r) => (r.body as any).id === 'CDR-211'));
+    expect(valid(v221.CdrSchema, delivered.body)).toBe('valid');
+    expect(delivered.body).toMatchObject({
+      country_code: 'BE',
+      party_id: 'C11',
+      end_date_time: '2026-11-22T09:00:00Z',
+      cdr_token: { uid: 'TOK-CDR', country_code: 'US', party_id: 'M22', contract_id: 'US-M22-C00000001' },
+      cdr_location: { id: 'LOC1', evse_uid: '3256' },
+      total_cost: { excl_vat: 4.25 },
+    });
+    expect(platforms.emsp230.receivedFor('cdrs').find((r) => (r.body as any).id === 'CDR-211')).toBeUndefined();
+  });
+
   it('answers a 2.1.1 CPO real-time authorization from a 2.2.1 eMSP, in 2.1.1', async () => {
     const emsp = ref(EMSP_221);
     await platforms.emsp221.send({
