@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import { CliError } from './admin-client.js';
+import { agreementCommand, partyCommand } from './agreement.js';
+import { demoCommand } from './demo.js';
+import { journalCommand } from './journal.js';
 import { partnerCommand } from './partner.js';
 import { serveCommand } from './serve.js';
+import { simCommand } from './sim.js';
 
 const program = new Command()
   .name('switchyard')
@@ -9,7 +13,12 @@ const program = new Command()
   .showHelpAfterError();
 
 program.addCommand(serveCommand());
+program.addCommand(demoCommand());
+program.addCommand(simCommand());
 program.addCommand(partnerCommand());
+program.addCommand(partyCommand());
+program.addCommand(agreementCommand());
+program.addCommand(journalCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -59,6 +59,8 @@ export class DeliveryWorker {
   private running?: Promise<void>;
   private wanted = false;
   private stopped = true;
+  /** Receivers being served now: each on its own, so a slow one holds up nobody else. */
+  private readonly serving = new Set<Promise<void>>();
 
   constructor(
     private readonly hub: HubContext,
@@ -89,6 +91,7 @@ export class DeliveryWorker {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await Promise.all([...this.serving]);
   }
 
   private schedule(delayMs: number): void {
@@ -107,8 +110,10 @@ export class DeliveryWorker {
     this.timer.unref();
   }
 
-  /** One round: claim receivers with pending events and serve them. */
+  /** One round: claim receivers with pending events, as many as there are free places, and start serving them. */
   async round(): Promise<void> {
+    const places = this.options.concurrency - this.serving.size;
+    if (places <= 0) return;
     const claimed = await this.hub.db.query<{ party: string; last_tx: string; last_seq: number; failures: number }>(
       `UPDATE receiver_cursors c SET lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
        WHERE c.party IN (
@@ -118,10 +123,18 @@ export class DeliveryWorker {
                          AND e.tx < pg_snapshot_xmin(pg_current_snapshot()))
          ORDER BY w.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING c.party, c.last_tx::text AS last_tx, c.last_seq, c.failures`,
-      [this.options.concurrency],
+      [places],
     );
-    await Promise.all(claimed.map((cursor) => this.serve(cursor)));
-    if (claimed.length === this.options.concurrency) this.wanted = true;
+    for (const cursor of claimed) {
+      const job: Promise<void> = this.serve(cursor)
+        .catch(() => undefined)
+        .finally(() => {
+          this.serving.delete(job);
+          this.kick();
+        });
+      this.serving.add(job);
+    }
+    if (claimed.length === places) this.wanted = true;
   }
 
   private async serve(cursor: { party: string; last_tx: string; last_seq: number; failures: number }): Promise<void> {

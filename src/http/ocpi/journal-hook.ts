@@ -16,6 +16,8 @@ function moduleOf(url: string): string | undefined {
 /** The object an OCPI path addresses: the id segment after the owner (receiver) or the module (sender). */
 function objectIdOf(url: string): string | undefined {
   const parts = url.split('?')[0].split('/').filter(Boolean);
+  // Command and charging-profile URLs name a command or a session, not a stored object.
+  if (parts[3] === 'commands') return undefined;
   if (parts[2] === 'receiver') return parts[6] ?? parts[4];
   if (parts[2] === 'sender') return parts[4] === undefined ? undefined : parts[4];
   return undefined;

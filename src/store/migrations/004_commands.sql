@@ -3,8 +3,8 @@
 -- The two ends as party rows: results are delivered to the requester's row, and only the
 -- receiver's platform may post them. The object is the location, session or reservation the
 -- request is about; `response` is the receiver's synchronous answer as relayed.
-ALTER TABLE async_requests ADD COLUMN requester_id uuid NOT NULL REFERENCES parties (id);
-ALTER TABLE async_requests ADD COLUMN receiver_id uuid NOT NULL REFERENCES parties (id);
+ALTER TABLE async_requests ADD COLUMN requester_id uuid NOT NULL REFERENCES parties (id) ON DELETE CASCADE;
+ALTER TABLE async_requests ADD COLUMN receiver_id uuid NOT NULL REFERENCES parties (id) ON DELETE CASCADE;
 ALTER TABLE async_requests ADD COLUMN object_id text NOT NULL;
 ALTER TABLE async_requests ADD COLUMN response jsonb;
 
