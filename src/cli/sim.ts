@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { FAILURES, Simulation, type Failure, type SimulationOptions } from '../sim/runner.js';
+import type { OcpiVersion } from '../sim/platform.js';
 import { CliError } from './admin-client.js';
 import { closeOnSignal } from './serve.js';
 
@@ -11,6 +12,10 @@ export function trafficOptions(command: Command): Command {
     .addOption(new Option('--session-rate <rate>', 'new sessions across the network, e.g. 6/min, 1/s, 30/h').default(6, '6/min').argParser(parseRate))
     .addOption(new Option('--seed <n>', "seed of the simulation's choices (same seed, same choices)").default(1).argParser(positive))
     .addOption(new Option('--failures <list>', `partners that misbehave, comma-separated: ${FAILURES.join(', ')}`).default([], 'none').argParser(parseFailures))
+    .addOption(
+      new Option('--cpo-versions <list>', 'the OCPI version of each CPO, cycled').default(['2.2.1', '2.1.1', '2.3.0'], '2.2.1,2.1.1,2.3.0').argParser(parseVersions),
+    )
+    .addOption(new Option('--emsp-versions <list>', 'the OCPI version of each eMSP, cycled').default(['2.2.1', '2.3.0'], '2.2.1,2.3.0').argParser(parseVersions))
     .option('--verbose', 'print every notable event (sessions, CDRs, refusals…)');
 }
 
@@ -20,6 +25,8 @@ export interface TrafficCliOptions {
   sessionRate: number;
   seed: number;
   failures: Failure[];
+  cpoVersions: OcpiVersion[];
+  emspVersions: OcpiVersion[];
   verbose?: boolean;
 }
 
@@ -36,6 +43,8 @@ export async function startTraffic(
       sessionsPerMinute: options.sessionRate,
       seed: options.seed,
       failures: options.failures,
+      cpoVersions: options.cpoVersions,
+      emspVersions: options.emspVersions,
       log: options.verbose ? (line) => console.log(`  ${line}`) : undefined,
     });
   } catch (error) {
@@ -45,8 +54,8 @@ export async function startTraffic(
 
 export function describeTraffic(simulation: Simulation, options: TrafficCliOptions): string[] {
   const partners = [
-    ...simulation.cpos.map((c) => `${c.name} (${c.party.countryCode}*${c.party.partyId}, CPO)`),
-    ...simulation.emsps.map((e) => `${e.name} (${e.party.countryCode}*${e.party.partyId}, eMSP)`),
+    ...simulation.cpos.map((c) => `${c.name} (${c.party.countryCode}*${c.party.partyId}, CPO, OCPI ${c.platform.version})`),
+    ...simulation.emsps.map((e) => `${e.name} (${e.party.countryCode}*${e.party.partyId}, eMSP, OCPI ${e.platform.version})`),
   ];
   return [
     `  partners       ${partners.join(', ')}`,
@@ -85,6 +94,13 @@ export function simCommand(): Command {
         await simulation.stop();
       });
     });
+}
+
+function parseVersions(text: string): OcpiVersion[] {
+  const versions = text.split(',').map((v) => v.trim());
+  const unknown = versions.filter((v) => !['2.1.1', '2.2.1', '2.3.0'].includes(v));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown OCPI version ${unknown.join(', ')}; use 2.1.1, 2.2.1 or 2.3.0`);
+  return versions as OcpiVersion[];
 }
 
 function positive(text: string): number {

@@ -83,7 +83,8 @@ async function storeContext(
       : (
           await db.query<{ data: Token }>(
             `SELECT data FROM objects WHERE module = 'tokens' AND NOT deleted
-               AND (upper(data->>'uid') = ANY($1::text[]) OR upper(data->>'contract_id') = ANY($2::text[]))
+               AND (upper(data->>'uid') = ANY($1::text[]) OR upper(data->>'uid') = ANY($2::text[])
+                    OR upper(data->>'contract_id') = ANY($2::text[]))
              ORDER BY last_updated DESC`,
             [[...refs.tokenUids], [...refs.contractIds]],
           )
@@ -95,6 +96,7 @@ async function storeContext(
     findLocation: (id) => locations.find((l) => same(l.id, id)),
     findTariff: (id) => tariffs.find((t) => same(t.id, id)),
     findToken: (uid, type) => tokens.find((t) => same(t.uid, uid) && (!type || t.type === type)),
-    findTokenByContractId: (id) => tokens.find((t) => same(t.contract_id, id)),
+    // Many 2.1.1 CPOs put the card's uid in auth_id when they know no contract id.
+    findTokenByContractId: (id) => tokens.find((t) => same(t.contract_id, id)) ?? tokens.find((t) => same(t.uid, id)),
   };
 }

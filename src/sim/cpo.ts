@@ -1,3 +1,4 @@
+import type { OcpiVersion } from './platform.js';
 import type { FastifyReply } from 'fastify';
 import { locationPart } from '../hub/location-tree.js';
 import { OcpiCallError, type OcpiCall, type OcpiReply } from '../ocpi/client.js';
@@ -42,6 +43,8 @@ export interface SimCpoOptions {
   rejecting?: boolean;
   /** How long a charger takes to carry out a remote command before its result is posted. */
   commandDelayMs?: number;
+  /** The OCPI version it speaks (default 2.2.1). */
+  version?: OcpiVersion;
 }
 
 /** The seconds a CPO promises to answer a command in (CommandResponse.timeout). */
@@ -103,6 +106,8 @@ export class SimCpo {
     const platform = await OcpiPlatform.start({
       name: options.operator.name,
       roles: [{ role: 'CPO', countryCode: options.operator.countryCode, partyId: options.operator.partyId, name: options.operator.name }],
+      version: options.version,
+      thinksIn221: true,
     });
     const cpo = new SimCpo(platform, options);
     cpo.routes();
@@ -367,7 +372,7 @@ export class SimCpo {
   }
 
   private routes(): void {
-    const moduleUrl = (module: string) => `${this.platform.url}/2.2.1/sender/${module}`;
+    const moduleUrl = (module: string) => `${this.platform.url}/${this.platform.version}/sender/${module}`;
     this.platform.handle('tokens', (request, reply) => this.onToken(request, reply));
     this.platform.handle('commands', (request) => this.onCommand(request));
     this.platform.handle('locations', (request, reply) =>

@@ -1,3 +1,4 @@
+import type { OcpiVersion } from './platform.js';
 import type { FastifyReply } from 'fastify';
 import { applyLocationChange, locationPart } from '../hub/location-tree.js';
 import type { ObjectData } from '../hub/objects.js';
@@ -30,6 +31,8 @@ import type { Tally } from './tally.js';
 
 export interface SimEmspOptions {
   operator: Operator;
+  /** The OCPI version it speaks (default 2.2.1). */
+  version?: OcpiVersion;
   drivers: number;
   rng: Random;
   tally: Tally;
@@ -92,6 +95,8 @@ export class SimEmsp {
     const platform = await OcpiPlatform.start({
       name: options.operator.name,
       roles: [{ role: 'EMSP', countryCode: options.operator.countryCode, partyId: options.operator.partyId, name: options.operator.name }],
+      version: options.version,
+      thinksIn221: true,
     });
     const emsp = new SimEmsp(platform, options);
     emsp.routes();
@@ -187,7 +192,7 @@ export class SimEmsp {
 
   /** Our commands Sender interface, where CPOs' results come back to (through the hub). */
   private responseUrl(command: string, id: string): string {
-    return `${this.platform.url}/2.2.1/sender/commands/${command}/${encodeURIComponent(id)}`;
+    return `${this.platform.url}/${this.platform.version}/sender/commands/${command}/${encodeURIComponent(id)}`;
   }
 
   private tokenUrl(token: Token): string {
@@ -250,7 +255,7 @@ export class SimEmsp {
   private onTokens(request: ReceivedRequest, reply: FastifyReply): unknown {
     const [uid, action] = segments(request.path);
     if (request.method === 'GET' && !uid) {
-      return answerGet(request, reply, `${this.platform.url}/2.2.1/sender/tokens`, this.tokens, () => undefined);
+      return answerGet(request, reply, `${this.platform.url}/${this.platform.version}/sender/tokens`, this.tokens, () => undefined);
     }
     if (request.method !== 'POST' || action !== 'authorize') return reply.code(404).send(envelope(OcpiStatus.CLIENT_ERROR, undefined, 'Not found'));
     const type = request.query.type ?? 'RFID';
@@ -335,7 +340,7 @@ export class SimEmsp {
     const key = objectKey(cdr.country_code, cdr.party_id, cdr.id);
     this.cdrs.set(key, cdr);
     this.options.tally.count('cdrs.received');
-    reply.header('Location', `${this.platform.url}/2.2.1/receiver/cdrs/${key.replace('*', '/')}`);
+    reply.header('Location', `${this.platform.url}/${this.platform.version}/receiver/cdrs/${key.replace('*', '/')}`);
     return success();
   }
 }

@@ -55,7 +55,7 @@ export async function connect(
  */
 async function resume(api: AdminApi, platform: OcpiPlatform, token: string): Promise<boolean> {
   try {
-    const hub = await discoverEndpoints(`${api.baseUrl}/ocpi/versions`, token, ['2.2.1']);
+    const hub = await discoverEndpoints(`${api.baseUrl}/ocpi/versions`, token, [platform.version]);
     if ('noCommonVersion' in hub) return false;
     platform.tokenToHub = token;
     platform.hub = hub;
@@ -83,6 +83,8 @@ async function onboard(api: AdminApi, platform: OcpiPlatform, party: PartyRef & 
   const invited = await api.request<{ id: string; token_a: string; versions_url: string }>('POST', '/api/partners', {
     name,
     standard_agreement: true,
+    // 2.1.1 credentials carry no role: the operator names it.
+    role: platform.version === '2.1.1' ? party.role : undefined,
   });
   const reply = await platform.register(invited.versions_url, invited.token_a);
   if (reply.envelope?.status_code !== OcpiStatus.SUCCESS) {

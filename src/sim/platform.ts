@@ -5,6 +5,7 @@ import { callOcpi, type OcpiCall, type OcpiReply } from '../ocpi/client.js';
 import { discoverEndpoints, type DiscoveredVersion } from '../ocpi/discovery.js';
 import { envelope, success } from '../ocpi/envelope.js';
 import { OcpiStatus } from '../ocpi/status.js';
+import { WireAdapter } from './wire.js';
 
 /** A party the platform hosts. */
 export interface PlatformRole {
@@ -26,6 +27,11 @@ export interface PlatformOptions {
   modules?: ModuleEndpoint[];
   /** The OCPI version the platform speaks (default 2.2.1). A 2.1.1 platform hosts its first role only. */
   version?: OcpiVersion;
+  /**
+   * The platform's own logic works in 2.2.1 objects whatever it speaks on the wire (simulated
+   * partners): bodies are translated on the way out and in. Tests leave it off to send raw bodies.
+   */
+  thinksIn221?: boolean;
   host?: string;
 }
 
@@ -93,6 +99,7 @@ export class OcpiPlatform {
   available = true;
 
   private registrationToken?: string;
+  private readonly wire?: WireAdapter;
   private readonly handlers = new Map<string, ModuleHandler>();
   private readonly modules: ModuleEndpoint[];
 
@@ -105,6 +112,10 @@ export class OcpiPlatform {
     private readonly server: FastifyInstance,
   ) {
     this.version = options.version ?? '2.2.1';
+    if (options.thinksIn221 && this.version !== '2.2.1') {
+      const [party] = options.roles;
+      this.wire = new WireAdapter(this.version, { countryCode: party.countryCode, partyId: party.partyId });
+    }
     // A 2.1.1 platform is one party: it offers the interfaces of its first role only.
     const roles = this.version === '2.1.1' ? options.roles.slice(0, 1) : options.roles;
     this.modules = options.modules ?? [...new Set(roles.flatMap((r) => DEFAULT_MODULES[r.role]))];
@@ -175,7 +186,21 @@ export class OcpiPlatform {
 
   /** Calls the hub with our token: a module by identifier and role of the hub's interface, plus a path. */
   async send<T = unknown>(call: Omit<OcpiCall, 'token'> & { token?: string }): Promise<OcpiReply<T>> {
-    return callOcpi<T>({ ...call, token: call.token ?? this.tokenToHub ?? '', tokenEncoding: this.rawTokens ? 'raw' : 'base64' });
+    const body = this.wire && call.body !== undefined ? this.wire.outbound(call.method, call.url, call.body) : call.body;
+    // 2.1.1 has no routing headers and no token type in URLs.
+    const legacy = this.wire?.version === '2.1.1';
+    const reply = await callOcpi<T>({
+      ...call,
+      url: legacy ? call.url.replace(/\?type=[^&]*$/, '') : call.url,
+      routing: legacy ? undefined : call.routing,
+      body,
+      token: call.token ?? this.tokenToHub ?? '',
+      tokenEncoding: this.rawTokens ? 'raw' : 'base64',
+    });
+    if (this.wire && reply.envelope?.data !== undefined) {
+      reply.envelope.data = this.wire.answer(call.method, call.url, reply.envelope.data) as T;
+    }
+    return reply;
   }
 
   /** The hub's URL for a module (and interface role, when it offers both). */
@@ -277,10 +302,15 @@ export class OcpiPlatform {
           query: request.query as Record<string, string>,
           body: request.body,
         };
+        if (this.wire) received.body = this.wire.inbound(module.identifier, module.role, request.method, received.path, request.body);
         this.received.push(received);
         const custom = await this.handlers.get(module.identifier)?.(received, reply);
         if (reply.sent) return reply;
-        return custom ?? success();
+        const answer = (custom ?? success()) as { data?: unknown };
+        if (this.wire && answer.data !== undefined) {
+          answer.data = this.wire.reply(module.identifier, module.role, request.method, received.path, answer.data);
+        }
+        return answer;
       };
       app.all(base, { preHandler: guard(false) }, handler);
       app.all(`${base}/*`, { preHandler: guard(false) }, handler);

@@ -1,3 +1,4 @@
+import type { OcpiVersion } from './platform.js';
 import { SimCpo } from './cpo.js';
 import { SimEmsp } from './emsp.js';
 import { AdminApi, connect } from './onboard.js';
@@ -16,6 +17,9 @@ export interface SimulationOptions {
   adminToken: string;
   cpos?: number;
   emsps?: number;
+  /** The OCPI version of each CPO and eMSP, by position (cycled; default all 2.2.1). */
+  cpoVersions?: readonly OcpiVersion[];
+  emspVersions?: readonly OcpiVersion[];
   /** Locations per CPO. */
   locations?: number;
   /** Drivers per eMSP. */
@@ -91,6 +95,7 @@ export class Simulation {
           rng: rng.fork(`cpo-${i}`),
           rejecting: failures.includes('rejecting-cpo') && i === cpos - 1,
           commandDelayMs: options.commandDelayMs,
+          version: nth(options.cpoVersions, i),
         }),
       ),
     );
@@ -103,6 +108,7 @@ export class Simulation {
           rng: rng.fork(`emsp-${i}`),
           slowMs: failures.includes('slow-emsp') && i === emsps - 1 ? (options.slowMs ?? 5_000) : undefined,
           appSessionMs: [6 * tickMs, 24 * tickMs],
+          version: nth(options.emspVersions, i),
         }),
       ),
     );
@@ -205,4 +211,9 @@ export class Simulation {
       if (outcome.status === 'rejected') this.tally.note('errors', String(outcome.reason?.message ?? outcome.reason));
     }
   }
+}
+
+/** The i-th of a cycled list, or nothing when the list is empty. */
+function nth<T>(list: readonly T[] | undefined, i: number): T | undefined {
+  return list && list.length > 0 ? list[i % list.length] : undefined;
 }

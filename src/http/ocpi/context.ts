@@ -38,7 +38,8 @@ export function readOcpiHeaders(request: FastifyRequest, reply: FastifyReply): v
   const version = OCPI_VERSIONS.find((v) => request.url.startsWith(`/ocpi/${v}/`) || request.url === `/ocpi/${v}`);
   request.ocpi = {
     tracing: parseTracingHeaders(request.headers),
-    routing: parseRoutingHeaders(request.headers),
+    // 2.1.1 has no routing headers: its connection is its party, and the content names the receiver.
+    routing: version === '2.1.1' ? {} : parseRoutingHeaders(request.headers),
     version,
     losses: [],
   };
