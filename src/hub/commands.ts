@@ -79,6 +79,7 @@ const SWEEP_BATCH = 100;
 
 /** Forwards the request with the hub's callback in place of the requester's, and relays the answer. */
 export async function relayAsync(hub: HubContext, relay: AsyncRelay): Promise<Relayed> {
+  await checkCallbackHost(hub, relay.requester, relay.payload.response_url);
   const id = randomUUID();
   // Stored before forwarding: the receiver may post its result before its answer reaches us.
   await hub.db.query(
@@ -315,6 +316,23 @@ export function checkResponseUrl(url: string, path = '$.response_url'): void {
   }
   if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || url.length > 255) {
     throw OcpiError.invalid('must be an absolute http(s) URL of at most 255 characters', path);
+  }
+}
+
+/**
+ * The hub calls response URLs with the requester's own credentials, so they must point at the
+ * requester's platform (a host of its versions URL or endpoints), never at anything else the hub
+ * can reach.
+ */
+async function checkCallbackHost(hub: HubContext, requester: RoutedParty, url: string): Promise<void> {
+  const rows = await hub.db.query<{ url: string }>(
+    `SELECT versions_url AS url FROM platforms WHERE id = $1 AND versions_url IS NOT NULL
+     UNION SELECT url FROM endpoints WHERE platform_id = $1`,
+    [requester.platformId],
+  );
+  const host = new URL(url).host;
+  if (!rows.some((row) => URL.canParse(row.url) && new URL(row.url).host === host)) {
+    throw OcpiError.invalid(`must be on a host of your own platform, not ${host}`, '$.response_url');
   }
 }
 

@@ -169,6 +169,13 @@ describe(`commands and charging profiles through the hub (${databaseLabel})`, ()
     expect(badUrl.envelope?.status_code).toBe(2001);
     expect(badUrl.envelope?.status_message).toContain('$.response_url');
 
+    // The hub calls back with the eMSP's credentials: only the eMSP's own hosts will do.
+    const calls = net.cpo1.receivedFor('commands').length;
+    const elsewhere = await sendCommand(net.emsp1, 'START_SESSION', startSession(MS1, 'http://169.254.169.254/latest/meta-data', { location_id: 'LOC1' }));
+    expect(elsewhere.envelope?.status_code).toBe(2001);
+    expect(elsewhere.envelope?.status_message).toContain('$.response_url');
+    expect(net.cpo1.receivedFor('commands')).toHaveLength(calls);
+
     const unknownCommand = await sendCommand(net.emsp1, 'SELF_DESTRUCT', { response_url: responseUrl });
     expect(unknownCommand.envelope?.status_code).toBe(2001);
   });
