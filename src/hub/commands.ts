@@ -239,6 +239,12 @@ export async function expireAsyncRequests(hub: HubContext): Promise<void> {
     return rows.length;
   });
   if (expired > 0) hub.delivery.kick();
+  // A request whose forward never finished (the hub stopped mid-call) got no answer to relay:
+  // its requester saw the call fail, so nothing waits for it.
+  await hub.db.query(
+    `UPDATE async_requests SET status = 'NO_RESPONSE', updated_at = now()
+     WHERE status = 'PENDING' AND deadline IS NULL AND created_at < now() - interval '10 minutes'`,
+  );
 }
 
 async function giveUp(tx: Queryable, hub: HubContext, row: AsyncRequestRow): Promise<void> {
