@@ -11,7 +11,7 @@ import {
   type ChargingProfileResponseType,
   type SetChargingProfile,
 } from '../ocpi/v2_2_1/chargingprofiles.js';
-import { addressedParty, cpoOwning, partyById, relayAsync, type Relayed } from './commands.js';
+import { addressedParty, cpoOwning, partyById, relayAsync, type Relayed } from './async-requests.js';
 import type { HubContext } from './context.js';
 import type { ForwardRequest } from './forward.js';
 import { getObject } from './objects.js';

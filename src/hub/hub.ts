@@ -2,7 +2,7 @@ import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from '../deliv
 import { migrate } from '../store/migrate.js';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.js';
 import { ClientInfoNotifier } from './client-info.js';
-import { expireAsyncRequests } from './commands.js';
+import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext } from './context.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { TokenSealer } from './secrets.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgreement } from '../../src/hub/agreements.js';
-import { expireAsyncRequests } from '../../src/hub/commands.js';
+import { expireAsyncRequests } from '../../src/hub/async-requests.js';
 import { success } from '../../src/ocpi/envelope.js';
 import { OcpiPlatform, type ModuleEndpoint } from '../../src/sim/platform.js';
 import { startSwitchyard } from '../../src/switchyard.js';

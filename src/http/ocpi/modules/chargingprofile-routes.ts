@@ -9,7 +9,7 @@ import {
   sendProfileRequest,
   type ProfileCall,
 } from '../../../hub/charging-profiles.js';
-import { acceptAsyncResult, checkResponseUrl } from '../../../hub/commands.js';
+import { acceptAsyncResult, checkResponseUrl } from '../../../hub/async-requests.js';
 import type { HubContext } from '../../../hub/context.js';
 import { requesterParty } from '../../../hub/requester.js';
 import { callerOf, parseBody } from '../context.js';
