@@ -76,7 +76,7 @@ describe(`switchyard CLI against a running hub (${databaseLabel})`, () => {
     const { stdout } = await cli(['journal', '--correlation-id', reply.correlationId]);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\S+Z {2}IN {3}Volt Street → US\*SWY {2}GET \/ocpi\/2\.2\.1\/hubclientinfo {2}200\/1000 {2}\d+ms {2}/);
+    expect(lines[0]).toMatch(/^\S+Z {2}IN {3}US\*CP1 → US\*SWY {2}GET \/ocpi\/2\.2\.1\/hubclientinfo {2}200\/1000 {2}\d+ms {2}/);
     expect(lines[0]).toContain(reply.correlationId);
   });
 }, 60_000);
