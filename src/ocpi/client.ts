@@ -114,7 +114,3 @@ function describe(error: unknown): string {
   return cause?.code ?? (error as Error)?.message ?? String(error);
 }
 
-/** Closes pooled connections (on shutdown, so the process can exit promptly). */
-export async function closeOcpiConnections(): Promise<void> {
-  await agent.close();
-}

@@ -73,10 +73,6 @@ export function routingHeaders(routing: RoutingHeaders): Record<string, string> 
   return out;
 }
 
-/** Headers of a request the hub sends on behalf of `correlationId`: always a fresh request id. */
-export function outboundTracingHeaders(correlationId: string = randomUUID()): Record<string, string> {
-  return { 'X-Request-ID': randomUUID(), 'X-Correlation-ID': correlationId };
-}
 
 export function formatParty(party: PartyRef): string {
   return `${party.countryCode}*${party.partyId}`;

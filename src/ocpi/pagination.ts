@@ -65,8 +65,3 @@ export function pageHeaders(
   }
   return headers;
 }
-
-/** Reads the next-page URL from a Link header, when there is one. */
-export function nextPageUrl(link: string | undefined): string | undefined {
-  return link ? /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link)?.[1] : undefined;
-}
