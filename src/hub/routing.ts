@@ -47,16 +47,6 @@ export function agreementFor(
   return a.role === 'CPO' ? agreementBetween(db, a.ref, b.ref, module) : agreementBetween(db, b.ref, a.ref, module);
 }
 
-/** Every party that can be reached with `module`, of the given roles: the candidates of a broadcast. */
-export async function partiesWithReceiver(db: Queryable, module: string, roles: string[]): Promise<RoutedParty[]> {
-  const rows = await db.query<{ id: string; country_code: string; party_id: string; role: string; platform_id: string; status: string }>(
-    `SELECT r.id, r.country_code, r.party_id, r.role, r.platform_id, r.status FROM parties r
-     JOIN endpoints e ON e.platform_id = r.platform_id AND e.module = $1 AND e.role = 'RECEIVER'
-     WHERE r.role = ANY($2::text[]) AND r.status IN ('CONNECTED', 'OFFLINE')`,
-    [module, roles],
-  );
-  return rows.map((r) => ({ id: r.id, ref: { countryCode: r.country_code, partyId: r.party_id }, role: r.role, platformId: r.platform_id, status: r.status }));
-}
 
 /** The parties a requester may see objects of, in GET-all via the hub. */
 export async function visibleOwners(
