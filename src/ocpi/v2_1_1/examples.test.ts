@@ -1,7 +1,6 @@
-import { Type, type TSchema } from '@sinclair/typebox';
-import { describe, expect, it } from 'vitest';
-import { loadExamples, unparseableFiles } from '../translate/test-support.js';
-import { compileValidator } from '../validation.js';
+import { Type } from '@sinclair/typebox';
+import { describe } from 'vitest';
+import { specExampleTests, type Expectation } from '../examples-harness.js';
 import {
   ConnectorPatchSchema,
   CredentialsSchema,
@@ -20,18 +19,6 @@ import {
   VersionDetailsSchema,
   VersionListSchema,
 } from './index.js';
-
-/** An example that breaks the spec text: it must fail, at this path, for the reason given. */
-interface Violation {
-  path: string;
-  message: string;
-  reason: string;
-}
-
-interface Expectation {
-  schema: TSchema;
-  violates?: Violation;
-}
 
 // Which schema each example must satisfy, from the object type and form columns of INDEX.md.
 // PATCH bodies target the object named by the request URL (…/{location}/{evse}/{connector}).
@@ -90,30 +77,6 @@ const expectations: Record<string, Expectation> = {
   'versions__version_information_endpoint_get_example.json': { schema: VersionListSchema },
 };
 
-const examples = loadExamples('2.1.1');
-
 describe('OCPI 2.1.1 spec examples', () => {
-  it('fail to parse exactly where UNPARSEABLE.txt says', () => {
-    const unparseable = examples.filter((example) => example.value === undefined).map((example) => example.file);
-    expect(unparseable).toEqual(unparseableFiles('2.1.1'));
-  });
-
-  it('each parseable example has an expected schema, and none is stale', () => {
-    const parseable = examples.filter((example) => example.value !== undefined).map((example) => example.file);
-    expect(Object.keys(expectations).sort()).toEqual(parseable);
-  });
-
-  for (const [file, { schema, violates }] of Object.entries(expectations)) {
-    const result = () => compileValidator(schema)(examples.find((example) => example.file === file)?.value);
-
-    if (violates) {
-      it(`${file} violates the spec: ${violates.reason}`, () => {
-        expect(result()).toEqual({ ok: false, path: violates.path, message: violates.message });
-      });
-    } else {
-      it(`${file} validates`, () => {
-        expect(result()).toMatchObject({ ok: true });
-      });
-    }
-  }
+  specExampleTests({ version: '2.1.1', expectations });
 });

@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { Type, type TSchema } from '@sinclair/typebox';
-import { describe, expect, it } from 'vitest';
-import { compileValidator } from '../validation.js';
+import { Type } from '@sinclair/typebox';
+import { describe } from 'vitest';
+import { specExampleTests, type Expectation } from '../examples-harness.js';
 import {
   CdrSchema,
   ConnectorPatchSchema,
@@ -24,22 +22,6 @@ import {
   VersionDetailsSchema,
   VersionSchema,
 } from './index.js';
-
-// CI clones the repo with `shared/` beside it, as in the workspace.
-const examplesRoot = path.resolve(process.cwd(), '../shared/ocpi-examples');
-const folder = path.join(examplesRoot, '2.2.1');
-
-/** An example that breaks the spec text: it must fail, at this path, for the reason given. */
-interface Violation {
-  path: string;
-  message: string;
-  reason: string;
-}
-
-interface Expectation {
-  schema: TSchema;
-  violates?: Violation;
-}
 
 // The energy-mix and regular-hours examples wrap the object in the property the spec text shows.
 const WrappedEnergyMix = Type.Object({ energy_mix: EnergyMixSchema });
@@ -133,47 +115,6 @@ const expectations: Record<string, Expectation> = {
   'versions__versions_info_example.json': { schema: VersionListSchema },
 };
 
-function parse(file: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(readFileSync(path.join(folder, file), 'utf8')) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-const files = readdirSync(folder).filter((file) => file.endsWith('.json')).sort();
-const parsed = new Map(files.map((file) => [file, parse(file)]));
-
 describe('OCPI 2.2.1 spec examples', () => {
-  it('fail to parse exactly where UNPARSEABLE.txt says', () => {
-    const listed = readFileSync(path.join(examplesRoot, 'UNPARSEABLE.txt'), 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('2.2.1/'))
-      .map((line) => line.split('\t')[0].slice('2.2.1/'.length));
-    const unparseable = files.filter((file) => !parsed.get(file)?.ok);
-    expect(unparseable).toEqual(listed.sort());
-  });
-
-  it('each parseable example has an expected schema, and none is stale', () => {
-    const parseable = files.filter((file) => parsed.get(file)?.ok);
-    expect(Object.keys(expectations).sort()).toEqual(parseable);
-  });
-
-  for (const [file, { schema, violates }] of Object.entries(expectations)) {
-    const result = () => {
-      const document = parsed.get(file);
-      if (!document?.ok) throw new Error(`${file} is missing or does not parse`);
-      return compileValidator(schema)(document.value);
-    };
-
-    if (violates) {
-      it(`${file} violates the spec: ${violates.reason}`, () => {
-        expect(result()).toEqual({ ok: false, path: violates.path, message: violates.message });
-      });
-    } else {
-      it(`${file} validates`, () => {
-        expect(result()).toMatchObject({ ok: true });
-      });
-    }
-  }
+  specExampleTests({ version: '2.2.1', expectations });
 });

@@ -1,7 +1,6 @@
-import { Type, type TSchema } from '@sinclair/typebox';
-import { describe, expect, it } from 'vitest';
-import { loadExamples, unparseableFiles } from '../translate/test-support.js';
-import { compileValidator } from '../validation.js';
+import { Type } from '@sinclair/typebox';
+import { describe } from 'vitest';
+import { specExampleTests, type Expectation, type Violation } from '../examples-harness.js';
 import {
   CdrSchema,
   ConnectorPatchSchema,
@@ -27,18 +26,6 @@ import {
   VersionDetailsSchema,
   VersionListSchema,
 } from './index.js';
-
-/** An example that breaks the spec text: it must fail, at this path, for the reason given. */
-interface Violation {
-  path: string;
-  message: string;
-  reason: string;
-}
-
-interface Expectation {
-  schema: TSchema;
-  violates?: Violation;
-}
 
 // The energy-mix and regular-hours examples wrap the object in the property the spec text shows.
 const WrappedEnergyMix = Type.Object({ energy_mix: EnergyMixSchema });
@@ -206,32 +193,6 @@ const expectations: Record<string, Expectation> = {
  */
 const notModelled = (file: string) => file.startsWith('bookings__');
 
-const examples = loadExamples('2.3.0');
-
 describe('OCPI 2.3.0 spec examples', () => {
-  it('fail to parse exactly where UNPARSEABLE.txt says', () => {
-    const unparseable = examples.filter((example) => example.value === undefined).map((example) => example.file);
-    expect(unparseable).toEqual(unparseableFiles('2.3.0'));
-  });
-
-  it('each parseable example of a modelled module has an expected schema, and none is stale', () => {
-    const parseable = examples
-      .filter((example) => example.value !== undefined && !notModelled(example.file))
-      .map((example) => example.file);
-    expect(Object.keys(expectations).sort()).toEqual(parseable);
-  });
-
-  for (const [file, { schema, violates }] of Object.entries(expectations)) {
-    const result = () => compileValidator(schema)(examples.find((example) => example.file === file)?.value);
-
-    if (violates) {
-      it(`${file} violates the spec: ${violates.reason}`, () => {
-        expect(result()).toEqual({ ok: false, path: violates.path, message: violates.message });
-      });
-    } else {
-      it(`${file} validates`, () => {
-        expect(result()).toMatchObject({ ok: true });
-      });
-    }
-  }
+  specExampleTests({ version: '2.3.0', expectations, notModelled });
 });
