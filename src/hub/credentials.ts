@@ -47,36 +47,18 @@ export function hubCredentials(ctx: HubContext, token: string): Credentials {
 }
 
 /**
- * Partner → hub POST credentials, with token A: the hub calls back, then issues token C. The
- * version is the one whose credentials endpoint the partner used.
+ * Partner → hub credentials, receiver side: POST registers (with token A), PUT re-reads the
+ * endpoints and rotates the token. The hub calls the partner back, checks the endpoints its roles
+ * need, and issues a new token; if anything fails, the previous registration stays as it was and
+ * keeps working. The version is the one whose credentials endpoint the partner used.
  */
-export async function acceptRegistration(
+export async function acceptCredentials(
   ctx: HubContext,
   platform: Platform,
   credentials: Credentials,
   correlationId: string,
   version: OcpiVersion = CANONICAL_VERSION,
 ): Promise<Credentials> {
-  const discovered = await discoverPartner(credentials.url, credentials.token, correlationId, [version]);
-  const roles = declaredRoles(credentials);
-  checkRequiredEndpoints(roles, discovered.endpoints);
-  const tokenC = newToken();
-  await completeRegistration(ctx, platform.id, discovered, credentials, roles, tokenC);
-  return hubCredentials(ctx, tokenC);
-}
-
-/**
- * Partner → hub PUT credentials: re-read endpoints and rotate the token. When anything fails the
- * previous registration stays as it was and keeps working.
- */
-export async function acceptUpdate(
-  ctx: HubContext,
-  platform: Platform,
-  credentials: Credentials,
-  correlationId: string,
-  version: OcpiVersion = CANONICAL_VERSION,
-): Promise<Credentials> {
-  if (!isRegistered(platform)) throw OcpiError.methodNotAllowed('Not registered: use POST to register first');
   const discovered = await discoverPartner(credentials.url, credentials.token, correlationId, [version]);
   const roles = declaredRoles(credentials);
   checkRequiredEndpoints(roles, discovered.endpoints);

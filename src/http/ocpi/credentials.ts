@@ -4,7 +4,7 @@ import { tokenCandidates } from '../../ocpi/auth.js';
 import { OcpiError } from '../../ocpi/status.js';
 import type { Credentials } from '../../ocpi/v2_2_1/index.js';
 import type { HubContext } from '../../hub/context.js';
-import { acceptRegistration, acceptUnregistration, acceptUpdate, hubCredentials } from '../../hub/credentials.js';
+import { acceptCredentials, acceptUnregistration, hubCredentials } from '../../hub/credentials.js';
 import { isRegistered, type Platform } from '../../hub/registry.js';
 import { callerOf } from './context.js';
 import { readObject, renderObject, versionOf } from './edge.js';
@@ -26,15 +26,17 @@ export async function credentialsRoutes(app: FastifyInstance, hub: HubContext): 
       throw OcpiError.methodNotAllowed('Already registered: use PUT to update credentials or DELETE to unregister');
     }
     const credentials = await readCredentials(hub, request, platform);
-    const ours = await acceptRegistration(hub, platform, credentials, request.ocpi.tracing.correlationId, versionOf(request));
+    const ours = await acceptCredentials(hub, platform, credentials, request.ocpi.tracing.correlationId, versionOf(request));
     return success(await renderHubCredentials(hub, request, ours.token));
   });
 
   app.put(url, { config }, async (request) => {
     const platform = callerOf(request);
-    if (request.ocpi.tokenKind === 'REGISTRATION') throw OcpiError.methodNotAllowed('Not registered: use POST first');
+    if (request.ocpi.tokenKind === 'REGISTRATION' || !isRegistered(platform)) {
+      throw OcpiError.methodNotAllowed('Not registered: use POST first');
+    }
     const credentials = await readCredentials(hub, request, platform);
-    const ours = await acceptUpdate(hub, platform, credentials, request.ocpi.tracing.correlationId, versionOf(request));
+    const ours = await acceptCredentials(hub, platform, credentials, request.ocpi.tracing.correlationId, versionOf(request));
     return success(await renderHubCredentials(hub, request, ours.token));
   });
 
