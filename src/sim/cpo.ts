@@ -23,8 +23,8 @@ import type {
 } from '../ocpi/v2_2_1/index.js';
 import { ChargingSession, type Hop } from './charging.js';
 import { locationsFor } from './locations.js';
-import type { CpoOperator } from './operators.js';
-import { OcpiPlatform, type ReceivedRequest } from './platform.js';
+import { operatorPlatform, type CpoOperator } from './operators.js';
+import type { OcpiPlatform, ReceivedRequest } from './platform.js';
 import type { Random } from './random.js';
 import { answerGet } from './sender.js';
 import type { Tally } from './tally.js';
@@ -103,12 +103,7 @@ export class SimCpo {
   }
 
   static async start(options: SimCpoOptions): Promise<SimCpo> {
-    const platform = await OcpiPlatform.start({
-      name: options.operator.name,
-      roles: [{ role: 'CPO', countryCode: options.operator.countryCode, partyId: options.operator.partyId, name: options.operator.name }],
-      version: options.version,
-      thinksIn221: true,
-    });
+    const platform = await operatorPlatform(options.operator, 'CPO', options.version);
     const cpo = new SimCpo(platform, options);
     cpo.routes();
     return cpo;

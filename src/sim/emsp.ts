@@ -23,8 +23,8 @@ import type {
 } from '../ocpi/v2_2_1/index.js';
 import type { Hop } from './charging.js';
 import { driversFor, type Driver } from './drivers.js';
-import type { Operator } from './operators.js';
-import { OcpiPlatform, type ReceivedRequest } from './platform.js';
+import { operatorPlatform, type Operator } from './operators.js';
+import type { OcpiPlatform, ReceivedRequest } from './platform.js';
 import type { Random } from './random.js';
 import { answerGet } from './sender.js';
 import type { Tally } from './tally.js';
@@ -92,12 +92,7 @@ export class SimEmsp {
   }
 
   static async start(options: SimEmspOptions): Promise<SimEmsp> {
-    const platform = await OcpiPlatform.start({
-      name: options.operator.name,
-      roles: [{ role: 'EMSP', countryCode: options.operator.countryCode, partyId: options.operator.partyId, name: options.operator.name }],
-      version: options.version,
-      thinksIn221: true,
-    });
+    const platform = await operatorPlatform(options.operator, 'EMSP', options.version);
     const emsp = new SimEmsp(platform, options);
     emsp.routes();
     return emsp;

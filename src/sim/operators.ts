@@ -1,3 +1,4 @@
+import { OcpiPlatform, type OcpiVersion } from './platform.js';
 import type { PartyRef } from '../ocpi/headers.js';
 
 /** A simulated company: its platform name and its OCPI party. */
@@ -7,6 +8,16 @@ export interface Operator extends PartyRef {
 }
 
 /** A charge point operator and the cities (see geo.ts) it has sites in, all in its own country. */
+/** The OCPI platform of one simulated operator: a single party, thinking in 2.2.1 whatever it speaks. */
+export function operatorPlatform(operator: Operator, role: 'CPO' | 'EMSP', version?: OcpiVersion): Promise<OcpiPlatform> {
+  return OcpiPlatform.start({
+    name: operator.name,
+    roles: [{ role, countryCode: operator.countryCode, partyId: operator.partyId, name: operator.name }],
+    version,
+    thinksIn221: true,
+  });
+}
+
 export interface CpoOperator extends Operator {
   cities: readonly string[];
 }
