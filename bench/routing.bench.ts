@@ -3,7 +3,7 @@
  * to the eMSP and once through the hub (stored, logged, delivered by the worker), and we compare
  * the time until the eMSP has them all.
  *
- *   npm run bench [-- --updates 500 --concurrency 8]
+ *   npm run bench -- routing [--updates 500 --concurrency 8]
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
