@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryOptions } from './delivery/worker.js';
 import { Hub } from './hub/hub.js';
+import { adminTokenOf } from './hub/secrets.js';
 import { buildServer } from './http/server.js';
 import { parseParty } from './ocpi/headers.js';
 
@@ -41,7 +41,6 @@ export interface RunningHub {
 export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<RunningHub> {
   const party = parseParty(options.hubParty ?? 'US*SWY');
   if (!party) throw new Error(`--hub-party must look like US*SWY, got "${options.hubParty}"`);
-  const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
   const host = options.host ?? '0.0.0.0';
   const port = options.port ?? 3000;
 
@@ -64,7 +63,9 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
     secretKey: options.secretKey,
   }, options.delivery);
   let server: FastifyInstance;
+  let adminToken: string;
   try {
+    adminToken = await adminTokenOf(hub.db, options.adminToken);
     server = await buildServer(hub, { adminToken, logger: options.logger });
     await server.listen({ port, host });
   } catch (error) {

@@ -10,19 +10,29 @@ import { describeTraffic, reportActivity, startTraffic, trafficOptions, type Tra
  */
 export function demoCommand(): Command {
   const command = new Command('demo').description('run the hub with three simulated CPOs and two simulated eMSPs roaming through it');
-  return trafficOptions(hubOptions(command)).action(async (options: HubCliOptions & TrafficCliOptions) => {
+  // The demo's admin API stays on this machine unless --host says otherwise.
+  return trafficOptions(hubOptions(command, '127.0.0.1')).action(async (options: HubCliOptions & TrafficCliOptions) => {
+    console.log('Switchyard demo: the hub, with simulated partners roaming through it.');
+    console.log(`  starting the hub on the ${options.databaseUrl ? 'PostgreSQL server' : `embedded database in ${options.dataDir}`}…`);
     const running = await startFromCli(options);
-    const target = { hubUrl: running.url, adminToken: running.adminToken, cpos: 3, emsps: 2, stateFile: join(options.dataDir, 'demo-partners.json') };
+    const { publicUrl } = running.hub.config;
+    console.log(`  hub            ${publicUrl}  (OCPI versions: ${publicUrl}/ocpi/versions)`);
+    console.log(`  admin API      ${publicUrl}/api  (docs: ${publicUrl}/api/docs)`);
+    console.log(`  admin token    ${options.adminToken ? '(as configured)' : `${running.adminToken}  (kept in the database)`}`);
+    console.log('Onboarding the simulated partners (the first start takes longer: every partner registers):');
+    const target = {
+      hubUrl: running.url,
+      adminToken: running.adminToken,
+      cpos: 3,
+      emsps: 2,
+      stateFile: join(options.dataDir, 'demo-partners.json'),
+      progress: (line: string) => console.log(`  ${line}…`),
+    };
     const simulation = await startTraffic(options, target).catch(async (error) => {
       await running.close();
       throw error;
     });
-    const { publicUrl } = running.hub.config;
-    console.log('Switchyard demo: the hub, with simulated partners roaming through it.');
-    console.log(`  hub            ${publicUrl}  (OCPI versions: ${publicUrl}/ocpi/versions)`);
-    console.log(`  admin API      ${publicUrl}/api  (docs: ${publicUrl}/api/docs)`);
-    console.log(`  admin token    ${options.adminToken ? '(as configured)' : running.adminToken}`);
-    console.log(`  database       ${options.databaseUrl ? 'PostgreSQL server' : `embedded, in ${options.dataDir}`}`);
+    console.log('Roaming:');
     for (const line of describeTraffic(simulation, options)) console.log(line);
     console.log('What you are seeing: docs/demo.md. Ctrl-C stops everything; the data stays for the next start.');
     const stopReporting = reportActivity(simulation);

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
-import { startSwitchyard, type RunningHub } from '../switchyard.js';
+import type { RunningHub } from '../switchyard.js';
 
 /** Options shared by every command that starts a hub (serve, and the demo). */
-export function hubOptions(command: Command): Command {
+export function hubOptions(command: Command, defaultHost = '0.0.0.0'): Command {
   return command
     .addOption(new Option('--port <port>', 'HTTP port').env('PORT').default(3000).argParser(Number))
-    .addOption(new Option('--host <host>', 'address to listen on').default('0.0.0.0'))
+    .addOption(new Option('--host <host>', 'address to listen on').default(defaultHost))
     .addOption(
       new Option('--public-url <url>', 'the base URL partners use to reach the hub (default http://localhost:PORT)').env(
         'SWITCHYARD_PUBLIC_URL',
@@ -40,6 +40,8 @@ export interface HubCliOptions {
 }
 
 export async function startFromCli(options: HubCliOptions): Promise<RunningHub> {
+  // Loaded on use, so that the admin commands do not load the server and the database.
+  const { startSwitchyard } = await import('../switchyard.js');
   return startSwitchyard({
     port: options.port,
     host: options.host,

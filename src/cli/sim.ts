@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { FAILURES, Simulation, type Failure, type SimulationOptions } from '../sim/runner.js';
+import { FAILURES, type Failure } from '../sim/failures.js';
+import type { Simulation, SimulationOptions } from '../sim/runner.js';
 import type { OcpiVersion } from '../sim/platform.js';
 import { CliError } from './admin-client.js';
 import { closeOnSignal } from './serve.js';
@@ -33,8 +34,10 @@ export interface TrafficCliOptions {
 /** Starts simulated partners on a hub, as the CLI options say. */
 export async function startTraffic(
   options: TrafficCliOptions,
-  target: Pick<SimulationOptions, 'hubUrl' | 'adminToken' | 'cpos' | 'emsps' | 'stateFile'>,
+  target: Pick<SimulationOptions, 'hubUrl' | 'adminToken' | 'cpos' | 'emsps' | 'stateFile' | 'progress'>,
 ): Promise<Simulation> {
+  // Loaded on use, so that commands which start no partners start quickly.
+  const { Simulation } = await import('../sim/runner.js');
   try {
     return await Simulation.start({
       ...target,

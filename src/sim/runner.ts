@@ -1,3 +1,4 @@
+import type { Failure } from './failures.js';
 import type { OcpiVersion } from './platform.js';
 import { SimCpo } from './cpo.js';
 import { SimEmsp } from './emsp.js';
@@ -8,8 +9,7 @@ import { loadRegistrations, saveRegistrations, type Registration } from './regis
 import { Tally } from './tally.js';
 import { Tasks } from './tasks.js';
 
-export const FAILURES = ['slow-emsp', 'absent-emsp', 'rejecting-cpo', 'malformed'] as const;
-export type Failure = (typeof FAILURES)[number];
+export { FAILURES, type Failure } from './failures.js';
 
 export interface SimulationOptions {
   /** The hub's base URL, for its admin API. */
@@ -51,6 +51,8 @@ export interface SimulationOptions {
   now?: () => Date;
   /** Where notable events are told, one line each. */
   log?: (line: string) => void;
+  /** Where the steps of the start are told as they begin (onboarding takes a while), one line each. */
+  progress?: (line: string) => void;
 }
 
 /** Ticks an absent eMSP stays up, then down. */
@@ -86,6 +88,8 @@ export class Simulation {
     const tally = new Tally(options.log);
     const runId = options.runId ?? Date.now().toString(36);
     const common = { tally, runId, now: options.now };
+    const progress = options.progress ?? (() => undefined);
+    progress(`starting ${cpos} CPO and ${emsps} eMSP platforms on loopback ports`);
     const cpoList = await Promise.all(
       Array.from({ length: cpos }, (_, i) =>
         SimCpo.start({
@@ -119,11 +123,14 @@ export class Simulation {
       const registrations: Record<string, Registration> = {};
       for (const partner of [...cpoList.map((c) => ({ sim: c, role: 'CPO' })), ...emspList.map((e) => ({ sim: e, role: 'EMSP' }))]) {
         const { name, platform, party } = partner.sim;
+        const how = saved[name] ? 'resuming its registration' : 'invitation and credentials handshake';
+        progress(`onboarding ${name} (${party.countryCode}*${party.partyId}, ${partner.role}, OCPI ${platform.version}): ${how}`);
         registrations[name] = await connect(api, platform, { ...party, role: partner.role }, saved[name]);
         simulation.partnerIds.set(name, registrations[name].partnerId);
       }
       if (options.stateFile) await saveRegistrations(options.stateFile, { ...saved, ...registrations });
       // Everyone registers before anyone publishes: the hub sends a new receiver only what is pushed after it joined.
+      progress('the CPOs publish their locations and tariffs, the eMSPs their tokens');
       for (const cpo of cpoList) await cpo.publish();
       for (const emsp of emspList) await emsp.publish();
     } catch (error) {

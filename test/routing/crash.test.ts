@@ -13,6 +13,10 @@ import { FAST_DELIVERY, onboard, PARTIES } from '../support/network.js';
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
 const ADMIN_TOKEN = 'crash-test-admin-token';
+// Sized for a loaded 2-core machine: a process start, two onboardings and a redelivery all wait on the CPU.
+const PROCESS_START_MS = 60_000;
+const REDELIVERY_MS = 60_000;
+const TEST_MS = 180_000;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -35,7 +39,7 @@ async function hubProcess(database: { databaseUrl?: string; schema?: string; dat
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/health`).catch(() => undefined))?.ok, 30_000, 'hub process to start');
+  await eventually(async () => (await fetch(`${url}/health`).catch(() => undefined))?.ok, PROCESS_START_MS, 'hub process to start');
   return { child, url };
 }
 
@@ -82,7 +86,7 @@ describe(`a hub process killed mid-delivery (${databaseLabel})`, () => {
     });
     cleanup.push(() => restarted.close());
     emsp.available = true;
-    await eventually(() => emsp.receivedFor('sessions').length === 3, 15_000, 'deliveries after the crash');
+    await eventually(() => emsp.receivedFor('sessions').length === 3, REDELIVERY_MS, 'deliveries after the crash');
     expect(emsp.receivedFor('sessions').map((r) => (r.body as any).id)).toEqual(['S-1', 'S-2', 'S-3']);
-  });
+  }, TEST_MS);
 });

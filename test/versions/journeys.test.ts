@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcpiPlatform, type PlatformRole } from '../../src/sim/platform.js';
 import { compileValidator } from '../../src/ocpi/validation.js';
@@ -11,8 +9,38 @@ import { admin, databaseLabel, eventually, startTestHub } from '../support/hub.j
 import { cdrToken, location, session, tariff, token } from '../support/fixtures.js';
 import { FAST_DELIVERY, onboard } from '../support/network.js';
 
-const example211 = (name: string) =>
-  JSON.parse(readFileSync(resolve(process.cwd(), '../shared/ocpi-examples/2.1.1', name), 'utf8'));
+/** A 2.1.1 location of the legacy CPO: one EVSE, one 220 V connector priced by tariff 11. */
+const location211 = () => ({
+  id: 'LOC1',
+  type: 'ON_STREET',
+  name: 'Market Square',
+  address: 'Marktplein 3',
+  city: 'Leuven',
+  postal_code: '3000',
+  country: 'BEL',
+  coordinates: { latitude: '50.879602', longitude: '4.700823' },
+  evses: [
+    {
+      uid: '3256',
+      evse_id: 'BE*C11*E3256',
+      status: 'AVAILABLE',
+      capabilities: ['RFID_READER'],
+      connectors: [
+        { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', voltage: 220, amperage: 16, tariff_id: '11', last_updated: '2026-11-20T08:00:00Z' },
+      ],
+      last_updated: '2026-11-20T08:00:00Z',
+    },
+  ],
+  operator: { name: 'Legacy CPO' },
+  last_updated: '2026-11-20T08:00:00Z',
+});
+/** A 2.1.1 tariff: a price per hour, charged by the 5 minutes. */
+const tariff211 = () => ({
+  id: '12',
+  currency: 'EUR',
+  elements: [{ price_components: [{ type: 'TIME', price: 2.5, step_size: 300 }] }],
+  last_updated: '2026-11-20T08:00:00Z',
+});
 const valid = (schema: Parameters<typeof compileValidator>[0], value: unknown) => {
   const result = compileValidator(schema)(value);
   return result.ok ? 'valid' : `${result.path}: ${result.message}`;
@@ -66,7 +94,7 @@ describe(`partners on OCPI 2.1.1, 2.2.1 and 2.3.0 through one hub (${databaseLab
   });
 
   it('carries a 2.1.1 location to 2.2.1 and 2.3.0 eMSPs, and unchanged to a 2.1.1 eMSP', async () => {
-    const legacy = example211('locations__location_object_example.json');
+    const legacy = location211();
     const reply = await platforms.cpo211.send({
       method: 'PUT',
       url: `${platforms.cpo211.hubUrl('locations')}/BE/C11/LOC1`,
@@ -93,7 +121,7 @@ describe(`partners on OCPI 2.1.1, 2.2.1 and 2.3.0 through one hub (${databaseLab
     const put = await platforms.cpo211.send({
       method: 'PUT',
       url: `${tariffs}/BE/C11/12`,
-      body: example211('tariffs__simple_tariff_example_2_euro_per_hour.json'),
+      body: tariff211(),
     });
     expect(put.envelope?.status_code).toBe(1000);
     const patch = await platforms.cpo211.send({
@@ -136,7 +164,7 @@ describe(`partners on OCPI 2.1.1, 2.2.1 and 2.3.0 through one hub (${databaseLab
   });
 
   it('carries a 2.1.1 CDR to the 2.2.1 eMSP of its driver', async () => {
-    const legacyLocation = example211('locations__location_object_example.json');
+    const legacyLocation = location211();
     const cdr211 = {
       id: 'CDR-211',
       start_date_time: '2026-11-22T08:00:00Z',

@@ -21,7 +21,8 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
       security: [{ admin: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // indexPrefix: the page's asset links must name /api too, or /api/docs (no trailing slash) loads none.
+  await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: '/api' });
 
   await app.register(async (secured) => {
     secured.addHook('onRequest', adminAuth(options.adminToken));

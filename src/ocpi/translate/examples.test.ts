@@ -4,10 +4,11 @@
  * version's schema, and converting it back must give the example again wherever no loss was reported.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as s211 from '../v2_1_1/index.js';
 import * as s221 from '../v2_2_1/index.js';
 import * as s230 from '../v2_3_0/index.js';
+import { describeWithSpecExamples } from '../spec-examples.js';
 import { compileValidator } from '../validation.js';
 import type { Loss, TranslationContext } from './context.js';
 import { differences } from './diff.js';
@@ -188,7 +189,7 @@ function unreported(original: unknown, back: unknown, losses: Loss[]): string[] 
 }
 
 function checkTranslations(from: OcpiVersion, targets: OcpiVersion[]) {
-  describe(`OCPI ${from} spec examples`, () => {
+  describeWithSpecExamples(`OCPI ${from} spec examples`, () => {
     let translated = 0;
     for (const example of loadExamples(from)) {
       if (example.value === undefined) continue;

@@ -1,17 +1,17 @@
 /**
- * Test support, for the schema and translation tests only: the spec's example documents
- * (`../shared/ocpi-examples`, beside the repository) with what INDEX.md says about each of them, and
- * a translation context over in-memory stores.
+ * Test support, for the schema and translation tests only: the spec's example documents (found as
+ * `../spec-examples.ts` says) with what INDEX.md says about each of them, and a translation context
+ * over in-memory stores.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { specExamplesFolder, specExamplesPresent } from '../spec-examples.js';
 import type { Connector, Evse, Location, Session, Tariff, Token } from '../v2_2_1/index.js';
 import type { PartyRef, TranslationContext } from './context.js';
 
 export type SpecVersion = '2.1.1' | '2.2.1' | '2.3.0';
 
-// CI clones the repo with `shared/` beside it, as in the workspace.
-const examplesRoot = path.resolve(process.cwd(), '../shared/ocpi-examples');
+const examplesRoot = specExamplesFolder;
 
 export interface SpecExample {
   file: string;
@@ -23,7 +23,9 @@ export interface SpecExample {
   form: string;
 }
 
+/** The examples of one version; none when the folder is absent (their tests are skipped then). */
 export function loadExamples(version: SpecVersion): SpecExample[] {
+  if (!specExamplesPresent) return [];
   const folder = path.join(examplesRoot, version);
   const index = indexRows(version);
   return readdirSync(folder)

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { describe } from 'vitest';
+import { describeWithSpecExamples } from '../spec-examples.js';
 import { specExampleTests, type Expectation } from '../examples-harness.js';
 import {
   CdrSchema,
@@ -115,6 +115,6 @@ const expectations: Record<string, Expectation> = {
   'versions__versions_info_example.json': { schema: VersionListSchema },
 };
 
-describe('OCPI 2.2.1 spec examples', () => {
+describeWithSpecExamples('OCPI 2.2.1 spec examples', () => {
   specExampleTests({ version: '2.2.1', expectations });
 });

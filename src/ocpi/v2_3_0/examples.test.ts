@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { describe } from 'vitest';
+import { describeWithSpecExamples } from '../spec-examples.js';
 import { specExampleTests, type Expectation, type Violation } from '../examples-harness.js';
 import {
   CdrSchema,
@@ -193,6 +193,6 @@ const expectations: Record<string, Expectation> = {
  */
 const notModelled = (file: string) => file.startsWith('bookings__');
 
-describe('OCPI 2.3.0 spec examples', () => {
+describeWithSpecExamples('OCPI 2.3.0 spec examples', () => {
   specExampleTests({ version: '2.3.0', expectations, notModelled });
 });
