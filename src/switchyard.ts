@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryOptions } from './delivery/worker.js';
+import type { AuditOptions } from './clearing/audit/worker.js';
 import { Hub } from './hub/hub.js';
 import { adminTokenOf } from './hub/secrets.js';
 import { buildServer } from './http/server.js';
@@ -26,6 +27,8 @@ export interface SwitchyardOptions {
   commandGraceMs?: number;
   /** Delivery tuning (backoff, polling); tests shorten the delays. */
   delivery?: Partial<DeliveryOptions>;
+  /** CDR audit tuning (polling, when a session without a CDR is flagged). */
+  audit?: Partial<AuditOptions>;
   logger?: boolean | { level: string };
 }
 
@@ -61,7 +64,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
     dataDir: options.dataDir,
     schema: options.databaseSchema,
     secretKey: options.secretKey,
-  }, options.delivery);
+  }, options.delivery, options.audit);
   let server: FastifyInstance;
   let adminToken: string;
   try {
