@@ -30,6 +30,8 @@ export interface HubContext {
   clientInfo: ClientInfoNotifier;
   /** Wakes the delivery workers after a push was accepted. */
   delivery: { kick(): void };
+  /** Wakes the clearing audit after a CDR was accepted (absent: CDRs wait for its next round). */
+  clearing?: { kick(): void };
 }
 
 export function versionsUrl(config: HubConfig): string {

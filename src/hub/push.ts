@@ -1,8 +1,11 @@
 import { formatParty, type PartyRef, type RoutingHeaders } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import { appendEvent } from '../delivery/log.js';
+import { recordDuplicateCdr, recordReceivedCdr, recordTariffVersion } from '../clearing/intake.js';
+import type { Cdr, Tariff } from '../ocpi/v2_2_1/index.js';
 import type { HubContext } from './context.js';
 import { applyLocationChange } from './location-tree.js';
+import type { Queryable } from '../store/database.js';
 import { lockObject, putObject, type ObjectData, type StoredModule } from './objects.js';
 import { agreementFor, findParty, type RoutedParty } from './routing.js';
 
@@ -82,12 +85,16 @@ function tokenOwner(content: ObjectData | undefined): PartyRef | undefined {
  * 1000, and nothing is lost whatever happens next. Returns whether the object is new.
  */
 export async function acceptPush(hub: HubContext, push: Push): Promise<{ created: boolean; stored: ObjectData }> {
-  return hub.db.transaction(async (tx) => {
+  const result = await hub.db.transaction(async (tx) => {
     const existing = await lockObject(tx, push.module, push.owner, push.objectId);
     const current = existing && !existing.deleted ? existing.data : undefined;
     const next = nextState(push, current);
-    if (push.module === 'cdrs' && current) return { created: false, stored: current };
+    if (push.module === 'cdrs' && current) {
+      await recordDuplicateCdr(tx, push.owner, push.objectId, push.requester.ref);
+      return { created: false, stored: current };
+    }
     await putObject(tx, push.module, push.owner, push.objectId, next.data, next.deleted);
+    await recordForClearing(tx, push, next);
     await appendEvent(tx, {
       module: push.module,
       method: push.method,
@@ -103,6 +110,19 @@ export async function acceptPush(hub: HubContext, push: Push): Promise<{ created
     });
     return { created: !current, stored: next.data };
   });
+  // The audit runs after the commit, so that the CPO's answer never waits for it.
+  if (push.module === 'cdrs' && result.created) hub.clearing?.kick();
+  return result;
+}
+
+/** Tariff versions and received CDRs go to the clearing module in the same transaction. */
+async function recordForClearing(tx: Queryable, push: Push, next: { data: ObjectData; deleted: boolean }): Promise<void> {
+  const source = { sourceVersion: push.original?.version, originalBody: push.original?.body };
+  if (push.module === 'tariffs') {
+    await recordTariffVersion(tx, { owner: push.owner, tariffId: push.objectId, tariff: next.data as Tariff, deleted: next.deleted, ...source });
+  } else if (push.module === 'cdrs') {
+    await recordReceivedCdr(tx, { cdr: next.data as Cdr, from: push.requester.ref, ...source });
+  }
 }
 
 function nextState(push: Push, current: ObjectData | undefined): { data: ObjectData; deleted: boolean } {
