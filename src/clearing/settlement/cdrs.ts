@@ -34,7 +34,7 @@ export interface SettlementCdr {
   taxes: Array<{ name: string; percentage: string | null; amount: string }>;
   taxTotal: string;
   /** The audit's verdict as settlement reads it. */
-  status: 'APPROVED' | 'DISPUTED' | 'WRITTEN_OFF';
+  status: 'APPROVED' | 'CREDITED' | 'DISPUTED' | 'WRITTEN_OFF';
   /** For a credit CDR: the id of the CDR it credits. */
   creditOf: string | null;
 }

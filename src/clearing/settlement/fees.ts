@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { serviceTaxRates, taxesOn, type AppliedTax } from '../taxes/services.js';
 import { dec, minorDigits, toMinor, type Currency } from './money.js';
 
@@ -106,5 +106,6 @@ export function feeLines(
       });
     }
   }
-  return lines;
+  // The CPO's fees first, then the eMSP's: the order the statement prints them in.
+  return lines.sort((a, b) => a.payer.localeCompare(b.payer));
 }

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 /** Settlement's money: decimals only, invoice amounts at the currency's minor unit, half-up. */
 

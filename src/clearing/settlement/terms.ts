@@ -13,8 +13,8 @@ export interface SettlementTerms {
   /** DIRECT: the CPO issues the invoice; SELF_BILLING: the eMSP issues a self-billing statement. */
   billing: 'DIRECT' | 'SELF_BILLING';
   paymentTermsDays: number;
-  /** The hub sets `invoice_reference_id` on the CDRs of an invoice and sends the reconciliation record. */
-  setsInvoiceReference: boolean;
+  /** The hub issues invoices on the issuer's behalf: sets `invoice_reference_id` and sends the reconciliation record. */
+  hubIssuesInvoices: boolean;
 }
 
 interface TermsRow {
@@ -26,7 +26,7 @@ interface TermsRow {
   time_zone: string;
   billing: SettlementTerms['billing'];
   payment_terms_days: number;
-  sets_invoice_reference: boolean;
+  hub_issues_invoices: boolean;
 }
 
 const party = (country: string | null, id: string | null) => (country && id ? `${country}*${id}` : null);
@@ -39,7 +39,7 @@ const toTerms = (row: TermsRow): SettlementTerms => ({
   timeZone: row.time_zone,
   billing: row.billing,
   paymentTermsDays: row.payment_terms_days,
-  setsInvoiceReference: row.sets_invoice_reference,
+  hubIssuesInvoices: row.hub_issues_invoices,
 });
 
 export async function listTerms(db: Queryable): Promise<SettlementTerms[]> {
@@ -56,16 +56,16 @@ export function termsFor(all: SettlementTerms[], cpo: string, emsp: string): Set
 export async function saveTerms(db: Queryable, terms: SettlementTerms): Promise<void> {
   const [cpoCountry, cpoParty] = split(terms.cpo);
   const [emspCountry, emspParty] = split(terms.emsp);
-  const values = [terms.cadence, terms.timeZone, terms.billing, terms.paymentTermsDays, terms.setsInvoiceReference, cpoCountry, cpoParty, emspCountry, emspParty];
+  const values = [terms.cadence, terms.timeZone, terms.billing, terms.paymentTermsDays, terms.hubIssuesInvoices, cpoCountry, cpoParty, emspCountry, emspParty];
   const updated = await db.query(
-    `UPDATE settlement_terms SET cadence = $1, time_zone = $2, billing = $3, payment_terms_days = $4, sets_invoice_reference = $5
+    `UPDATE settlement_terms SET cadence = $1, time_zone = $2, billing = $3, payment_terms_days = $4, hub_issues_invoices = $5
      WHERE cpo_country IS NOT DISTINCT FROM $6 AND cpo_party IS NOT DISTINCT FROM $7
        AND emsp_country IS NOT DISTINCT FROM $8 AND emsp_party IS NOT DISTINCT FROM $9 RETURNING 1`,
     values,
   );
   if (updated.length > 0) return;
   await db.query(
-    `INSERT INTO settlement_terms (id, cadence, time_zone, billing, payment_terms_days, sets_invoice_reference, cpo_country, cpo_party, emsp_country, emsp_party)
+    `INSERT INTO settlement_terms (id, cadence, time_zone, billing, payment_terms_days, hub_issues_invoices, cpo_country, cpo_party, emsp_country, emsp_party)
      VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [...values, randomUUID()],
   );

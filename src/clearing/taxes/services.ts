@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 /**
  * Canadian sales taxes on services the hub supplies (its fees), by the payer's province, as

@@ -37,7 +37,7 @@ CREATE TABLE settlement_cdrs (
   taxes                 jsonb NOT NULL DEFAULT '[]',
   tax_total             numeric NOT NULL DEFAULT 0,
   status                text NOT NULL DEFAULT 'APPROVED'
-                        CHECK (status IN ('APPROVED', 'DISPUTED', 'WRITTEN_OFF')),
+                        CHECK (status IN ('APPROVED', 'CREDITED', 'DISPUTED', 'WRITTEN_OFF')),
   credit_of             text,
   received_at           timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (owner_country, owner_party, cdr_id)
@@ -55,7 +55,9 @@ CREATE TABLE settlement_terms (
   time_zone               text NOT NULL DEFAULT 'UTC',
   billing                 text NOT NULL DEFAULT 'DIRECT' CHECK (billing IN ('DIRECT', 'SELF_BILLING')),
   payment_terms_days      integer NOT NULL DEFAULT 30 CHECK (payment_terms_days >= 0),
-  sets_invoice_reference  boolean NOT NULL DEFAULT false
+  -- The hub issues the invoice on the issuer's behalf: it sets invoice_reference_id on the CDRs
+  -- and sends the OCPI 2.3.0 InvoiceReconciliationRecord to the recipient.
+  hub_issues_invoices     boolean NOT NULL DEFAULT false
 );
 CREATE UNIQUE INDEX settlement_terms_pair ON settlement_terms (
   coalesce(cpo_country, ''), coalesce(cpo_party, ''), coalesce(emsp_country, ''), coalesce(emsp_party, ''));
@@ -141,11 +143,13 @@ CREATE TABLE statement_lines (
   owner_party    text NOT NULL,
   cdr_id         text NOT NULL,
   statement_id   text NOT NULL,
+  period         text NOT NULL,
   status         text NOT NULL,
   prior_period   text,
   PRIMARY KEY (owner_country, owner_party, cdr_id)
 );
 CREATE INDEX statement_lines_statement ON statement_lines (statement_id, owner_country, owner_party, cdr_id);
+CREATE INDEX statement_lines_period ON statement_lines (period);
 
 CREATE SEQUENCE invoice_numbers;
 
