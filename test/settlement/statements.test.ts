@@ -1,5 +1,9 @@
+import { Decimal } from 'decimal.js';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordSettlementCdrs } from '../../src/clearing/settlement/cdrs.js';
+import { statementCsv } from '../../src/clearing/invoices/csv.js';
+import { statementPdf } from '../../src/clearing/invoices/pdf.js';
 import { closePeriod } from '../../src/clearing/settlement/close.js';
 import { netPositions } from '../../src/clearing/settlement/positions.js';
 import { settlePeriod } from '../../src/clearing/settlement/run.js';
@@ -106,5 +110,35 @@ describe(`settlement statements, computed by hand (${databaseLabel})`, () => {
     await recordSettlementCdrs(db, [cdr('B3', { emsp: 'CA*MS2', claimedTotal: '1.00' })]);
     await settlePeriod(db, '2026-11');
     expect((await getStatement(db, '2026-11-USCP1-CAMS2-USD'))!.totals.amount_payable).toBe('21.00');
+  });
+
+  it('exports CSV rows that sum to the statement, per class and per tax', async () => {
+    const statement = (await getStatement(db, '2026-11-CACP2-USMS1-CAD'))!;
+    let text = '';
+    for await (const chunk of statementCsv(db, statement)) text += chunk;
+    const [header, ...rows] = text.trimEnd().split('\r\n').map((line) => line.split(','));
+    const column = (name: string) => header.indexOf(name);
+    const total = (cls: string, name: string) =>
+      rows.filter((r) => r[column('class')] === cls).reduce((sum, r) => sum.plus(r[column(name)]), new Decimal(0)).toFixed(2);
+    expect(rows).toHaveLength(4);
+    expect(total('payable', 'total')).toBe(statement.totals.amount_payable);
+    expect(total('held_back', 'total')).toBe(statement.totals.classes.held_back.gross);
+    for (const tax of statement.totals.classes.payable.taxes) expect(total('payable', `tax:${tax.name}`)).toBe(tax.amount);
+    expect(header).toEqual(expect.arrayContaining(['cdr_id', 'session_id', 'invoice_reference_id', 'start_local', 'end_local', 'time_zone', 'evse_uid', 'city', 'state', 'contract_id', 'tariff_id', 'tariff_version', 'energy_kwh', 'charging_minutes', 'idle_minutes', 'claimed_total', 'computed_total', 'status']));
+  });
+
+  it('renders the invoice PDF of a closed period with its parties, taxes and totals', async () => {
+    await closePeriod(db, '2026-11', '2026-12-01');
+    const statement = (await getStatement(db, '2026-11-CACP2-USMS1-CAD'))!;
+    const pdf = await statementPdf(db, statement);
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true });
+    expect(text).toContain('INVOICE');
+    expect(text).toContain(statement.invoiceNumber!);
+    expect(text).toMatch(/Maple Charge Ltd\.[\s\S]*GST\/HST registration: 123456789 RT0001/);
+    expect(text).toContain('DriveOn LLC');
+    expect(text).toContain('Due: 2026-12-31');
+    expect(text).toMatch(/HST ON 13 %\s*2\.08 CAD/);
+    expect(text).toMatch(/Total payable\s*41\.08 CAD/);
+    expect(text).toMatch(/Held back, disputed \(1 CDRs, not payable\)\s*8\.40 CAD/);
   });
 });
