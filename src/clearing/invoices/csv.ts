@@ -12,9 +12,6 @@ const LINE_FIELDS: Array<keyof StatementLine> = [
   'time_cost', 'parking_cost', 'fixed_cost', 'reservation_cost', 'claimed_total', 'computed_total',
 ];
 
-/** How a line counts towards the statement, by its status. */
-export const lineClass = (status: string) => (status === 'DISPUTED' ? 'held_back' : status === 'WRITTEN_OFF' ? 'written_off' : 'payable');
-
 // RFC 4180: quote a field holding a comma, quote or line break; double the quotes inside.
 const field = (value: unknown) => {
   const text = value === null || value === undefined ? '' : String(value);
@@ -39,7 +36,7 @@ export async function* statementCsv(db: Queryable, statement: Statement): AsyncG
     yield row([
       statement.id, statement.invoiceNumber, statement.period, statement.cpo, statement.emsp, statement.currency,
       ...LINE_FIELDS.map((name) => line[name]),
-      ...taxes.map((name) => amounts.get(name) ?? '0.00'), line.tax_total, line.total, line.status, lineClass(line.status),
+      ...taxes.map((name) => amounts.get(name) ?? '0.00'), line.tax_total, line.total, line.status, line.class,
       line.credit_of, line.prior_period,
     ]);
   }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/database.js';
-import { dec } from './money.js';
 
 export interface Payment {
   id: string;
@@ -12,7 +11,6 @@ export interface Payment {
 
 /** Records a payment received against an issued invoice; the statement's payment status follows. */
 export async function recordPayment(db: Queryable, payment: Omit<Payment, 'id'>): Promise<Payment> {
-  if (!dec(payment.amount).isPositive() || dec(payment.amount).isZero()) throw new Error('amount must be positive');
   const [row] = await db.query<{ id: string }>(
     `INSERT INTO statement_payments (id, statement_id, amount, paid_on, reference) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
     [randomUUID(), payment.statementId, payment.amount, payment.paidOn, payment.reference],

@@ -7,6 +7,7 @@ import { amountText, dec, sum } from './money.js';
 import { parsePeriod, PERIOD_LABEL_SQL, type Period } from './periods.js';
 import { billingDetails, listFeeSchedules, listTerms, termsFor } from './terms.js';
 import { type StatementTotals, type ClassTotals, type TaxSubtotal } from './statement-model.js';
+import { LINE_CLASS_SQL } from './statements.js';
 
 export class SettlementError extends Error {
   constructor(message: string, readonly code: 'invalid_period' | 'period_closed' | 'run_in_progress') {
@@ -93,14 +94,12 @@ interface ClassRow {
   prior_gross: string;
 }
 
-/** How a line counts: disputed amounts are held back (listed, not paid); written-off ones are not owed. */
-const CLASS_SQL = `CASE l.status WHEN 'DISPUTED' THEN 'held_back' WHEN 'WRITTEN_OFF' THEN 'written_off' ELSE 'payable' END`;
 
 /** One aggregate over the period's lines: the sums per statement and class of line. */
 async function classTotals(tx: Queryable, label: string): Promise<ClassRow[]> {
   return tx.query<ClassRow>(
     `SELECT l.statement_id, c.owner_country AS cpo_country, c.owner_party AS cpo_party, c.emsp_country, c.emsp_party, c.currency,
-            ${CLASS_SQL} AS class, count(*)::int AS count,
+            ${LINE_CLASS_SQL} AS class, count(*)::int AS count,
             sum(c.claimed_total)::text AS net, sum(c.tax_total)::text AS tax,
             sum(c.energy_cost)::text AS energy_cost, sum(c.time_cost)::text AS time_cost, sum(c.parking_cost)::text AS parking_cost,
             sum(c.fixed_cost)::text AS fixed_cost, sum(c.reservation_cost)::text AS reservation_cost,
@@ -113,7 +112,7 @@ async function classTotals(tx: Queryable, label: string): Promise<ClassRow[]> {
      FROM statement_lines l
      JOIN settlement_cdrs c ON c.owner_country = l.owner_country AND c.owner_party = l.owner_party AND c.cdr_id = l.cdr_id
      WHERE l.period = $1
-     GROUP BY l.statement_id, c.owner_country, c.owner_party, c.emsp_country, c.emsp_party, c.currency, ${CLASS_SQL}`,
+     GROUP BY l.statement_id, c.owner_country, c.owner_party, c.emsp_country, c.emsp_party, c.currency, ${LINE_CLASS_SQL}`,
     [label],
   );
 }
@@ -129,13 +128,13 @@ interface TaxRow {
 /** The taxes of the period's lines, per statement, class and tax. */
 async function taxTotals(tx: Queryable, label: string): Promise<TaxRow[]> {
   return tx.query<TaxRow>(
-    `SELECT l.statement_id, ${CLASS_SQL} AS class, tax->>'name' AS name, tax->>'percentage' AS percentage,
+    `SELECT l.statement_id, ${LINE_CLASS_SQL} AS class, tax->>'name' AS name, tax->>'percentage' AS percentage,
             sum((tax->>'amount')::numeric)::text AS amount
      FROM statement_lines l
      JOIN settlement_cdrs c ON c.owner_country = l.owner_country AND c.owner_party = l.owner_party AND c.cdr_id = l.cdr_id
      CROSS JOIN LATERAL jsonb_array_elements(c.taxes) AS tax
      WHERE l.period = $1 AND jsonb_array_length(c.taxes) > 0
-     GROUP BY l.statement_id, ${CLASS_SQL}, tax->>'name', tax->>'percentage'
+     GROUP BY l.statement_id, ${LINE_CLASS_SQL}, tax->>'name', tax->>'percentage'
      ORDER BY 1, 2, 3`,
     [label],
   );

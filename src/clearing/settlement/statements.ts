@@ -131,9 +131,16 @@ export interface StatementLine {
   tax_total: string;
   total: string;
   status: string;
+  /** payable, held_back (disputed: listed, not paid) or written_off. */
+  class: LineClass;
   credit_of: string | null;
   prior_period: string | null;
 }
+
+export type LineClass = 'payable' | 'held_back' | 'written_off';
+
+/** How a line counts, from its status (`l` is statement_lines): disputed amounts are held back. */
+export const LINE_CLASS_SQL = `CASE l.status WHEN 'DISPUTED' THEN 'held_back' WHEN 'WRITTEN_OFF' THEN 'written_off' ELSE 'payable' END`;
 
 const LINE_SELECT = `
   SELECT c.cdr_id, c.session_id, c.invoice_reference_id,
@@ -145,7 +152,7 @@ const LINE_SELECT = `
          c.fixed_cost::text AS fixed_cost, c.reservation_cost::text AS reservation_cost,
          c.claimed_total::text AS claimed_total, c.computed_total::text AS computed_total, c.taxes,
          c.tax_total::text AS tax_total, (c.claimed_total + c.tax_total)::text AS total,
-         l.status, c.credit_of, l.prior_period, l.owner_country, l.owner_party
+         l.status, ${LINE_CLASS_SQL} AS class, c.credit_of, l.prior_period, l.owner_country, l.owner_party
   FROM statement_lines l
   JOIN settlement_cdrs c ON c.owner_country = l.owner_country AND c.owner_party = l.owner_party AND c.cdr_id = l.cdr_id`;
 
@@ -153,8 +160,9 @@ const LINE_SELECT = `
  * A statement's lines in CDR order, one page at a time (keyset), so that any size of statement
  * streams in bounded memory.
  */
-export async function* statementLines(db: Queryable, statementId: string, pageSize = 1000): AsyncGenerator<StatementLine> {
-  let after = '';
+export async function* statementLines(db: Queryable, statementId: string, options: { after?: string; pageSize?: number } = {}): AsyncGenerator<StatementLine> {
+  let after = options.after ?? '';
+  const pageSize = options.pageSize ?? 1000;
   for (;;) {
     const rows = await db.query<StatementLine>(
       `${LINE_SELECT} WHERE l.statement_id = $1 AND l.cdr_id > $2 ORDER BY l.cdr_id LIMIT $3`,

@@ -169,6 +169,9 @@ CREATE TABLE reconciliation_records (
   owner_party    text NOT NULL,
   id             text NOT NULL,
   direction      text NOT NULL CHECK (direction IN ('IN', 'OUT')),
+  -- The party the record is addressed to (the invoice's recipient).
+  recipient_country  text NOT NULL,
+  recipient_party    text NOT NULL,
   invoice_id     text NOT NULL,
   cdrs           jsonb NOT NULL,
   last_updated   timestamptz NOT NULL,
@@ -177,3 +180,5 @@ CREATE TABLE reconciliation_records (
   deleted        boolean NOT NULL DEFAULT false,
   PRIMARY KEY (owner_country, owner_party, id, direction)
 );
+CREATE INDEX reconciliation_records_recipient ON reconciliation_records (recipient_country, recipient_party, last_updated);
+CREATE INDEX reconciliation_records_statement ON reconciliation_records (statement_id);
