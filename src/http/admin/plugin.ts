@@ -8,6 +8,7 @@ import { clearingRoutes } from './clearing.js';
 import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
 import { partyRoutes } from './parties.js';
+import { settlementRoutes } from './settlement.js';
 
 /** The operator's API under /api, documented as OpenAPI at /api/docs. */
 export async function adminPlugin(app: FastifyInstance, options: { hub: HubContext; adminToken: string }): Promise<void> {
@@ -32,5 +33,6 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
     await agreementRoutes(secured, options.hub);
     await journalRoutes(secured, options.hub);
     await clearingRoutes(secured, options.hub);
+    await settlementRoutes(secured, options.hub);
   });
 }

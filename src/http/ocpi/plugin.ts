@@ -9,6 +9,7 @@ import { credentialsRoutes } from './credentials.js';
 import { hubClientInfoRoutes } from './hubclientinfo.js';
 import { authorizeRoutes } from './modules/authorize-routes.js';
 import { chargingProfileRoutes } from './modules/chargingprofile-routes.js';
+import { invoiceReconciliationRoutes } from './modules/invoicereconciliation-routes.js';
 import { commandRoutes } from './modules/command-routes.js';
 import { pushRoutes } from './modules/push-routes.js';
 import { senderRoutes } from './modules/sender-routes.js';
@@ -72,6 +73,7 @@ export async function ocpiPlugin(app: FastifyInstance, hub: HubContext): Promise
           await hubClientInfoRoutes(scope, hub);
           await chargingProfileRoutes(scope, hub);
         }
+        if (version === '2.3.0') await invoiceReconciliationRoutes(scope, hub);
       },
       { prefix: `/${version}` },
     );

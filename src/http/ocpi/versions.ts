@@ -47,7 +47,19 @@ function endpointsFor211(role: 'CPO' | 'EMSP'): HubEndpoint[] {
   ];
 }
 
+/** Modules new in 2.3.0 (edition 2), offered to 2.3.0 partners only. */
+const MODULES_230_ONLY = ['invoicereconciliation'];
+
 function hubEndpoints(version: string, request: FastifyRequest): HubEndpoint[] {
+  if (version === '2.3.0') {
+    return [
+      ...endpointsWithRoles(),
+      ...MODULES_230_ONLY.flatMap((module) => [
+        { identifier: module, role: 'SENDER' as const, path: `sender/${module}` },
+        { identifier: module, role: 'RECEIVER' as const, path: `receiver/${module}` },
+      ]),
+    ];
+  }
   if (version !== '2.1.1') return endpointsWithRoles();
   const role = callerOf(request).roleHint;
   if (!role) {

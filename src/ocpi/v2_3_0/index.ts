@@ -14,3 +14,4 @@ export * from './credentials.js';
 export * from './versions.js';
 export * from './hubclientinfo.js';
 export * from './payments.js';
+export * from './invoicereconciliation.js';

@@ -19,7 +19,7 @@ export const VERSION_NUMBERS = [...v221.VERSION_NUMBERS, '2.3.0'] as const;
 export const VersionNumberSchema = OpenEnum(VERSION_NUMBERS);
 export type VersionNumber = Static<typeof VersionNumberSchema>;
 
-export const MODULE_IDS = [...v221.MODULE_IDS, 'payments'] as const;
+export const MODULE_IDS = [...v221.MODULE_IDS, 'payments', 'invoicereconciliation'] as const;
 export type KnownModuleID = (typeof MODULE_IDS)[number];
 
 export const VersionDetailsSchema = Type.Object({

@@ -1,0 +1,143 @@
+import PDFDocument from 'pdfkit';
+import type { Queryable } from '../../store/database.js';
+import { amountText } from '../settlement/money.js';
+import { parsePeriod } from '../settlement/periods.js';
+import { invoiceParties, statementLines, type Statement } from '../settlement/statements.js';
+import { billingDetails, type BillingDetails } from '../settlement/terms.js';
+
+/**
+ * A statement as a PDF invoice (pdfkit): issuer and recipient with their tax registrations, the
+ * invoice number, period, currency, issue and due dates, the charges with per-tax subtotals, what
+ * is held back, the amount payable, the hub's fees, then one row per CDR. A DIRECT statement is
+ * the CPO's invoice; a SELF_BILLING one is issued by the eMSP on the CPO's behalf.
+ */
+type Doc = InstanceType<typeof PDFDocument>;
+
+const MARGIN = 48;
+
+function party(doc: Doc, heading: string, partyText: string, details: BillingDetails | undefined, x: number, y: number): void {
+  const lines = [
+    details?.legalName ?? partyText,
+    `OCPI party ${partyText}`,
+    details?.address,
+    [details?.city, details?.province, details?.postalCode].filter(Boolean).join(', ') || undefined,
+    details?.country,
+    details?.gstHstNumber && `GST/HST registration: ${details.gstHstNumber}`,
+    details?.qstNumber && `QST registration: ${details.qstNumber}`,
+    details?.usSalesTaxPermit && `Sales tax permit: ${details.usSalesTaxPermit}`,
+    details?.email,
+  ].filter((line): line is string => Boolean(line));
+  doc.font('Helvetica-Bold').fontSize(10).text(heading, x, y);
+  doc.font('Helvetica').fontSize(9);
+  for (const line of lines) doc.text(line, x);
+}
+
+/** One label and amount per row, the amount right-aligned. */
+function amountRow(doc: Doc, label: string, amount: string, bold = false): void {
+  const y = doc.y;
+  doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(10);
+  doc.text(label, MARGIN, y, { width: 360 });
+  doc.text(amount, MARGIN + 360, y, { width: 150, align: 'right' });
+}
+
+const LINE_COLUMNS: Array<[string, number]> = [['CDR', 90], ['Ended (local)', 95], ['Place', 90], ['kWh', 45], ['Net', 55], ['Tax', 50], ['Total', 55], ['Status', 60]];
+
+function lineRow(doc: Doc, values: string[], bold = false): void {
+  if (doc.y > doc.page.height - MARGIN - 20) doc.addPage();
+  const y = doc.y;
+  let x = MARGIN - 10;
+  doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7.5);
+  values.forEach((value, i) => {
+    const [, width] = LINE_COLUMNS[i];
+    doc.text(value, x, y, { width: width - 4, lineBreak: false, ellipsis: true, align: i >= 3 && i <= 6 ? 'right' : 'left' });
+    x += width;
+  });
+  doc.y = y + 11;
+}
+
+async function render(doc: Doc, db: Queryable, statement: Statement): Promise<void> {
+  const money = (value: string) => `${amountText(value, statement.currency)} ${statement.currency}`;
+  const { issuer, recipient } = invoiceParties(statement);
+  const [issuerDetails, recipientDetails] = [await billingDetails(db, issuer), await billingDetails(db, recipient)];
+  const period = parsePeriod(statement.period);
+  const { totals } = statement;
+
+  doc.font('Helvetica-Bold').fontSize(18).text(statement.billing === 'DIRECT' ? 'INVOICE' : 'SELF-BILLING INVOICE', MARGIN, MARGIN);
+  doc.font('Helvetica').fontSize(9);
+  if (statement.billing === 'SELF_BILLING') doc.text('Issued by the recipient of the service on behalf of the supplier.');
+  doc.moveDown(0.5);
+  const facts = [
+    `Invoice number: ${statement.invoiceNumber ?? 'DRAFT (period open)'}`,
+    `Period: ${statement.period}${period ? ` (${period.startLocal.slice(0, 10)} to ${period.endLocal.slice(0, 10)}, exclusive, ${statement.timeZone})` : ''}`,
+    `Currency: ${statement.currency}`,
+    `Issued: ${statement.issuedOn ?? '-'}    Due: ${statement.dueOn ?? '-'}`,
+    `Statement: ${statement.id}`,
+  ];
+  for (const fact of facts) doc.text(fact);
+  const top = doc.y + 10;
+  party(doc, 'From', issuer, issuerDetails, MARGIN, top);
+  const afterIssuer = doc.y;
+  party(doc, 'To', recipient, recipientDetails, MARGIN + 270, top);
+  doc.y = Math.max(afterIssuer, doc.y) + 14;
+
+  doc.font('Helvetica-Bold').fontSize(12).text('Charging sessions', MARGIN);
+  doc.moveDown(0.3);
+  const payable = totals.classes.payable;
+  amountRow(doc, `Charging sessions (${payable.count} CDRs), excluding taxes`, money(payable.net));
+  for (const tax of payable.taxes) amountRow(doc, `${tax.name}${tax.percentage ? ` ${tax.percentage} %` : ''}`, money(tax.amount));
+  if (totals.credits.count > 0) amountRow(doc, `of which credits (${totals.credits.count}), taxes included`, money(totals.credits.gross));
+  if (totals.prior_period_adjustments.count > 0) {
+    amountRow(doc, `of which prior-period adjustments (${totals.prior_period_adjustments.count})`, money(totals.prior_period_adjustments.gross));
+  }
+  amountRow(doc, 'Total payable', money(totals.amount_payable), true);
+  doc.moveDown(0.5);
+  const held = totals.classes.held_back;
+  if (held.count > 0) amountRow(doc, `Held back, disputed (${held.count} CDRs, not payable)`, money(held.gross));
+  const off = totals.classes.written_off;
+  if (off.count > 0) amountRow(doc, `Written off (${off.count} CDRs, not payable)`, money(off.gross));
+
+  if (totals.fees.length > 0) {
+    doc.moveDown(0.8);
+    doc.font('Helvetica-Bold').fontSize(12).text('Hub fees (invoiced by the hub, not part of the total above)', MARGIN);
+    doc.moveDown(0.3);
+    for (const fee of totals.fees) {
+      amountRow(doc, `${fee.payer} ${fee.party}: ${fee.detail}`, money(fee.net));
+      for (const tax of fee.taxes) amountRow(doc, `    ${tax.name} ${tax.percentage} %`, money(tax.amount));
+      amountRow(doc, `    Hub fee total, ${fee.party}`, money(fee.total), true);
+    }
+  }
+
+  doc.moveDown(1);
+  doc.font('Helvetica-Bold').fontSize(12).text('Charge detail records', MARGIN);
+  doc.moveDown(0.3);
+  lineRow(doc, LINE_COLUMNS.map(([name]) => name), true);
+  for await (const line of statementLines(db, statement.id)) {
+    lineRow(doc, [
+      line.cdr_id,
+      line.end_local.replace('T', ' '),
+      [line.city, line.state].filter(Boolean).join(', '),
+      line.energy_kwh,
+      line.claimed_total,
+      line.tax_total,
+      line.total,
+      line.credit_of ? `CREDIT ${line.credit_of}` : line.status,
+    ]);
+  }
+}
+
+/** Renders the statement's invoice; resolves with the PDF's bytes. */
+export async function statementPdf(db: Queryable, statement: Statement): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'LETTER', margin: MARGIN, info: { Title: `Invoice ${statement.invoiceNumber ?? statement.id}`, Producer: 'Switchyard' } });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  try {
+    await render(doc, db, statement);
+  } finally {
+    doc.end();
+  }
+  return done;
+}
