@@ -1,6 +1,6 @@
 import { formatParty, type PartyRef, type RoutingHeaders } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
-import { appendEvent } from '../delivery/log.js';
+import { appendEvent } from '../store/event-log.js';
 import type { HubContext } from './context.js';
 import { applyLocationChange } from './location-tree.js';
 import { lockObject, putObject, type ObjectData, type StoredModule } from './objects.js';
