@@ -1,6 +1,7 @@
 import type { PartyRef } from '../ocpi/headers.js';
 import type { Database } from '../store/database.js';
 import type { ClientInfoNotifier } from './client-info.js';
+import type { JournalWriter } from './journal-writer.js';
 import type { TokenSealer } from './secrets.js';
 
 export interface HubConfig {
@@ -32,6 +33,8 @@ export interface HubContext {
   delivery: { kick(): void };
   /** Wakes the clearing audit after a CDR was accepted (absent: CDRs wait for its next round). */
   clearing?: { kick(): void };
+  /** Journal entries written in batches, off the request's path. */
+  journalWriter: JournalWriter;
 }
 
 export function versionsUrl(config: HubConfig): string {

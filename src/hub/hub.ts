@@ -3,6 +3,7 @@ import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from '../deliv
 import { migrate } from '../store/migrate.js';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.js';
 import { ClientInfoNotifier } from './client-info.js';
+import { JournalWriter } from './journal-writer.js';
 import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext } from './context.js';
 import { probeSilentPlatforms } from './liveness.js';
@@ -16,16 +17,19 @@ export class Hub implements HubContext {
   readonly delivery: DeliveryWorker;
   /** Audits every received CDR after its push committed. */
   readonly clearing: AuditWorker;
+  readonly journalWriter: JournalWriter;
+  readonly clientInfo: ClientInfoNotifier;
 
   private constructor(
     readonly db: Database,
     readonly config: HubConfig,
     readonly sealer: TokenSealer,
-    readonly clientInfo: ClientInfoNotifier,
     deliveryOptions: DeliveryOptions,
     auditOptions: AuditOptions,
   ) {
-    this.delivery = new DeliveryWorker(this, deliveryOptions);
+    this.journalWriter = new JournalWriter(db);
+    this.clientInfo = new ClientInfoNotifier(this);
+    this.delivery = new DeliveryWorker(this, deliveryOptions, this.journalWriter);
     this.clearing = new AuditWorker(db, auditOptions);
   }
 
@@ -40,8 +44,7 @@ export class Hub implements HubContext {
     try {
       await migrate(db);
       const sealer = await TokenSealer.load(db, database.secretKey);
-      const clientInfo = new ClientInfoNotifier(db, sealer, config.callTimeoutMs);
-      return new Hub(db, config, sealer, clientInfo, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit });
+      return new Hub(db, config, sealer, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit });
     } catch (error) {
       await db.close();
       throw error;
@@ -50,7 +53,6 @@ export class Hub implements HubContext {
 
   /** Starts background work: delivery, the CDR audit and the still-alive probe. */
   async start(): Promise<void> {
-    await this.delivery.releaseStaleLeases();
     this.delivery.start();
     this.clearing.start();
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
@@ -60,9 +62,10 @@ export class Hub implements HubContext {
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    await this.clientInfo.settled();
     await this.delivery.stop();
     await this.clearing.stop();
-    await this.clientInfo.settled();
+    await this.journalWriter.flush().catch(() => undefined);
     await this.db.close();
   }
 

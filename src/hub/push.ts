@@ -1,6 +1,6 @@
 import { formatParty, type PartyRef, type RoutingHeaders } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
-import { appendEvent } from '../delivery/log.js';
+import { appendEvent } from '../store/event-log.js';
 import { recordDuplicateCdr, recordReceivedCdr, recordTariffVersion } from '../clearing/intake.js';
 import type { Cdr, Tariff } from '../ocpi/v2_2_1/index.js';
 import type { HubContext } from './context.js';

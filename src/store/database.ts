@@ -13,6 +13,16 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */
   execScript(sql: string): Promise<void>;
+  /**
+   * A connection of its own, held until closed (PostgreSQL server only): what is tied to a
+   * database session, such as advisory locks, lives and dies with it. `onLost` is called once
+   * when the connection ends for any reason other than close().
+   */
+  session?(onLost: (error?: Error) => void): Promise<DedicatedSession>;
+  close(): Promise<void>;
+}
+
+export interface DedicatedSession extends Queryable {
   close(): Promise<void>;
 }
 

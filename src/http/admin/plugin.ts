@@ -5,6 +5,7 @@ import type { HubContext } from '../../hub/context.js';
 import { adminAuth } from './auth.js';
 import { agreementRoutes } from './agreements.js';
 import { clearingRoutes } from './clearing.js';
+import { deliveryRoutes } from './deliveries.js';
 import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
 import { partyRoutes } from './parties.js';
@@ -34,5 +35,6 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
     await journalRoutes(secured, options.hub);
     await clearingRoutes(secured, options.hub);
     await settlementRoutes(secured, options.hub);
+    await deliveryRoutes(secured, options.hub);
   });
 }

@@ -1,5 +1,5 @@
 import type { PartyRef } from '../ocpi/headers.js';
-import type { Queryable } from '../store/database.js';
+import type { Queryable } from './database.js';
 
 /**
  * The delivery log. An accepted push is appended once, in the transaction that stores it; each
@@ -87,17 +87,29 @@ export async function appendEvent(tx: Queryable, event: NewEvent): Promise<numbe
   return row.seq;
 }
 
+const EVENT_COLUMNS = `seq, tx::text AS tx, module, method, owner_country, owner_party, object_id, path, absolute_url, body,
+  source_version, original_body, from_country, from_party, target_party, coalescible, correlation_id`;
+
 /** The next events after a cursor that every reader can already see, oldest first. */
 export async function readAfter(db: Queryable, cursor: Cursor, limit: number): Promise<LoggedEvent[]> {
   const rows = await db.query<EventRow>(
-    `SELECT seq, tx::text AS tx, module, method, owner_country, owner_party, object_id, path, absolute_url, body,
-            source_version, original_body, from_country, from_party, target_party, coalescible, correlation_id
-     FROM events
+    `SELECT ${EVENT_COLUMNS} FROM events
      WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
      ORDER BY tx, seq LIMIT $3`,
     [cursor.tx, cursor.seq, limit],
   );
-  return rows.map((row) => ({
+  return rows.map(toEvent);
+}
+
+/** Events by their numbers (deliveries held back for a receiver), in log order. */
+export async function readEvents(db: Queryable, seqs: number[]): Promise<LoggedEvent[]> {
+  if (seqs.length === 0) return [];
+  const rows = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq = ANY($1::bigint[]) ORDER BY tx, seq`, [seqs]);
+  return rows.map(toEvent);
+}
+
+function toEvent(row: EventRow): LoggedEvent {
+  return {
     seq: row.seq,
     tx: row.tx,
     module: row.module,
@@ -112,5 +124,5 @@ export async function readAfter(db: Queryable, cursor: Cursor, limit: number): P
     targetParty: row.target_party,
     coalescible: row.coalescible,
     correlationId: row.correlation_id,
-  }));
+  };
 }
