@@ -11,6 +11,7 @@ describe('EMAID', () => {
     const emaid = parseEmaid('de-8aa-ca2b3c4d5-l');
     expect(emaid).toEqual({
       id: 'DE8AACA2B3C4D5L',
+      key: 'DE8AACA2B3C4D5',
       countryCode: 'DE',
       providerId: '8AA',
       provider: 'DE8AA',

@@ -7,6 +7,8 @@
 export interface Emaid {
   /** Normalised: capitals, no separators, with the check digit when one was given. */
   id: string;
+  /** The 14 characters without check digit: the same for every spelling of one EMAID. */
+  key: string;
   countryCode: string;
   /** The three characters after the country code. */
   providerId: string;
@@ -35,6 +37,7 @@ export function parseEmaid(text: string): Emaid {
   }
   return {
     id: body + (checkDigit ?? ''),
+    key: body,
     countryCode: body.slice(0, 2),
     providerId: body.slice(2, 5),
     provider: body.slice(0, 5),
