@@ -5,6 +5,7 @@ import { ClientInfoNotifier } from './client-info.js';
 import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext } from './context.js';
 import { probeSilentPlatforms } from './liveness.js';
+import { deliverDueWebhooks } from '../pnc/webhooks.js';
 import { TokenSealer } from './secrets.js';
 
 const PROBE_TICK_MS = 30_000;
@@ -48,6 +49,7 @@ export class Hub implements HubContext {
     this.delivery.start();
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
     this.every(1000, () => expireAsyncRequests(this));
+    this.every(1000, () => deliverDueWebhooks(this));
   }
 
   async close(): Promise<void> {

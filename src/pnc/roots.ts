@@ -35,7 +35,7 @@ const toRoot = (row: RootRow): TrustedRoot => ({
 });
 
 /** Adds a self-signed, currently valid CA certificate; adding the same certificate again returns it. */
-export async function addRoot(db: Queryable, input: { caCertificate: unknown; rootType: unknown }): Promise<TrustedRoot> {
+export async function addRoot(db: Queryable, input: { caCertificate?: unknown; rootType?: unknown }): Promise<TrustedRoot> {
   if (typeof input.caCertificate !== 'string') throw PncError.invalid('caCertificate: a base64 DER certificate is required');
   if (!ROOT_TYPES.includes(input.rootType as RootType)) throw PncError.invalid(`rootType: one of ${ROOT_TYPES.join(', ')} is required`);
   const certificate = parseCertificate(input.caCertificate, 'caCertificate');
