@@ -3,6 +3,7 @@ import type { HubContext } from '../hub/context.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import { adminPlugin } from './admin/plugin.js';
 import { ocpiPlugin } from './ocpi/plugin.js';
+import { pncPlugin } from './pnc/plugin.js';
 
 export interface ServerOptions {
   adminToken: string;
@@ -35,5 +36,6 @@ export async function buildServer(hub: HubContext, options: ServerOptions): Prom
 
   await app.register(async (ocpi) => ocpiPlugin(ocpi, hub), { prefix: '/ocpi' });
   await app.register(adminPlugin, { prefix: '/api', hub, adminToken: options.adminToken });
+  await app.register(pncPlugin, { prefix: '/opcp', hub, adminToken: options.adminToken });
   return app;
 }

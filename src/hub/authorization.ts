@@ -10,6 +10,7 @@ import type {
   TokenType,
   WhitelistType,
 } from '../ocpi/v2_2_1/index.js';
+import { contractFallback, emaidOwner, type ContractFallbackRule } from '../pnc/authorization.js';
 import type { Queryable } from '../store/database.js';
 import type { AgreementBasis } from './agreements.js';
 import type { HubContext } from './context.js';
@@ -37,7 +38,8 @@ export type AuthorizationRule =
   | 'FALLBACK_TOKEN_INVALID'
   | `FALLBACK_WHITELIST_${WhitelistType}`
   | 'FALLBACK_DENY'
-  | 'FALLBACK_ALLOW';
+  | 'FALLBACK_ALLOW'
+  | ContractFallbackRule;
 
 export interface FallbackDecision {
   allowed: AllowedType;
@@ -97,7 +99,7 @@ export interface AuthorizationAnswer {
 }
 
 /** How the hub found the eMSP: kept in the decision's detail. */
-type FoundBy = 'HEADERS' | 'TOKEN_STORE' | 'CONTRACT_PREFIX';
+type FoundBy = 'HEADERS' | 'TOKEN_STORE' | 'CONTRACT_POOL' | 'CONTRACT_PREFIX';
 
 interface TokenOwner {
   emsp: RoutedParty;
@@ -147,7 +149,10 @@ export async function authorize(hub: HubContext, request: AuthorizationRequest):
     return conclude(hub, request, { answer: result, rule: 'EMSP_ANSWERED', detail, emsp });
   }
   const unanswered = `eMSP found by ${owner.foundBy}; ${result.body.status_message ?? `OCPI ${result.body.status_code}`}`;
-  return conclude(hub, request, fallback(request, emsp, cached, await fallbackPolicyOf(hub.db, emsp), unanswered));
+  const policy = await fallbackPolicyOf(hub.db, emsp);
+  // Without a token copy, a Plug & Charge contract in the pool may stand for it.
+  const contract = cached ? undefined : await contractFallback(hub.db, request, emsp, policy);
+  return conclude(hub, request, fallback(request, emsp, cached ?? contract?.token, policy, unanswered, contract?.decision));
 }
 
 /** The token's eMSP: named in the OCPI-to headers, else the owner of the hub's copy, else the uid's contract prefix. */
@@ -162,6 +167,8 @@ async function resolveOwner(hub: HubContext, request: AuthorizationRequest): Pro
     const emsp = await findParty(hub.db, stored.owner, ['EMSP']);
     if (emsp) return { emsp, foundBy: 'TOKEN_STORE', cached: stored.data as Token };
   }
+  const pooled = await emaidOwner(hub.db, request.uid);
+  if (pooled) return { emsp: pooled, foundBy: 'CONTRACT_POOL' };
   const prefix = contractPrefix(request.uid);
   const emsp = prefix && (await findParty(hub.db, prefix, ['EMSP']));
   // The store held no copy under any owner, so there is nothing cached to look up.
@@ -228,13 +235,14 @@ function fallback(
   cached: Token | undefined,
   policy: AuthorizationFallback,
   unanswered: string,
+  decided?: FallbackDecision,
 ): Outcome {
   const name = formatParty(emsp.ref);
   if (!cached) {
     const message = `${name} did not answer and the hub holds no copy of token ${request.type} ${request.uid}`;
     return { answer: unknownToken(message), rule: 'FALLBACK_NO_TOKEN', detail: unanswered, emsp };
   }
-  const decision = fallbackDecision(policy, cached);
+  const decision = decided ?? fallbackDecision(policy, cached);
   const reference = randomUUID();
   const info: AuthorizationInfo = {
     allowed: decision.allowed,

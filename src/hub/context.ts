@@ -21,6 +21,8 @@ export interface HubConfig {
   authorizationTimeoutMs: number;
   /** Grace after a CPO's promised command timeout before the hub answers TIMEOUT itself. */
   commandGraceMs: number;
+  /** The pause before a failed Plug & Charge webhook delivery is retried (OPCP: an hour). */
+  webhookRetryMs?: number;
 }
 
 /** Everything the hub's services share. */

@@ -8,6 +8,7 @@ import type { ObjectKind, OcpiVersion } from '../ocpi/translate/index.js';
 import type { TokenType } from '../ocpi/v2_2_1/index.js';
 import { CANONICAL_VERSION, translateObject } from './translation.js';
 import { blameFor, record, type Blame, type JournalEntry } from './journal.js';
+import { emaidOrUndefined } from '../pnc/emaid.js';
 import type { RoutedParty } from './routing.js';
 
 export interface ForwardRequest {
@@ -86,7 +87,7 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
   const version = target.ocpi_version ?? CANONICAL_VERSION;
   // 2.1.1 knows no routing headers and no token type in URLs.
   const legacy = version === '2.1.1';
-  const url = `${target.url.replace(/\/+$/, '')}${legacy ? request.path.replace(/\?type=[^&]*$/, '') : request.path}`;
+  const url = `${target.url.replace(/\/+$/, '')}${legacy ? request.path.replace(/\?type=[^&]*$/, '') : withEmaidType(request, version)}`;
   const owner = request.owner ?? request.to.ref;
   const outbound = request.bodyKind
     ? await translateObject(hub.db, request.bodyKind, CANONICAL_VERSION, version, request.body, { owner })
@@ -154,4 +155,14 @@ function hubAnswer(status: number, message: string): ForwardResult {
 
 export function roleBlame(role: string): Blame {
   return role === 'CPO' ? 'CPO' : role === 'EMSP' ? 'EMSP' : 'OTHER';
+}
+
+/**
+ * 2.3.0 has TokenType EMAID, which the canonical 2.2.1 carries as OTHER: an OTHER token that is an
+ * EMAID with a valid check digit goes to a 2.3.0 eMSP as EMAID again.
+ */
+function withEmaidType(request: ForwardRequest, version: string): string {
+  const token = request.authorizeRequest;
+  if (version !== '2.3.0' || token?.tokenType !== 'OTHER' || !emaidOrUndefined(token.tokenUid)?.checkDigit) return request.path;
+  return request.path.replace(/\?type=OTHER$/, '?type=EMAID');
 }

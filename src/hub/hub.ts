@@ -7,6 +7,7 @@ import { JournalWriter } from './journal-writer.js';
 import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext } from './context.js';
 import { probeSilentPlatforms } from './liveness.js';
+import { deliverDueWebhooks } from '../pnc/webhooks.js';
 import { TokenSealer } from './secrets.js';
 
 const PROBE_TICK_MS = 30_000;
@@ -57,6 +58,7 @@ export class Hub implements HubContext {
     this.clearing.start();
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
     this.every(1000, () => expireAsyncRequests(this));
+    this.every(1000, () => deliverDueWebhooks(this));
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
 import { partyRoutes } from './parties.js';
 import { settlementRoutes } from './settlement.js';
+import { pncClientRoutes } from './pnc.js';
 
 /** The operator's API under /api, documented as OpenAPI at /api/docs. */
 export async function adminPlugin(app: FastifyInstance, options: { hub: HubContext; adminToken: string }): Promise<void> {
@@ -36,5 +37,6 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
     await clearingRoutes(secured, options.hub);
     await settlementRoutes(secured, options.hub);
     await deliveryRoutes(secured, options.hub);
+    await pncClientRoutes(secured, options.hub);
   });
 }

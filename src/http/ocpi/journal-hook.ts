@@ -58,6 +58,8 @@ export async function journalInbound(hub: HubContext, request: FastifyRequest, r
     error: blame ? (response as { status_message?: string } | undefined)?.status_message : undefined,
     requestBody: request.body,
     responseBody: response,
+    // What translation between the caller's version and the canonical one could not carry.
+    notes: context.losses.length > 0 ? { losses: context.losses } : undefined,
   });
 }
 
