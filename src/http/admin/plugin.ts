@@ -7,6 +7,7 @@ import { agreementRoutes } from './agreements.js';
 import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
 import { partyRoutes } from './parties.js';
+import { supportRoutes } from './support.js';
 
 /** The operator's API under /api, documented as OpenAPI at /api/docs. */
 export async function adminPlugin(app: FastifyInstance, options: { hub: HubContext; adminToken: string }): Promise<void> {
@@ -29,5 +30,6 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
     await partyRoutes(secured, options.hub);
     await agreementRoutes(secured, options.hub);
     await journalRoutes(secured, options.hub);
+    await supportRoutes(secured, options.hub);
   });
 }
