@@ -6,6 +6,7 @@ import { journalCommand } from './journal.js';
 import { partnerCommand } from './partner.js';
 import { serveCommand } from './serve.js';
 import { simCommand } from './sim.js';
+import { userCommand } from './user.js';
 
 const program = new Command()
   .name('switchyard')
@@ -19,6 +20,7 @@ program.addCommand(partnerCommand());
 program.addCommand(partyCommand());
 program.addCommand(agreementCommand());
 program.addCommand(journalCommand());
+program.addCommand(userCommand());
 
 try {
   await program.parseAsync(process.argv);
