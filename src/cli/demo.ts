@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
+import { createAccount, setPassword } from '../hub/accounts/accounts.js';
+import { generatePassword } from '../hub/accounts/passwords.js';
+import type { Queryable } from '../store/database.js';
 import { closeOnSignal, hubOptions, startFromCli, type HubCliOptions } from './serve.js';
 import { describeTraffic, reportActivity, startTraffic, trafficOptions, type TrafficCliOptions } from './sim.js';
 
@@ -32,6 +35,8 @@ export function demoCommand(): Command {
       await running.close();
       throw error;
     });
+    const login = await demoLogin(running.hub.db);
+    console.log(`  console        ${publicUrl}/  (login ${login.username} / ${login.password})`);
     console.log('Roaming:');
     for (const line of describeTraffic(simulation, options)) console.log(line);
     console.log('What you are seeing: docs/demo.md. Ctrl-C stops everything; the data stays for the next start.');
@@ -42,4 +47,12 @@ export function demoCommand(): Command {
       await running.close();
     });
   });
+}
+
+/** The demo's console login: an admin account with a fresh password at every start. */
+async function demoLogin(db: Queryable): Promise<{ username: string; password: string }> {
+  const username = 'admin';
+  const password = generatePassword();
+  if (!(await setPassword(db, username, password))) await createAccount(db, { username, password, role: 'admin' });
+  return { username, password };
 }

@@ -26,7 +26,11 @@ interface JournalOptions extends ClientOptions {
   to?: string;
   failed?: boolean;
   limit?: string;
+  follow?: boolean;
 }
+
+/** How often `--follow` asks for new hops. */
+const FOLLOW_INTERVAL_MS = 1_000;
 
 /** One hop on one line: when, which way, who to whom, what, the answer, and who is to blame. */
 function describeHop(entry: JournalEntry): string {
@@ -70,7 +74,9 @@ export function journalCommand(): Command {
     .option('--to <time>', 'hops before this time (RFC 3339)')
     .option('--failed', 'only hops that failed')
     .option('--limit <n>', 'at most this many hops (default 100, at most 1000)')
+    .option('--follow', 'keep printing new hops as they happen (Ctrl-C stops)')
     .action(async (options: JournalOptions) => {
+      if (options.follow) return follow(options);
       const found = await new AdminClient(options).get<{ total: number; entries: JournalEntry[] }>(`/api/journal?${journalQuery(options)}`);
       print(options, found, () => {
         if (!found.entries.length) return 'No journal entries.';
@@ -78,4 +84,19 @@ export function journalCommand(): Command {
         return [...found.entries.map(describeHop), ...more].join('\n');
       });
     });
+}
+
+/** Prints the hops written from now on, oldest first, until interrupted. */
+async function follow(options: JournalOptions): Promise<void> {
+  const client = new AdminClient(options);
+  const filters = journalQuery({ ...options, limit: undefined, from: undefined, to: undefined });
+  let { cursor } = await client.get<{ cursor: number }>(`/api/journal/tail?${filters}`);
+  let stopped = false;
+  process.once('SIGINT', () => (stopped = true));
+  while (!stopped) {
+    const page = await client.get<{ entries: JournalEntry[]; cursor: number }>(`/api/journal/tail?${filters}&after=${cursor}`);
+    for (const entry of page.entries) console.log(options.json ? JSON.stringify(entry) : describeHop(entry));
+    cursor = page.cursor;
+    if (!page.entries.length) await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+  }
 }

@@ -7,6 +7,7 @@ import { journalCommand } from './journal.js';
 import { partnerCommand } from './partner.js';
 import { serveCommand } from './serve.js';
 import { simCommand } from './sim.js';
+import { userCommand } from './user.js';
 
 const program = new Command()
   .name('switchyard')
@@ -21,6 +22,7 @@ program.addCommand(partyCommand());
 program.addCommand(agreementCommand());
 program.addCommand(journalCommand());
 program.addCommand(deliveriesCommand());
+program.addCommand(userCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -15,7 +15,7 @@ import type { Queryable } from '../store/database.js';
 import type { AgreementBasis } from './agreements.js';
 import type { HubContext } from './context.js';
 import { forward } from './forward.js';
-import { record } from './journal.js';
+import { record, type Blame } from './journal.js';
 import { findById, getObject } from './objects.js';
 import type { AuthorizationFallback } from './party-settings.js';
 import { objectKey } from './push.js';
@@ -34,6 +34,8 @@ export type AuthorizationRule =
   | 'UNKNOWN_TOKEN'
   | 'UNKNOWN_RECEIVER'
   | 'NO_AGREEMENT'
+  | 'AGREEMENT_SUSPENDED'
+  | 'MODULE_NOT_AGREED'
   | 'FALLBACK_NO_TOKEN'
   | 'FALLBACK_TOKEN_INVALID'
   | `FALLBACK_WHITELIST_${WhitelistType}`
@@ -210,10 +212,20 @@ function unknownOwner(hub: HubContext, request: AuthorizationRequest): Outcome {
   return { answer: unknownToken(`Unknown token ${request.type} ${request.uid}`), rule: 'UNKNOWN_TOKEN', detail };
 }
 
+/** The recorded rule names the agreement's state: a suspension is not the absence of an agreement. */
+const RULE_OF_BASIS: Partial<Record<AgreementBasis, AuthorizationRule>> = {
+  BILATERAL_SUSPENDED: 'AGREEMENT_SUSPENDED',
+  MODULE_NOT_AGREED: 'MODULE_NOT_AGREED',
+};
+
 /** No agreement, no authorization; the eMSP is not asked. Without a cached token there is no AuthorizationInfo to give. */
 function refusedByAgreement(request: AuthorizationRequest, owner: TokenOwner, basis: AgreementBasis): Outcome {
   const emsp = formatParty(owner.emsp.ref);
-  const detail = `no roaming agreement between ${formatParty(request.cpo.ref)} and ${emsp} for tokens (${basis})`;
+  const pair = `${formatParty(request.cpo.ref)} and ${emsp}`;
+  const detail =
+    basis === 'BILATERAL_SUSPENDED'
+      ? `the bilateral agreement between ${pair} is suspended`
+      : `no roaming agreement between ${pair} for tokens (${basis})`;
   const answer = owner.cached
     ? authorizationInfo({
         allowed: 'NOT_ALLOWED',
@@ -221,7 +233,7 @@ function refusedByAgreement(request: AuthorizationRequest, owner: TokenOwner, ba
         info: { language: 'en', text: `This charge point operator has no roaming agreement with ${emsp}.` },
       })
     : unknownToken(`Unknown token ${request.type} ${request.uid}`);
-  return { answer, rule: 'NO_AGREEMENT', detail, emsp: owner.emsp };
+  return { answer, rule: RULE_OF_BASIS[basis] ?? 'NO_AGREEMENT', detail, emsp: owner.emsp };
 }
 
 /**
@@ -267,6 +279,13 @@ function unknownToken(message: string): AuthorizationAnswer {
   return answer(404, envelope(OcpiStatus.UNKNOWN_TOKEN, undefined, message));
 }
 
+/** Whose side a refusal is: the eMSP's card, the CPO's addressing, or the hub's agreements. */
+function refusalBlame(rule: AuthorizationRule): Blame {
+  if (rule === 'UNKNOWN_RECEIVER') return 'CPO';
+  if (rule === 'NO_AGREEMENT' || rule === 'AGREEMENT_SUSPENDED' || rule === 'MODULE_NOT_AGREED') return 'HUB';
+  return 'EMSP';
+}
+
 /** Records the decision and its rule (table `authorizations` and the journal), then gives the answer. */
 async function conclude(hub: HubContext, request: AuthorizationRequest, outcome: Outcome): Promise<AuthorizationAnswer> {
   const { answer, rule, detail, emsp } = outcome;
@@ -302,6 +321,8 @@ async function conclude(hub: HubContext, request: AuthorizationRequest, outcome:
       ocpiStatus: answer.body.status_code,
       responseBody: answer.body,
       notes: { rule },
+      // A refused driver is a failed journey even when every hop answered 200.
+      ...(allowed === 'ALLOWED' ? {} : { blame: refusalBlame(rule), error: detail }),
     });
   });
   return answer;

@@ -141,8 +141,10 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
       ...journal,
       url,
       httpStatus: error instanceof OcpiCallError ? error.reply?.httpStatus : undefined,
-      blame: notOcpi ? responderRole : 'NETWORK',
+      // A party that answers too late is at fault itself: it was reachable, only slow.
+      blame: notOcpi || timedOut ? responderRole : 'NETWORK',
       error: message,
+      notes: timedOut ? { ...journal.notes, timeout: true } : journal.notes,
     });
     if (timedOut) return hubAnswer(OcpiStatus.TIMEOUT_ON_FORWARDED_REQUEST, `No answer from ${formatParty(request.to.ref)} in time`);
     return hubAnswer(OcpiStatus.CONNECTION_PROBLEM, `Cannot reach ${formatParty(request.to.ref)}: ${message}`);

@@ -34,7 +34,8 @@ export class JournalWriter {
   }
 
   record(entry: JournalEntry): void {
-    this.buffer.push(entry);
+    // Stamped now: the batch is written later.
+    this.buffer.push(entry.at ? entry : { ...entry, at: new Date() });
     const excess = this.buffer.length - this.options.maxBuffered;
     if (excess > 0) {
       this.buffer.splice(0, excess);

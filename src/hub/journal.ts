@@ -24,10 +24,15 @@ export interface JournalEntry {
   responseBody?: unknown;
   /** Anything else worth knowing: translation losses, the rule that decided, the event number. */
   notes?: Record<string, unknown>;
+  /** When the hop ended; the time of writing when absent. */
+  at?: Date;
 }
 
-/** Bodies are kept up to this size; larger ones are summarized. */
-const MAX_BODY_CHARS = 64 * 1024;
+/**
+ * Bodies are kept up to this size (SWITCHYARD_JOURNAL_BODY_CAP, characters of JSON); a larger one
+ * keeps its first characters as text and the entry is flagged `truncated`.
+ */
+export const journalBodyCap = () => Number(process.env.SWITCHYARD_JOURNAL_BODY_CAP ?? 16 * 1024);
 /** Fields that carry credentials tokens: never written to the journal. */
 const SECRET_FIELDS = new Set(['token', 'token_a', 'token_b', 'token_c']);
 
@@ -43,20 +48,24 @@ export function redact(value: unknown, parentKey = ''): unknown {
   return out;
 }
 
-function bounded(value: unknown): unknown {
-  if (value === undefined) return null;
-  const text = JSON.stringify(redact(value));
-  if (text === undefined) return null;
-  return text.length <= MAX_BODY_CHARS ? JSON.parse(text) : { truncated: true, size: text.length };
+function bounded(value: unknown): { body: unknown; truncated: boolean } {
+  const text = value === undefined ? undefined : JSON.stringify(redact(value));
+  if (text === undefined) return { body: null, truncated: false };
+  const cap = journalBodyCap();
+  if (text.length <= cap) return { body: JSON.parse(text), truncated: false };
+  return { body: { truncated: true, size: text.length, head: text.slice(0, cap) }, truncated: true };
 }
 
-export const JOURNAL_COLUMNS = [
+const INSERTED_COLUMNS = [
   'direction', 'correlation_id', 'request_id', 'from_party', 'to_party', 'platform_id', 'module', 'method', 'url',
   'object_id', 'http_status', 'ocpi_status', 'duration_ms', 'blame', 'error', 'request_body', 'response_body', 'notes',
+  'truncated', 'at',
 ] as const;
 
-/** An entry as the values of JOURNAL_COLUMNS, bodies redacted and bounded. */
+/** An entry as the values of INSERTED_COLUMNS, bodies redacted and bounded. */
 export function journalValues(entry: JournalEntry): unknown[] {
+  const request = bounded(entry.requestBody);
+  const response = bounded(entry.responseBody);
   return [
     entry.direction,
     entry.correlationId ?? null,
@@ -73,18 +82,21 @@ export function journalValues(entry: JournalEntry): unknown[] {
     entry.durationMs ?? null,
     entry.blame ?? null,
     entry.error ?? null,
-    JSON.stringify(bounded(entry.requestBody)),
-    JSON.stringify(bounded(entry.responseBody)),
+    JSON.stringify(request.body),
+    JSON.stringify(response.body),
     entry.notes ? JSON.stringify(entry.notes) : null,
+    request.truncated || response.truncated,
+    // The time the hop ended; now() would be the start of an enclosing transaction.
+    entry.at ?? new Date(),
   ];
 }
 
 /** Writes entries in one INSERT (any number of rows). */
 export async function recordAll(db: Queryable, entries: JournalEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const width = JOURNAL_COLUMNS.length;
-  const rows = entries.map((_, row) => `(${JOURNAL_COLUMNS.map((_, column) => `$${row * width + column + 1}`).join(', ')})`);
-  await db.query(`INSERT INTO journal (${JOURNAL_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, entries.flatMap(journalValues));
+  const width = INSERTED_COLUMNS.length;
+  const rows = entries.map((_, row) => `(${INSERTED_COLUMNS.map((_, column) => `$${row * width + column + 1}`).join(', ')})`);
+  await db.query(`INSERT INTO journal (${INSERTED_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, entries.flatMap(journalValues));
 }
 
 export async function record(db: Queryable, entry: JournalEntry): Promise<void> {
@@ -109,14 +121,24 @@ export interface JournalQuery {
   correlationId?: string;
   /** `CC*PID`: entries from or to the party. */
   party?: string;
+  /** Parties as `CC*PID`: only entries from or to one of them (a partner's own view). */
+  scope?: string[];
   module?: string;
   objectId?: string;
+  /** An HTTP or OCPI status code. */
+  status?: number;
   from?: Date;
   to?: Date;
   /** Only failed exchanges. */
   failed?: boolean;
+  /** Cursor: entries older than this id (newest first). */
+  before?: number;
+  /** Tail: entries newer than this id, oldest first, so a follower prints them in order. */
+  after?: number;
   limit: number;
-  offset: number;
+  offset?: number;
+  /** Count the matches (one more query). */
+  count?: boolean;
 }
 
 export interface JournalRow {
@@ -139,9 +161,21 @@ export interface JournalRow {
   request_body: unknown;
   response_body: unknown;
   notes: unknown;
+  truncated: boolean;
 }
 
-export async function searchJournal(db: Queryable, query: JournalQuery): Promise<{ total: number; entries: JournalRow[] }> {
+export const JOURNAL_COLUMNS = `id, at, direction, correlation_id, request_id, from_party, to_party, module, method, url, object_id,
+  http_status, ocpi_status, duration_ms, blame, error, request_body, response_body, notes, truncated`;
+
+export interface JournalPage {
+  total?: number;
+  entries: JournalRow[];
+  /** Pass as `before` for the next (older) page; null when this page is the last. */
+  nextCursor: number | null;
+}
+
+/** Newest first, paged by cursor; with `after`, the entries that came since, oldest first. */
+export async function searchJournal(db: Queryable, query: JournalQuery): Promise<JournalPage> {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -150,18 +184,26 @@ export async function searchJournal(db: Queryable, query: JournalQuery): Promise
   };
   if (query.correlationId) add('correlation_id = ?', query.correlationId);
   if (query.party) add('(from_party = ? OR to_party = ?)', query.party.toUpperCase());
+  if (query.scope) add('(from_party = ANY(?::text[]) OR to_party = ANY(?::text[]))', query.scope);
   if (query.module) add('module = ?', query.module);
   if (query.objectId) add('upper(object_id) = upper(?)', query.objectId);
+  if (query.status !== undefined) add('(http_status = ? OR ocpi_status = ?)', query.status);
   if (query.from) add('at >= ?', query.from);
   if (query.to) add('at < ?', query.to);
   if (query.failed) conditions.push('blame IS NOT NULL');
+  const filters = [...conditions];
+  const filterParams = [...params];
+  if (query.before !== undefined) add('id < ?', query.before);
+  if (query.after !== undefined) add('id > ?', query.after);
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-  const [{ count }] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM journal ${where}`, params);
+  const order = query.after !== undefined ? 'ORDER BY id' : 'ORDER BY id DESC';
   const entries = await db.query<JournalRow>(
-    `SELECT id, at, direction, correlation_id, request_id, from_party, to_party, module, method, url, object_id,
-            http_status, ocpi_status, duration_ms, blame, error, request_body, response_body, notes
-     FROM journal ${where} ORDER BY at, id OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-    [...params, query.offset, query.limit],
+    `SELECT ${JOURNAL_COLUMNS} FROM journal ${where} ${order} OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+    [...params, query.offset ?? 0, query.limit],
   );
-  return { total: count, entries };
+  const nextCursor = query.after === undefined && entries.length === query.limit ? entries.at(-1)!.id : null;
+  if (!query.count) return { entries, nextCursor };
+  const countWhere = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+  const [{ count }] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM journal ${countWhere}`, filterParams);
+  return { total: count, entries, nextCursor };
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,5 +78,27 @@ describe(`switchyard CLI against a running hub (${databaseLabel})`, () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^\S+Z {2}IN {3}US\*CP1 → US\*SWY {2}GET \/ocpi\/2\.2\.1\/hubclientinfo {2}200\/1000 {2}\d+ms {2}/);
     expect(lines[0]).toContain(reply.correlationId);
+  });
+
+  it('follows the journal: prints the hops that happen after it started', async () => {
+    const child = spawn('node', [BIN, 'journal', '--follow', '--party', 'US*CP1', '--hub-url', net.hub.url, '--admin-token', net.hub.adminToken]);
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    try {
+      // The follower starts from the newest entry it saw: call until one call shows up.
+      const sent: string[] = [];
+      await eventually(
+        async () => {
+          sent.push((await net.cpo1.send({ method: 'GET', url: net.cpo1.hubUrl('hubclientinfo') })).correlationId);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          return sent.some((id) => output.includes(id));
+        },
+        30_000,
+        'a followed hop',
+      );
+      expect(output).toMatch(/IN {3}US\*CP1 → US\*SWY {2}GET \/ocpi\/2\.2\.1\/hubclientinfo/);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 }, 60_000);

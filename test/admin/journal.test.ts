@@ -55,16 +55,30 @@ describe(`admin API: journal (${databaseLabel})`, () => {
     expect((await journal({ correlation_id: correlationId, failed: 'true' })).total).toBe(0);
   });
 
-  it('pages in time order and validates its query', async () => {
+  it('lists newest first, pages by cursor, follows a tail and validates its query', async () => {
     const all = await journal({ limit: '1000' });
     expect(all.total).toBeGreaterThan(3);
-    const times = all.entries.map((e: any) => Date.parse(e.at));
-    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const ids = all.entries.map((e: any) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
 
-    const page = await journal({ limit: '2', offset: '1' });
-    expect(page.total).toBe(all.total);
-    expect(page.entries.map((e: any) => e.id)).toEqual(all.entries.slice(1, 3).map((e: any) => e.id));
+    const first = await journal({ limit: '2' });
+    expect(first.total).toBe(all.total);
+    expect(first.entries.map((e: any) => e.id)).toEqual(ids.slice(0, 2));
+    const second = await journal({ limit: '2', before: String(first.next_cursor) });
+    expect(second.entries.map((e: any) => e.id)).toEqual(ids.slice(2, 4));
+    expect((await journal({ limit: '1000' })).next_cursor).toBeNull();
     expect((await journal({ to: '2000-01-01T00:00:00Z' })).total).toBe(0);
+
+    const { body: start } = await call('GET', '/api/journal/tail');
+    expect(start).toEqual({ entries: [], cursor: ids[0] });
+    const correlationId = randomUUID();
+    await net.cpo1.send({ method: 'GET', url: net.cpo1.hubUrl('hubclientinfo'), routing: { from: CP1 }, correlationId });
+    const tail = await eventually(async () => {
+      const { body } = await call('GET', `/api/journal/tail?after=${start.cursor}&party=US*CP1`);
+      return body.entries.some((e: any) => e.correlation_id === correlationId) && body;
+    });
+    expect(tail.entries.every((e: any) => e.id > start.cursor && [e.from_party, e.to_party].includes('US*CP1'))).toBe(true);
+    expect(tail.cursor).toBe(tail.entries.at(-1).id);
 
     expect((await call('GET', '/api/journal?limit=1001')).status).toBe(400);
     expect((await call('GET', '/api/journal?party=nobody')).status).toBe(400);
@@ -151,7 +165,7 @@ describe(`admin API: journal (${databaseLabel})`, () => {
     await net.emsp1.send({ method: 'GET', url: net.emsp1.hubUrl('hubclientinfo'), correlationId });
     await entriesOf(correlationId);
     const { body: story } = await call('GET', `/api/journal/story/${correlationId}`);
-    expect(story.verdict).toEqual({ failed: false, blame: null, reason: 'Every hop succeeded.' });
+    expect(story.verdict).toMatchObject({ failed: false, blame: null, reason: 'Every hop succeeded.', action: 'Nothing to do.' });
     expect((await call('GET', `/api/journal/story/${randomUUID()}`)).status).toBe(404);
   });
 });

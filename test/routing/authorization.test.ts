@@ -239,13 +239,14 @@ describe(`real-time authorization through the hub (${databaseLabel})`, () => {
     const cached = await authorizeAt(net.cpo2, 'TOK-NO-DEAL');
     expect(cached.envelope?.status_code).toBe(1000);
     expect(cached.envelope?.data).toMatchObject({ allowed: 'NOT_ALLOWED', token: { uid: 'TOK-NO-DEAL' }, info: { language: 'en' } });
-    expect(await decisionOf(cached)).toMatchObject({ rule: 'NO_AGREEMENT', allowed: 'NOT_ALLOWED', cpo: 'CA*CP2', emsp: 'US*MS1' });
-    expect(await journaledRule(cached)).toEqual(['NO_AGREEMENT']);
+    expect(await decisionOf(cached)).toMatchObject({ rule: 'AGREEMENT_SUSPENDED', allowed: 'NOT_ALLOWED', cpo: 'CA*CP2', emsp: 'US*MS1' });
+    expect((await decisionOf(cached)).detail).toContain('suspended');
+    expect(await journaledRule(cached)).toEqual(['AGREEMENT_SUSPENDED']);
 
     const uncached = await authorizeAt(net.cpo2, 'US-MS1-C00000001');
     expect(uncached.httpStatus).toBe(404);
     expect(uncached.envelope?.status_code).toBe(2004);
-    expect(await decisionOf(uncached)).toMatchObject({ rule: 'NO_AGREEMENT' });
+    expect(await decisionOf(uncached)).toMatchObject({ rule: 'AGREEMENT_SUSPENDED' });
 
     expect(authorizeCalls(net.emsp1, 'TOK-NO-DEAL')).toEqual([]);
     expect(authorizeCalls(net.emsp1, 'US-MS1-C00000001')).toEqual([]);

@@ -1,8 +1,10 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../hub/context.js';
-import { adminAuth } from './auth.js';
+import { adminAccess, auditChanges, scopeOf } from './access.js';
+import { accountRoutes, loginRoutes } from './accounts.js';
 import { agreementRoutes } from './agreements.js';
 import { clearingRoutes } from './clearing.js';
 import { deliveryRoutes } from './deliveries.js';
@@ -11,6 +13,7 @@ import { partnerRoutes } from './partners.js';
 import { partyRoutes } from './parties.js';
 import { settlementRoutes } from './settlement.js';
 import { pncClientRoutes } from './pnc.js';
+import { supportRoutes } from './support.js';
 
 /** The operator's API under /api, documented as OpenAPI at /api/docs. */
 export async function adminPlugin(app: FastifyInstance, options: { hub: HubContext; adminToken: string }): Promise<void> {
@@ -21,15 +24,24 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
         version: '1',
         description: 'Operate the Switchyard roaming hub: onboard partners, manage agreements, read the journal.',
       },
-      components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
-      security: [{ admin: [] }],
+      components: {
+        securitySchemes: {
+          admin: { type: 'http', scheme: 'bearer' },
+          console: { type: 'apiKey', in: 'cookie', name: 'switchyard_session' },
+        },
+      },
+      security: [{ admin: [] }, { console: [] }],
     },
   });
   // indexPrefix: the page's asset links must name /api too, or /api/docs (no trailing slash) loads none.
   await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: '/api' });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(cookie);
+  await loginRoutes(app, options.hub);
 
   await app.register(async (secured) => {
-    secured.addHook('onRequest', adminAuth(options.adminToken));
+    secured.addHook('onRequest', adminAccess(options.hub, options.adminToken));
+    secured.addHook('onResponse', auditChanges(options.hub));
     await partnerRoutes(secured, options.hub);
     await partyRoutes(secured, options.hub);
     await agreementRoutes(secured, options.hub);
@@ -38,5 +50,8 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
     await settlementRoutes(secured, options.hub);
     await deliveryRoutes(secured, options.hub);
     await pncClientRoutes(secured, options.hub);
+    await journalRoutes(secured, options.hub, scopeOf);
+    await supportRoutes(secured, options.hub, scopeOf);
+    await accountRoutes(secured, options.hub);
   });
 }

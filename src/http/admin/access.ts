@@ -1,0 +1,85 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { principalOfSession, type Principal } from '../../hub/accounts/accounts.js';
+import { audit } from '../../hub/accounts/audit.js';
+import type { HubContext } from '../../hub/context.js';
+
+/**
+ * Who may call the admin API. Automation presents the admin bearer token and acts as admin; people
+ * log in to the console and carry a session cookie (HttpOnly), echoing the session's CSRF token in
+ * `X-CSRF-Token` with every change. Operators other than admin only read; a partner reads only the
+ * routes that can be narrowed to its own parties. Every change is written to the audit log.
+ */
+
+export const SESSION_COOKIE = 'switchyard_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** Routes (under /api) a partner account may read; each narrows its answer to the partner's parties. */
+const PARTNER_ROUTES = new Set([
+  '/api/journal',
+  '/api/journal/tail',
+  '/api/journal/story/:correlation_id',
+  '/api/search',
+  '/api/sessions/:country_code/:party_id/:session_id/timeline',
+  '/api/portal',
+  '/api/sla',
+  '/api/auth/me',
+]);
+const READS = new Set(['GET', 'HEAD']);
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+function deny(reply: FastifyReply, code: 401 | 403, message: string) {
+  return reply.code(code).send({ error: code === 401 ? 'unauthorized' : 'forbidden', message });
+}
+
+export function adminAccess(hub: HubContext, adminToken: string) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (bearer) {
+      if (!safeEqual(bearer[1], adminToken)) return deny(reply, 401, 'A valid admin bearer token is required');
+      request.principal = { actor: 'admin-token', role: 'admin' };
+      return;
+    }
+    const cookie = request.cookies[SESSION_COOKIE];
+    const principal = cookie ? await principalOfSession(hub.db, cookie) : undefined;
+    if (!principal) return deny(reply, 401, 'Log in, or present the admin bearer token');
+    const reading = READS.has(request.method);
+    if (!reading) {
+      const given = request.headers['x-csrf-token'];
+      if (typeof given !== 'string' || !safeEqual(given, principal.csrfToken!)) {
+        return deny(reply, 403, 'A change needs the X-CSRF-Token of your session');
+      }
+    }
+    if (principal.role === 'partner' && !(reading && PARTNER_ROUTES.has(request.routeOptions.url ?? ''))) {
+      return deny(reply, 403, 'A partner account sees its own traffic only');
+    }
+    if (!reading && principal.role !== 'admin') return deny(reply, 403, `The ${principal.role} role may read, not change`);
+    request.principal = principal;
+  };
+}
+
+/** Writes every change (any method but GET and HEAD) to the audit log once it is answered. */
+export function auditChanges(hub: HubContext) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (READS.has(request.method) || !request.principal) return;
+    await audit(hub.db, request.principal, {
+      method: request.method,
+      path: request.url,
+      httpStatus: reply.statusCode,
+      body: request.body,
+    });
+  };
+}
+
+/** The parties a request may see: undefined (everything) for operators, its own for a partner. */
+export const scopeOf = async (request: FastifyRequest) => request.principal?.parties;
