@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
+import { LOOPBACK_NETWORKS } from '../net/outbound-guard.js';
 import { closeOnSignal, hubOptions, startFromCli, type HubCliOptions } from './serve.js';
 import { describeTraffic, reportActivity, startTraffic, trafficOptions, type TrafficCliOptions } from './sim.js';
 
@@ -11,7 +12,8 @@ import { describeTraffic, reportActivity, startTraffic, trafficOptions, type Tra
 export function demoCommand(): Command {
   const command = new Command('demo').description('run the hub with three simulated CPOs and two simulated eMSPs roaming through it');
   return trafficOptions(hubOptions(command)).action(async (options: HubCliOptions & TrafficCliOptions) => {
-    const running = await startFromCli(options);
+    // The simulated partners run on this machine: the demo lets the hub call loopback addresses.
+    const running = await startFromCli({ ...options, allowPartnerNetwork: [...(options.allowPartnerNetwork ?? []), ...LOOPBACK_NETWORKS] });
     const target = { hubUrl: running.url, adminToken: running.adminToken, cpos: 3, emsps: 2, stateFile: join(options.dataDir, 'demo-partners.json') };
     const simulation = await startTraffic(options, target).catch(async (error) => {
       await running.close();

@@ -293,6 +293,7 @@ export class DeliveryWorker {
         routing: receiver.ocpiVersion === '2.1.1' ? {} : { to: receiver.ref, from },
         correlationId: event.correlationId,
         timeoutMs: this.options.timeoutMs,
+        outbound: this.hub.outbound,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,4 @@
-import { callOcpi } from '../ocpi/client.js';
+import { callOcpi, type OutboundPolicy } from '../ocpi/client.js';
 import { ocpiTimestamp } from '../ocpi/time.js';
 import type { ClientInfo } from '../ocpi/v2_2_1/index.js';
 import type { Database, Queryable } from '../store/database.js';
@@ -43,6 +43,7 @@ export class ClientInfoNotifier {
     private readonly db: Database,
     private readonly sealer: TokenSealer,
     private readonly timeoutMs: number,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   partiesChanged(parties: Party[]): void {
@@ -73,6 +74,7 @@ export class ClientInfoNotifier {
             tokenEncoding: receiver.quirks?.token_encoding,
             body: clientInfoOf(party),
             timeoutMs: this.timeoutMs,
+            outbound: this.outbound,
           }),
         ),
     );

@@ -6,6 +6,7 @@ import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext } from './context.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { TokenSealer } from './secrets.js';
+import type { OutboundGuard } from '../net/outbound-guard.js';
 
 const PROBE_TICK_MS = 30_000;
 
@@ -19,6 +20,7 @@ export class Hub implements HubContext {
     readonly config: HubConfig,
     readonly sealer: TokenSealer,
     readonly clientInfo: ClientInfoNotifier,
+    readonly outbound: OutboundGuard,
     deliveryOptions: DeliveryOptions,
   ) {
     this.delivery = new DeliveryWorker(this, deliveryOptions);
@@ -28,14 +30,15 @@ export class Hub implements HubContext {
   static async open(
     config: HubConfig,
     database: DatabaseOptions & { secretKey?: string },
+    outbound: OutboundGuard,
     delivery: Partial<DeliveryOptions> = {},
   ): Promise<Hub> {
     const db = await openDatabase(database);
     try {
       await migrate(db);
       const sealer = await TokenSealer.load(db, database.secretKey);
-      const clientInfo = new ClientInfoNotifier(db, sealer, config.callTimeoutMs);
-      return new Hub(db, config, sealer, clientInfo, { ...DEFAULT_DELIVERY, ...delivery });
+      const clientInfo = new ClientInfoNotifier(db, sealer, config.callTimeoutMs, outbound);
+      return new Hub(db, config, sealer, clientInfo, outbound, { ...DEFAULT_DELIVERY, ...delivery });
     } catch (error) {
       await db.close();
       throw error;
@@ -56,6 +59,7 @@ export class Hub implements HubContext {
     await this.delivery.stop();
     await this.clientInfo.settled();
     await this.db.close();
+    await this.outbound.close();
   }
 
   private every(intervalMs: number, work: () => Promise<void>): void {

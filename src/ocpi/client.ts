@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { authorizationHeader } from './auth.js';
 import { isEnvelope, type OcpiEnvelope } from './envelope.js';
 import { routingHeaders, type RoutingHeaders } from './headers.js';
@@ -17,6 +17,15 @@ export interface OcpiCall {
   /** Kept across every hop of one exchange. */
   correlationId?: string;
   timeoutMs?: number;
+  /** Who may be called: the hub passes its outbound guard; without one, any URL is called. */
+  outbound?: OutboundPolicy;
+}
+
+/** Decides which URLs may be called (net/outbound-guard.ts) and connects only to checked addresses. */
+export interface OutboundPolicy {
+  /** Throws when this URL must not be called: the first request and every redirect. */
+  allowOutboundUrl(url: string): void;
+  dispatcher: Dispatcher;
 }
 
 export interface OcpiReply<T = unknown> {
@@ -32,7 +41,7 @@ export interface OcpiReply<T = unknown> {
 /** The call never produced an HTTP answer, or the answer was not OCPI. */
 export class OcpiCallError extends Error {
   constructor(
-    readonly kind: 'timeout' | 'network' | 'not-ocpi',
+    readonly kind: 'timeout' | 'network' | 'not-ocpi' | 'refused',
     message: string,
     readonly reply?: OcpiReply,
   ) {
@@ -55,16 +64,19 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
   const timeoutMs = call.timeoutMs ?? 10_000;
   let response;
   try {
+    call.outbound?.allowOutboundUrl(call.url);
     response = await request(call.url, {
       method: call.method,
       headers,
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      dispatcher: agent,
+      dispatcher: call.outbound?.dispatcher ?? agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
+    const refusal = refusalOf(error);
+    if (refusal) throw new OcpiCallError('refused', `Refused to call ${call.url}: ${refusal}`);
     const timedOut = isTimeout(error);
     throw new OcpiCallError(
       timedOut ? 'timeout' : 'network',
@@ -107,6 +119,14 @@ function isTimeout(error: unknown): boolean {
   const name = (error as { name?: string; code?: string })?.name ?? '';
   const code = (error as { code?: string })?.code ?? '';
   return name === 'TimeoutError' || name === 'AbortError' || code.includes('TIMEOUT');
+}
+
+/** The guard's reason, when the outbound guard refused the URL or the address it resolved to. */
+function refusalOf(error: unknown): string | undefined {
+  for (let e = error as { code?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === 'EOUTBOUNDREFUSED') return e.message;
+  }
+  return undefined;
 }
 
 function describe(error: unknown): string {
