@@ -135,7 +135,7 @@ export async function journalRoutes(app: FastifyInstance, hub: HubContext): Prom
           to: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before this time' })),
           failed: Type.Optional(Type.Boolean({ description: 'Only entries that failed' })),
           limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 100 }),
-          offset: Type.Integer({ minimum: 0, default: 0 }),
+          offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
         }),
         response: { 200: Type.Object({ total: Type.Integer(), entries: Type.Array(JournalEntryView) }), 400: ErrorReply },
       },

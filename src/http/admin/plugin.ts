@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../hub/context.js';
 import { adminAuth } from './auth.js';
+import { adminErrorHandler, refuseUnstorableText } from './bad-input.js';
 import { agreementRoutes } from './agreements.js';
 import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
@@ -22,9 +23,11 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.setErrorHandler(adminErrorHandler);
 
   await app.register(async (secured) => {
     secured.addHook('onRequest', adminAuth(options.adminToken));
+    secured.addHook('preValidation', refuseUnstorableText);
     await partnerRoutes(secured, options.hub);
     await partyRoutes(secured, options.hub);
     await agreementRoutes(secured, options.hub);
