@@ -5,6 +5,7 @@ import { Hub } from './hub/hub.js';
 import { adminTokenOf } from './hub/secrets.js';
 import { buildServer } from './http/server.js';
 import { parseParty } from './ocpi/headers.js';
+import { OutboundGuard } from './net/outbound-guard.js';
 
 export interface SwitchyardOptions {
   port?: number;
@@ -25,6 +26,11 @@ export interface SwitchyardOptions {
   forwardTimeoutMs?: number;
   authorizationTimeoutMs?: number;
   commandGraceMs?: number;
+  /**
+   * Networks (CIDR) the hub may call partners in besides public addresses: loopback, private
+   * ranges... (`--allow-partner-network`). The demo, the simulator and the tests allow loopback.
+   */
+  allowPartnerNetworks?: string[];
   /** Delivery tuning (backoff, polling); tests shorten the delays. */
   delivery?: Partial<DeliveryOptions>;
   /** CDR audit tuning (polling, when a session without a CDR is flagged). */
@@ -59,12 +65,16 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
     authorizationTimeoutMs: options.authorizationTimeoutMs ?? 3_000,
     commandGraceMs: options.commandGraceMs ?? 30_000,
   };
+  const outbound = new OutboundGuard({ allowedNetworks: options.allowPartnerNetworks });
   const hub = await Hub.open(config, {
     databaseUrl: options.databaseUrl,
     dataDir: options.dataDir,
     schema: options.databaseSchema,
     secretKey: options.secretKey,
-  }, options.delivery, options.audit);
+  }, outbound, options.delivery, options.audit).catch(async (error) => {
+    await outbound.close();
+    throw error;
+  });
   let server: FastifyInstance;
   let adminToken: string;
   try {
@@ -78,6 +88,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   const address = server.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   if (!config.publicUrl) config.publicUrl = `http://localhost:${boundPort}`;
+  outbound.addOwnPort(boundPort);
   await hub.start();
 
   return {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { createAccount, setPassword } from '../hub/accounts/accounts.js';
 import { generatePassword } from '../hub/accounts/passwords.js';
+import { LOOPBACK_NETWORKS } from '../net/outbound-guard.js';
 import type { Queryable } from '../store/database.js';
 import { closeOnSignal, hubOptions, startFromCli, type HubCliOptions } from './serve.js';
 import { describeTraffic, reportActivity, startTraffic, trafficOptions, type TrafficCliOptions } from './sim.js';
@@ -17,7 +18,8 @@ export function demoCommand(): Command {
   return trafficOptions(hubOptions(command, '127.0.0.1')).action(async (options: HubCliOptions & TrafficCliOptions) => {
     console.log('Switchyard demo: the hub, with simulated partners roaming through it.');
     console.log(`  starting the hub on the ${options.databaseUrl ? 'PostgreSQL server' : `embedded database in ${options.dataDir}`}…`);
-    const running = await startFromCli(options);
+    // The simulated partners run on this machine: the demo lets the hub call loopback addresses.
+    const running = await startFromCli({ ...options, allowPartnerNetwork: [...(options.allowPartnerNetwork ?? []), ...LOOPBACK_NETWORKS] });
     const { publicUrl } = running.hub.config;
     console.log(`  hub            ${publicUrl}  (OCPI versions: ${publicUrl}/ocpi/versions)`);
     console.log(`  admin API      ${publicUrl}/api  (docs: ${publicUrl}/api/docs)`);

@@ -24,6 +24,10 @@ export function hubOptions(command: Command, defaultHost = '0.0.0.0'): Command {
         'SWITCHYARD_SECRET_KEY',
       ),
     )
+    .addOption(
+      new Option('--allow-partner-network <cidr>', 'a network the hub may call partners in besides public addresses (repeatable)')
+        .argParser((value: string, previous: string[] = []) => [...previous, value]),
+    )
     .addOption(new Option('--log-level <level>', 'log level (fatal, error, warn, info, debug)').default('warn'));
 }
 
@@ -37,6 +41,7 @@ export interface HubCliOptions {
   hubParty: string;
   secretKey?: string;
   logLevel: string;
+  allowPartnerNetwork?: string[];
 }
 
 export async function startFromCli(options: HubCliOptions): Promise<RunningHub> {
@@ -51,6 +56,7 @@ export async function startFromCli(options: HubCliOptions): Promise<RunningHub> 
     adminToken: options.adminToken,
     hubParty: options.hubParty,
     secretKey: options.secretKey,
+    allowPartnerNetworks: options.allowPartnerNetwork,
     logger: { level: options.logLevel },
   });
 }

@@ -107,6 +107,7 @@ export class Sender {
         correlationId: event.correlationId,
         requestId,
         timeoutMs: this.timeoutMs,
+        outbound: this.hub.outbound,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

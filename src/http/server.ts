@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { HubContext } from '../hub/context.js';
-import { OcpiError, OcpiStatus } from '../ocpi/status.js';
+import { parseJsonBody } from './json-body.js';
 import { adminPlugin } from './admin/plugin.js';
 import { ocpiPlugin } from './ocpi/plugin.js';
 import { pncPlugin } from './pnc/plugin.js';
@@ -13,15 +13,13 @@ export interface ServerOptions {
 export async function buildServer(hub: HubContext, options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
 
-  // Unparseable JSON is an HTTP 400 (transport_and_format); an empty body is no body.
+  // An empty body is no body; see parseJsonBody for what else is refused. Over bodyLimit: HTTP 413.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (_request, text, done) => {
-    const body = String(text);
-    if (body.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(body));
+      done(null, parseJsonBody(String(text)));
     } catch (error) {
-      done(new OcpiError(OcpiStatus.CLIENT_ERROR, `Unparseable JSON: ${(error as Error).message}`, 400));
+      done(error as Error);
     }
   });
 

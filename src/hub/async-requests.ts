@@ -323,6 +323,11 @@ async function checkCallbackHost(hub: HubContext, requester: RoutedParty, url: s
      UNION SELECT url FROM endpoints WHERE platform_id = $1`,
     [requester.platformId],
   );
+  try {
+    hub.outbound.allowOutboundUrl(url);
+  } catch {
+    throw OcpiError.invalid('is an address the hub does not call', '$.response_url');
+  }
   const host = new URL(url).host;
   if (!rows.some((row) => URL.canParse(row.url) && new URL(row.url).host === host)) {
     throw OcpiError.invalid(`must be on a host of your own platform, not ${host}`, '$.response_url');

@@ -1,4 +1,5 @@
 import type { PartyRef } from '../ocpi/headers.js';
+import type { OutboundPolicy } from '../ocpi/client.js';
 import type { Database } from '../store/database.js';
 import type { ClientInfoNotifier } from './client-info.js';
 import type { JournalWriter } from './journal-writer.js';
@@ -31,6 +32,8 @@ export interface HubContext {
   config: HubConfig;
   sealer: TokenSealer;
   clientInfo: ClientInfoNotifier;
+  /** Every call to a partner-supplied URL goes through this guard (net/outbound-guard.ts). */
+  outbound: OutboundPolicy;
   /** Wakes the delivery workers after a push was accepted. */
   delivery: { kick(): void };
   /** Wakes the clearing audit after a CDR was accepted (absent: CDRs wait for its next round). */

@@ -18,6 +18,7 @@ import {
 } from './registry.js';
 import { newToken } from './secrets.js';
 import { SUPPORTED_VERSIONS } from './versions.js';
+import { record } from './journal.js';
 import type { OcpiVersion } from '../ocpi/translate/index.js';
 import { CANONICAL_VERSION, translateObject } from './translation.js';
 
@@ -59,7 +60,24 @@ export async function acceptCredentials(
   correlationId: string,
   version: OcpiVersion = CANONICAL_VERSION,
 ): Promise<Credentials> {
-  const discovered = await discoverPartner(credentials.url, credentials.token, correlationId, [version]);
+  const discovered = await discoverPartner(ctx, credentials.url, credentials.token, correlationId, [version]).catch(
+    async (error) => {
+      if (!(error instanceof DiscoveryError)) throw error;
+      // The detail (what answered, or did not, at that address) is the operator's: the partner
+      // learns only that its URL could not be used, so the hub cannot be used to scan networks.
+      await record(ctx.db, {
+        direction: 'OUT',
+        correlationId,
+        platformId: platform.id,
+        module: 'versions',
+        method: 'GET',
+        url: credentials.url,
+        blame: 'NETWORK',
+        error: error.message,
+      });
+      throw new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, 'Cannot reach your versions URL or use its endpoints');
+    },
+  );
   const roles = declaredRoles(credentials);
   checkRequiredEndpoints(roles, discovered.endpoints);
   const tokenC = newToken();
@@ -89,7 +107,7 @@ export async function startRegistration(
   if (!platform) throw new HandshakeError(404, 'No such partner');
   if (isRegistered(platform)) throw new HandshakeError(409, 'The partner is already registered');
 
-  const discovered = await discoverPartner(partnerVersionsUrl, tokenA, correlationId).catch((error) => {
+  const discovered = await discoverPartner(ctx, partnerVersionsUrl, tokenA, correlationId).catch((error) => {
     throw asHandshakeError(error);
   });
   const credentialsEndpoint = discovered.endpoints.find((e) => e.module === 'credentials');
@@ -103,7 +121,7 @@ export async function startRegistration(
     const rediscovered =
       theirs.url === partnerVersionsUrl
         ? discovered
-        : await discoverPartner(theirs.url, theirs.token, correlationId, [discovered.version]);
+        : await discoverPartner(ctx, theirs.url, theirs.token, correlationId, [discovered.version]);
     const roles = declaredRoles(theirs);
     checkRequiredEndpoints(roles, rediscovered.endpoints);
     await completeRegistration(ctx, platform.id, rediscovered, theirs, roles, tokenB);
@@ -127,6 +145,8 @@ export class HandshakeError extends Error {
 
 function asHandshakeError(error: unknown): HandshakeError {
   if (error instanceof HandshakeError) return error;
+  // The operator asked for this call: the detail is theirs to see.
+  if (error instanceof DiscoveryError) return new HandshakeError(502, `Cannot use the partner's API: ${error.message}`);
   if (error instanceof OcpiError) return new HandshakeError(502, `OCPI ${error.statusCode}: ${error.message}`);
   return new HandshakeError(502, error instanceof Error ? error.message : String(error));
 }
@@ -154,6 +174,7 @@ async function postCredentials(
       body: ours.value,
       correlationId,
       timeoutMs: ctx.config.callTimeoutMs,
+      outbound: ctx.outbound,
     });
   } catch (error) {
     throw new HandshakeError(502, error instanceof OcpiCallError ? error.message : String(error));
@@ -169,21 +190,15 @@ async function postCredentials(
   return (await translateObject(ctx.db, 'Credentials', version, CANONICAL_VERSION, data, { owner })).value as Credentials;
 }
 
+/** Reads the partner's versions and endpoints through the outbound guard; DiscoveryError when unusable. */
 async function discoverPartner(
+  ctx: HubContext,
   url: string,
   token: string,
   correlationId: string,
   versions: readonly OcpiVersion[] = SUPPORTED_VERSIONS,
 ): Promise<DiscoveredVersion<OcpiVersion>> {
-  let discovered;
-  try {
-    discovered = await discoverEndpoints(url, token, versions, correlationId);
-  } catch (error) {
-    if (error instanceof DiscoveryError) {
-      throw new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `Cannot use your API: ${error.message}`);
-    }
-    throw error;
-  }
+  const discovered = await discoverEndpoints(url, token, versions, correlationId, ctx.outbound);
   if ('noCommonVersion' in discovered) {
     throw new OcpiError(
       OcpiStatus.UNSUPPORTED_VERSION,

@@ -104,6 +104,7 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
       routing: legacy ? {} : { to: request.to.ref, from: request.from.ref },
       correlationId: request.correlationId,
       timeoutMs: request.timeoutMs,
+      outbound: hub.outbound,
     });
     const ocpiStatus = reply.envelope?.status_code;
     const blame = blameFor({ httpStatus: reply.httpStatus, ocpiStatus }, requesterRole, responderRole);

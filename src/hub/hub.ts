@@ -9,6 +9,7 @@ import type { HubConfig, HubContext } from './context.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { deliverDueWebhooks } from '../pnc/webhooks.js';
 import { TokenSealer } from './secrets.js';
+import type { OutboundGuard } from '../net/outbound-guard.js';
 
 const PROBE_TICK_MS = 30_000;
 
@@ -25,6 +26,7 @@ export class Hub implements HubContext {
     readonly db: Database,
     readonly config: HubConfig,
     readonly sealer: TokenSealer,
+    readonly outbound: OutboundGuard,
     deliveryOptions: DeliveryOptions,
     auditOptions: AuditOptions,
   ) {
@@ -38,6 +40,7 @@ export class Hub implements HubContext {
   static async open(
     config: HubConfig,
     database: DatabaseOptions & { secretKey?: string },
+    outbound: OutboundGuard,
     delivery: Partial<DeliveryOptions> = {},
     audit: Partial<AuditOptions> = {},
   ): Promise<Hub> {
@@ -45,7 +48,7 @@ export class Hub implements HubContext {
     try {
       await migrate(db);
       const sealer = await TokenSealer.load(db, database.secretKey);
-      return new Hub(db, config, sealer, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit });
+      return new Hub(db, config, sealer, outbound, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit });
     } catch (error) {
       await db.close();
       throw error;
@@ -69,6 +72,7 @@ export class Hub implements HubContext {
     await this.clearing.stop();
     await this.journalWriter.flush().catch(() => undefined);
     await this.db.close();
+    await this.outbound.close();
   }
 
   private every(intervalMs: number, work: () => Promise<void>): void {

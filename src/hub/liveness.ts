@@ -36,6 +36,7 @@ async function probe(ctx: HubContext, platform: SilentPlatform): Promise<void> {
       token: ctx.sealer.open(platform.outbound_token),
       tokenEncoding: platform.quirks?.token_encoding,
       timeoutMs: ctx.config.callTimeoutMs,
+      outbound: ctx.outbound,
     });
     alive = reply.httpStatus === 200 && reply.envelope?.status_code === 1000;
   } catch {

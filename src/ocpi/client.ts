@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { authorizationHeader } from './auth.js';
 import { isEnvelope, type OcpiEnvelope } from './envelope.js';
 import { routingHeaders, type RoutingHeaders } from './headers.js';
@@ -13,14 +13,6 @@ const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
 /** Redirects followed per call before giving up. */
 const MAX_REDIRECTS = 5;
 
-/**
- * Every URL the hub is sent to by a partner's redirect passes here first; false refuses it.
- * The one place where an outbound-address policy plugs in.
- */
-export function allowOutboundUrl(_url: URL): boolean {
-  return true;
-}
-
 export interface OcpiCall {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
@@ -33,6 +25,15 @@ export interface OcpiCall {
   /** The request id; a redelivery of one message keeps its id so that the receiver can spot it. */
   requestId?: string;
   timeoutMs?: number;
+  /** Who may be called: the hub passes its outbound guard; without one, any URL is called. */
+  outbound?: OutboundPolicy;
+}
+
+/** Decides which URLs may be called (net/outbound-guard.ts) and connects only to checked addresses. */
+export interface OutboundPolicy {
+  /** Throws when this URL must not be called: the first request and every redirect. */
+  allowOutboundUrl(url: string): void;
+  dispatcher: Dispatcher;
 }
 
 export interface OcpiReply<T = unknown> {
@@ -48,7 +49,7 @@ export interface OcpiReply<T = unknown> {
 /** The call never produced an HTTP answer, or the answer was not OCPI. */
 export class OcpiCallError extends Error {
   constructor(
-    readonly kind: 'timeout' | 'network' | 'not-ocpi',
+    readonly kind: 'timeout' | 'network' | 'not-ocpi' | 'refused',
     message: string,
     readonly reply?: OcpiReply,
   ) {
@@ -74,6 +75,8 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
     response = await followingRedirects(call, headers, timeoutMs);
   } catch (error) {
     if (error instanceof OcpiCallError) throw error;
+    const refusal = refusalOf(error);
+    if (refusal) throw new OcpiCallError('refused', `Refused to call ${call.url}: ${refusal}`);
     const timedOut = isTimeout(error);
     throw new OcpiCallError(
       timedOut ? 'timeout' : 'network',
@@ -98,17 +101,18 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
 
 /**
  * Sends the call, following 307/308 redirects with the same method and body (RFC 9110 §15.4.8-9),
- * within the same scheme and only to URLs that allowOutboundUrl accepts.
+ * within the same scheme; the outbound policy checks the first URL and every redirect.
  */
 async function followingRedirects(call: OcpiCall, headers: Record<string, string>, timeoutMs: number) {
   const signal = AbortSignal.timeout(timeoutMs);
   let url = new URL(call.url);
   for (let hop = 0; ; hop++) {
+    call.outbound?.allowOutboundUrl(url.href);
     const response = await request(url, {
       method: call.method,
       headers,
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      dispatcher: agent,
+      dispatcher: call.outbound?.dispatcher ?? agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       signal,
@@ -118,8 +122,8 @@ async function followingRedirects(call: OcpiCall, headers: Record<string, string
     await response.body.dump();
     const next = new URL(location, url);
     if (hop + 1 > MAX_REDIRECTS) throw new OcpiCallError('network', `${call.url} redirected more than ${MAX_REDIRECTS} times`);
-    if (next.protocol !== url.protocol || !allowOutboundUrl(next)) {
-      throw new OcpiCallError('network', `${call.url} redirected to ${next.href}, which the hub does not call`);
+    if (next.protocol !== url.protocol) {
+      throw new OcpiCallError('refused', `${call.url} redirected to ${next.href}: another scheme`);
     }
     url = next;
   }
@@ -145,6 +149,14 @@ function isTimeout(error: unknown): boolean {
   const name = (error as { name?: string; code?: string })?.name ?? '';
   const code = (error as { code?: string })?.code ?? '';
   return name === 'TimeoutError' || name === 'AbortError' || code.includes('TIMEOUT');
+}
+
+/** The guard's reason, when the outbound guard refused the URL or the address it resolved to. */
+function refusalOf(error: unknown): string | undefined {
+  for (let e = error as { code?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === 'EOUTBOUNDREFUSED') return e.message;
+  }
+  return undefined;
 }
 
 function describe(error: unknown): string {

@@ -1,4 +1,4 @@
-import { callOcpi, OcpiCallError } from './client.js';
+import { callOcpi, OcpiCallError, type OutboundPolicy } from './client.js';
 
 /** What a platform's versions and version-details endpoints told us. */
 export interface DiscoveredVersion<V extends string = string> {
@@ -26,8 +26,9 @@ export async function discoverEndpoints<V extends string>(
   token: string,
   preference: VersionPreference<V>,
   correlationId?: string,
+  outbound?: OutboundPolicy,
 ): Promise<DiscoveredVersion<V> | { noCommonVersion: string[] }> {
-  const versions = await getData(versionsUrl, token, correlationId);
+  const versions = await getData(versionsUrl, token, correlationId, outbound);
   if (!Array.isArray(versions)) throw new DiscoveryError(`${versionsUrl} did not return a list of versions`);
   const offered = versions.filter(
     (v): v is { version: string; url: string } => typeof v?.version === 'string' && typeof v?.url === 'string',
@@ -35,7 +36,7 @@ export async function discoverEndpoints<V extends string>(
   const chosen = preference.map((version) => offered.find((v) => v.version === version)).find(Boolean);
   if (!chosen) return { noCommonVersion: offered.map((v) => v.version) };
 
-  const details = await getData(chosen.url, token, correlationId);
+  const details = await getData(chosen.url, token, correlationId, outbound);
   const endpoints = (details as { endpoints?: unknown })?.endpoints;
   if (!Array.isArray(endpoints)) throw new DiscoveryError(`${chosen.url} did not return version details with endpoints`);
   return {
@@ -47,10 +48,10 @@ export async function discoverEndpoints<V extends string>(
   };
 }
 
-async function getData(url: string, token: string, correlationId?: string): Promise<unknown> {
+async function getData(url: string, token: string, correlationId?: string, outbound?: OutboundPolicy): Promise<unknown> {
   let reply;
   try {
-    reply = await callOcpi({ method: 'GET', url, token, correlationId });
+    reply = await callOcpi({ method: 'GET', url, token, correlationId, outbound });
   } catch (error) {
     throw new DiscoveryError(error instanceof OcpiCallError ? error.message : `Cannot read ${url}: ${String(error)}`);
   }

@@ -24,10 +24,15 @@ function parseDate(query: Query, name: string): Date | undefined {
   return date;
 }
 
+/** Past this an offset or a limit means nothing (and would overflow the database's integers). */
+const MAX_COUNT = 2_147_483_647;
+
 function parseCount(query: Query, name: string): number | undefined {
   const text = firstValue(query, name);
   if (text === undefined || text === '') return undefined;
-  if (!/^\d+$/.test(text)) throw OcpiError.invalid(`${name} must be a non-negative integer, got "${text}"`);
+  if (!/^\d{1,10}$/.test(text) || Number(text) > MAX_COUNT) {
+    throw OcpiError.invalid(`must be an integer from 0 to ${MAX_COUNT}, got "${text.slice(0, 40)}"`, `query.${name}`);
+  }
   return Number(text);
 }
 

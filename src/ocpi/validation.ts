@@ -1,6 +1,11 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import { FormatRegistry } from '@sinclair/typebox';
+import { isRealDateTime } from './time.js';
+
+// JSON Schema's `date-time` format, held to real calendar instants (see isRealDateTime).
+FormatRegistry.Set('date-time', isRealDateTime);
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; path: string; message: string };
 
@@ -68,6 +73,8 @@ function messageOf(error: ValueError): string {
       return `must be ${JSON.stringify(schema.const)}`;
     case ValueErrorType.StringPattern:
       return (schema as { [PatternMessage]?: string })[PatternMessage] ?? `must match the pattern ${schema.pattern}`;
+    case ValueErrorType.StringFormat:
+      return schema.format === 'date-time' ? 'must be a real date and time (no such day or second exists)' : `must be a ${schema.format}`;
     case ValueErrorType.StringMaxLength:
       return `must be at most ${schema.maxLength} characters`;
     case ValueErrorType.StringMinLength:

@@ -3,6 +3,7 @@ import { createAgreement } from '../../src/hub/agreements.js';
 import { expireAsyncRequests } from '../../src/hub/async-requests.js';
 import { success } from '../../src/ocpi/envelope.js';
 import { OcpiPlatform, type ModuleEndpoint } from '../../src/sim/platform.js';
+import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
 import { startSwitchyard } from '../../src/switchyard.js';
 import { databaseLabel, deliveriesSettled, eventually, isolatedDatabase } from '../support/hub.js';
 import { activeChargingProfile, chargingProfile, location, session, startSession, token } from '../support/fixtures.js';
@@ -226,7 +227,7 @@ describe('command timeouts with two hub processes on one PostgreSQL', () => {
   it.runIf(process.env.DATABASE_URL)('sends each overdue command exactly one TIMEOUT', async () => {
     const database = await isolatedDatabase();
     const hubOn = async () => {
-      const running = await startSwitchyard({ port: 0, host: '127.0.0.1', commandGraceMs: 0, delivery: FAST_DELIVERY, ...database.options });
+      const running = await startSwitchyard({ port: 0, host: '127.0.0.1', allowPartnerNetworks: LOOPBACK_NETWORKS, commandGraceMs: 0, delivery: FAST_DELIVERY, ...database.options });
       running.hub.config.publicUrl = running.url;
       return running;
     };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OcpiPlatform } from '../../src/sim/platform.js';
+import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
 import { startSwitchyard, type RunningHub } from '../../src/switchyard.js';
 import { databaseLabel, eventually, isolatedDatabase } from '../support/hub.js';
 import { session } from '../support/fixtures.js';
@@ -29,7 +30,7 @@ async function freePort(): Promise<number> {
 /** The hub as its own operating-system process, started the way an operator starts it. */
 async function hubProcess(database: { databaseUrl?: string; schema?: string; dataDir?: string }): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const args = ['bin/switchyard.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--admin-token', ADMIN_TOKEN];
+  const args = ['bin/switchyard.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--admin-token', ADMIN_TOKEN, '--allow-partner-network', '127.0.0.0/8'];
   if (database.databaseUrl) {
     const url = new URL(database.databaseUrl);
     url.searchParams.set('options', `-c search_path=${database.schema}`);
@@ -78,6 +79,7 @@ describe(`a hub process killed mid-delivery (${databaseLabel})`, () => {
     const restarted = await startSwitchyard({
       port: 0,
       host: '127.0.0.1',
+      allowPartnerNetworks: LOOPBACK_NETWORKS,
       adminToken: ADMIN_TOKEN,
       delivery: FAST_DELIVERY,
       databaseUrl: isolated.options.databaseUrl,

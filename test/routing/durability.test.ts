@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OcpiPlatform } from '../../src/sim/platform.js';
+import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
 import { startSwitchyard, type RunningHub } from '../../src/switchyard.js';
 import { admin, databaseLabel, deliveriesSettled, eventually, isolatedDatabase } from '../support/hub.js';
 import { location, session } from '../support/fixtures.js';
@@ -93,7 +94,7 @@ describe(`delivery across hub restarts and processes (${databaseLabel})`, () => 
   });
 
   async function hubOn(database: Record<string, unknown>): Promise<RunningHub> {
-    const hub = await startSwitchyard({ port: 0, host: '127.0.0.1', adminToken: 'test-admin-token', delivery: FAST_DELIVERY, ...database });
+    const hub = await startSwitchyard({ port: 0, host: '127.0.0.1', allowPartnerNetworks: LOOPBACK_NETWORKS, adminToken: 'test-admin-token', delivery: FAST_DELIVERY, ...database });
     hub.hub.config.publicUrl = hub.url;
     return hub;
   }

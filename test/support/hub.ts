@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
 import { startSwitchyard, type RunningHub, type SwitchyardOptions } from '../../src/switchyard.js';
 
 /** Which database the suite runs on: the embedded one, or the PostgreSQL server in DATABASE_URL. */
@@ -37,6 +38,7 @@ export async function startTestHub(options: SwitchyardOptions = {}): Promise<Run
     port: 0,
     host: '127.0.0.1',
     adminToken: 'test-admin-token',
+    allowPartnerNetworks: LOOPBACK_NETWORKS,
     ...database.options,
     ...options,
   });

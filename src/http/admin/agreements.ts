@@ -73,7 +73,7 @@ function checkWindow(validFrom: Date | null | undefined, validUntil: Date | null
 /** The pair already has an agreement (unique index agreements_pair). */
 const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
 
-const IdParams = Type.Object({ id: Type.String() });
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const notFound = { error: 'not_found', message: 'No such agreement' };
 
 /** Bilateral agreements between a CPO party and an eMSP party, and why a route is allowed or not. */

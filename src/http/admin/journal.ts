@@ -96,7 +96,7 @@ export async function journalRoutes(app: FastifyInstance, hub: HubContext, scope
         querystring: Type.Object({
           ...Filters,
           before: Type.Optional(Type.Integer({ minimum: 1, description: 'Cursor: entries older than this id' })),
-          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 })),
         }),
         response: {
           200: Type.Object({ total: Type.Integer(), entries: Type.Array(JournalEntryView), next_cursor: Nullable(Type.Integer()) }),

@@ -42,7 +42,7 @@ const PartnerView = Type.Object({
   endpoints: Type.Array(Type.Object({ module: Type.String(), role: Type.String(), url: Type.String() })),
 });
 
-const IdParams = Type.Object({ id: Type.String() });
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 async function partnerView(db: Queryable, platform: Platform) {
   const [parties, endpoints] = await Promise.all([partiesOf(db, platform.id), endpointsOf(db, platform.id)]);

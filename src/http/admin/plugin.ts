@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../hub/context.js';
 import { adminAccess, auditChanges, scopeOf } from './access.js';
 import { accountRoutes, loginRoutes } from './accounts.js';
+import { adminErrorHandler, refuseUnstorableText } from './bad-input.js';
 import { agreementRoutes } from './agreements.js';
 import { clearingRoutes } from './clearing.js';
 import { deliveryRoutes } from './deliveries.js';
@@ -35,17 +36,17 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
   });
   // indexPrefix: the page's asset links must name /api too, or /api/docs (no trailing slash) loads none.
   await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: '/api' });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(cookie);
+  app.setErrorHandler(adminErrorHandler);
   await loginRoutes(app, options.hub);
 
   await app.register(async (secured) => {
     secured.addHook('onRequest', adminAccess(options.hub, options.adminToken));
+    secured.addHook('preValidation', refuseUnstorableText);
     secured.addHook('onResponse', auditChanges(options.hub));
     await partnerRoutes(secured, options.hub);
     await partyRoutes(secured, options.hub);
     await agreementRoutes(secured, options.hub);
-    await journalRoutes(secured, options.hub);
     await clearingRoutes(secured, options.hub);
     await settlementRoutes(secured, options.hub);
     await deliveryRoutes(secured, options.hub);

@@ -5,6 +5,7 @@ import type { HubContext } from '../../hub/context.js';
 import { touchPlatform } from '../../hub/registry.js';
 import { authenticate, readOcpiHeaders } from './context.js';
 import { journalInbound } from './journal-hook.js';
+import { checkUrlParams } from './url-params.js';
 import { credentialsRoutes } from './credentials.js';
 import { hubClientInfoRoutes } from './hubclientinfo.js';
 import { authorizeRoutes } from './modules/authorize-routes.js';
@@ -25,6 +26,7 @@ export async function ocpiPlugin(app: FastifyInstance, hub: HubContext): Promise
 
   app.addHook('onRequest', async (request, reply) => readOcpiHeaders(request, reply));
   app.addHook('preHandler', async (request) => authenticate(hub, request));
+  app.addHook('preHandler', async (request) => checkUrlParams(request));
   app.addHook('onSend', async (request, _reply, payload) => {
     if (request.ocpi) request.ocpi.responsePayload = payload;
     return payload;

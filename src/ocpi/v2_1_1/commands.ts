@@ -4,7 +4,8 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { TokenSchema } from './tokens.js';
-import { DateTimeSchema, OcpiString, StringEnum, UrlSchema } from './types.js';
+import { DateTimeSchema, StringEnum, UrlSchema } from './types.js';
+import { ObjectId } from '../v2_2_1/types.js';
 
 export const COMMAND_RESPONSE_TYPES = ['NOT_SUPPORTED', 'REJECTED', 'ACCEPTED', 'TIMEOUT', 'UNKNOWN_SESSION'] as const;
 export const CommandResponseTypeSchema = StringEnum(COMMAND_RESPONSE_TYPES);
@@ -24,30 +25,30 @@ export const ReserveNowSchema = Type.Object({
   token: TokenSchema,
   expiry_date: DateTimeSchema,
   reservation_id: Type.Integer(),
-  location_id: OcpiString(39),
-  evse_uid: Type.Optional(OcpiString(39)),
+  location_id: ObjectId(39),
+  evse_uid: Type.Optional(ObjectId(39)),
 });
 export type ReserveNow = Static<typeof ReserveNowSchema>;
 
 export const StartSessionSchema = Type.Object({
   response_url: UrlSchema,
   token: TokenSchema,
-  location_id: OcpiString(39),
-  evse_uid: Type.Optional(OcpiString(39)),
+  location_id: ObjectId(39),
+  evse_uid: Type.Optional(ObjectId(39)),
 });
 export type StartSession = Static<typeof StartSessionSchema>;
 
 export const StopSessionSchema = Type.Object({
   response_url: UrlSchema,
-  session_id: OcpiString(36),
+  session_id: ObjectId(36),
 });
 export type StopSession = Static<typeof StopSessionSchema>;
 
 export const UnlockConnectorSchema = Type.Object({
   response_url: UrlSchema,
-  location_id: OcpiString(39),
-  evse_uid: OcpiString(39),
-  connector_id: OcpiString(36),
+  location_id: ObjectId(39),
+  evse_uid: ObjectId(39),
+  connector_id: ObjectId(36),
 });
 export type UnlockConnector = Static<typeof UnlockConnectorSchema>;
 

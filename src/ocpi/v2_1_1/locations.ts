@@ -16,6 +16,7 @@ import {
   TimeOfDaySchema,
   UrlSchema,
 } from './types.js';
+import { Count, LIMITS, ObjectId } from '../v2_2_1/types.js';
 
 export const CAPABILITIES = [
   'CHARGING_PROFILE_CAPABLE',
@@ -141,12 +142,12 @@ export const StatusScheduleSchema = Type.Object({
 export type StatusSchedule = Static<typeof StatusScheduleSchema>;
 
 export const ConnectorSchema = Type.Object({
-  id: OcpiString(36),
+  id: ObjectId(36),
   standard: ConnectorTypeSchema,
   format: ConnectorFormatSchema,
   power_type: PowerTypeSchema,
-  voltage: Type.Integer(),
-  amperage: Type.Integer(),
+  voltage: Count(LIMITS.volts),
+  amperage: Count(LIMITS.amperes),
   tariff_id: Type.Optional(OcpiString(36)),
   terms_and_conditions: Type.Optional(UrlSchema),
   last_updated: DateTimeSchema,
@@ -154,7 +155,7 @@ export const ConnectorSchema = Type.Object({
 export type Connector = Static<typeof ConnectorSchema>;
 
 export const EvseSchema = Type.Object({
-  uid: OcpiString(39),
+  uid: ObjectId(39),
   evse_id: Type.Optional(OcpiString(48)),
   status: StatusSchema,
   status_schedule: Type.Optional(Type.Array(StatusScheduleSchema)),
@@ -171,7 +172,7 @@ export const EvseSchema = Type.Object({
 export type Evse = Static<typeof EvseSchema>;
 
 export const LocationSchema = Type.Object({
-  id: OcpiString(39),
+  id: ObjectId(39),
   type: LocationTypeSchema,
   name: Type.Optional(OcpiString(255)),
   address: OcpiString(45),

@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LocationSchema } from './locations.js';
 import { DateTimeSchema, OcpiString, PatchOf, StringEnum } from './types.js';
+import { LIMITS, Quantity, ObjectId } from '../v2_2_1/types.js';
 
 export const AUTH_METHODS = ['AUTH_REQUEST', 'WHITELIST'] as const;
 export const AuthMethodSchema = StringEnum(AUTH_METHODS);
@@ -32,17 +33,17 @@ export type ChargingPeriod = Static<typeof ChargingPeriodSchema>;
 
 /** `location` holds the whole Location, with only the EVSE and connector of this session. */
 export const SessionSchema = Type.Object({
-  id: OcpiString(36),
+  id: ObjectId(36),
   start_datetime: DateTimeSchema,
   end_datetime: Type.Optional(DateTimeSchema),
-  kwh: Type.Number(),
+  kwh: Quantity(LIMITS.kwh),
   auth_id: OcpiString(36),
   auth_method: AuthMethodSchema,
   location: LocationSchema,
   meter_id: Type.Optional(OcpiString(255)),
   currency: OcpiString(3),
   charging_periods: Type.Optional(Type.Array(ChargingPeriodSchema)),
-  total_cost: Type.Optional(Type.Number()),
+  total_cost: Type.Optional(Quantity(LIMITS.money)),
   status: SessionStatusSchema,
   last_updated: DateTimeSchema,
 });

@@ -11,6 +11,7 @@ import {
   TimeOfDaySchema,
   UrlSchema,
 } from './types.js';
+import { Count, LIMITS, Quantity, ObjectId } from '../v2_2_1/types.js';
 
 export const DayOfWeekSchema = StringEnum(DAYS_OF_WEEK);
 export type DayOfWeek = Static<typeof DayOfWeekSchema>;
@@ -21,8 +22,8 @@ export type TariffDimensionType = Static<typeof TariffDimensionTypeSchema>;
 
 export const PriceComponentSchema = Type.Object({
   type: TariffDimensionTypeSchema,
-  price: Type.Number(),
-  step_size: Type.Integer(),
+  price: Quantity(LIMITS.money),
+  step_size: Count(LIMITS.seconds),
 });
 export type PriceComponent = Static<typeof PriceComponentSchema>;
 
@@ -32,12 +33,12 @@ export const TariffRestrictionsSchema = Type.Object({
   end_time: Type.Optional(TimeOfDaySchema),
   start_date: Type.Optional(OcpiString(10)),
   end_date: Type.Optional(OcpiString(10)),
-  min_kwh: Type.Optional(Type.Number()),
-  max_kwh: Type.Optional(Type.Number()),
-  min_power: Type.Optional(Type.Number()),
-  max_power: Type.Optional(Type.Number()),
-  min_duration: Type.Optional(Type.Integer()),
-  max_duration: Type.Optional(Type.Integer()),
+  min_kwh: Type.Optional(Quantity(LIMITS.kwh)),
+  max_kwh: Type.Optional(Quantity(LIMITS.kwh)),
+  min_power: Type.Optional(Quantity(LIMITS.kilowatts)),
+  max_power: Type.Optional(Quantity(LIMITS.kilowatts)),
+  min_duration: Type.Optional(Count(LIMITS.seconds)),
+  max_duration: Type.Optional(Count(LIMITS.seconds)),
   day_of_week: Type.Optional(Type.Array(DayOfWeekSchema)),
 });
 export type TariffRestrictions = Static<typeof TariffRestrictionsSchema>;
@@ -49,7 +50,7 @@ export const TariffElementSchema = Type.Object({
 export type TariffElement = Static<typeof TariffElementSchema>;
 
 export const TariffSchema = Type.Object({
-  id: OcpiString(36),
+  id: ObjectId(36),
   currency: OcpiString(3),
   tariff_alt_text: Type.Optional(Type.Array(DisplayTextSchema)),
   tariff_alt_url: Type.Optional(UrlSchema),

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ALLOWED_TYPES, WHITELIST_TYPES } from '../v2_2_1/tokens.js';
 import { DateTimeSchema, DisplayTextSchema, OcpiString, PatchOf, StringEnum } from './types.js';
+import { ObjectId } from '../v2_2_1/types.js';
 
 /** 2.1.1 calls this enum `Allowed`; 2.2.1 renamed it to AllowedType with the same values. */
 export const AllowedSchema = StringEnum(ALLOWED_TYPES);
@@ -15,7 +16,7 @@ export const WhitelistTypeSchema = StringEnum(WHITELIST_TYPES);
 export type WhitelistType = Static<typeof WhitelistTypeSchema>;
 
 export const LocationReferencesSchema = Type.Object({
-  location_id: OcpiString(39),
+  location_id: ObjectId(39),
   evse_uids: Type.Optional(Type.Array(OcpiString(39))),
   connector_ids: Type.Optional(Type.Array(OcpiString(36))),
 });
@@ -29,7 +30,7 @@ export const AuthorizationInfoSchema = Type.Object({
 export type AuthorizationInfo = Static<typeof AuthorizationInfoSchema>;
 
 export const TokenSchema = Type.Object({
-  uid: OcpiString(36),
+  uid: ObjectId(36),
   type: TokenTypeSchema,
   auth_id: OcpiString(36),
   visual_number: Type.Optional(OcpiString(64)),

@@ -45,6 +45,7 @@ export const DateTimeSchema = marked(
     Type.String({
       maxLength: 25,
       pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)Z?$',
+      format: 'date-time',
     }),
     'must be an ISO 8601 UTC date-time without fractional seconds',
   ),

@@ -3,10 +3,20 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ConnectorFormatSchema, ConnectorTypeSchema, PowerTypeSchema } from './locations.js';
 import { AuthMethodSchema, CdrTokenSchema, ChargingPeriodSchema } from './sessions.js';
 import { TariffSchema } from './tariffs.js';
-import { CiString, DateTimeSchema, GeoLocationSchema, OcpiString, PriceSchema } from './types.js';
+import {
+  CiString,
+  DateTimeSchema,
+  GeoLocationSchema,
+  OcpiString,
+  PriceSchema,
+  Quantity,
+  LIMITS,
+  SignedPriceSchema,
+  ObjectId,
+} from './types.js';
 
 export const CdrLocationSchema = Type.Object({
-  id: CiString(36),
+  id: ObjectId(36),
   name: Type.Optional(OcpiString(255)),
   address: OcpiString(45),
   city: OcpiString(45),
@@ -14,9 +24,9 @@ export const CdrLocationSchema = Type.Object({
   state: Type.Optional(OcpiString(20)),
   country: OcpiString(3),
   coordinates: GeoLocationSchema,
-  evse_uid: CiString(36),
+  evse_uid: ObjectId(36),
   evse_id: CiString(48),
-  connector_id: CiString(36),
+  connector_id: ObjectId(36),
   connector_standard: ConnectorTypeSchema,
   connector_format: ConnectorFormatSchema,
   connector_power_type: PowerTypeSchema,
@@ -42,10 +52,10 @@ export type SignedData = Static<typeof SignedDataSchema>;
 export const CdrSchema = Type.Object({
   country_code: CiString(2),
   party_id: CiString(3),
-  id: CiString(39),
+  id: ObjectId(39),
   start_date_time: DateTimeSchema,
   end_date_time: DateTimeSchema,
-  session_id: Type.Optional(CiString(36)),
+  session_id: Type.Optional(ObjectId(36)),
   cdr_token: CdrTokenSchema,
   auth_method: AuthMethodSchema,
   authorization_reference: Type.Optional(CiString(36)),
@@ -55,13 +65,13 @@ export const CdrSchema = Type.Object({
   tariffs: Type.Optional(Type.Array(TariffSchema)),
   charging_periods: Type.Array(ChargingPeriodSchema, { minItems: 1 }),
   signed_data: Type.Optional(SignedDataSchema),
-  total_cost: PriceSchema,
+  total_cost: SignedPriceSchema,
   total_fixed_cost: Type.Optional(PriceSchema),
-  total_energy: Type.Number(),
+  total_energy: Quantity(LIMITS.kwh),
   total_energy_cost: Type.Optional(PriceSchema),
-  total_time: Type.Number(),
+  total_time: Quantity(LIMITS.hours),
   total_time_cost: Type.Optional(PriceSchema),
-  total_parking_time: Type.Optional(Type.Number()),
+  total_parking_time: Type.Optional(Quantity(LIMITS.hours)),
   total_parking_cost: Type.Optional(PriceSchema),
   total_reservation_cost: Type.Optional(PriceSchema),
   remark: Type.Optional(OcpiString(255)),

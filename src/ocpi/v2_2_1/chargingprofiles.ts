@@ -1,6 +1,6 @@
 /** Charging Profiles module (mod_charging_profiles.asciidoc). */
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTimeSchema, StringEnum, UrlSchema } from './types.js';
+import { DateTimeSchema, StringEnum, UrlSchema, Count, LIMITS, Quantity } from './types.js';
 
 export const CHARGING_RATE_UNITS = ['W', 'A'] as const;
 export const ChargingRateUnitSchema = StringEnum(CHARGING_RATE_UNITS);
@@ -22,16 +22,16 @@ export type ChargingProfileResultType = Static<typeof ChargingProfileResultTypeS
 
 // The spec's "at most one digit fraction" on rates is not checked: multipleOf 0.1 misfires on floats.
 export const ChargingProfilePeriodSchema = Type.Object({
-  start_period: Type.Integer(),
-  limit: Type.Number(),
+  start_period: Count(LIMITS.seconds),
+  limit: Quantity(LIMITS.watts),
 });
 export type ChargingProfilePeriod = Static<typeof ChargingProfilePeriodSchema>;
 
 export const ChargingProfileSchema = Type.Object({
   start_date_time: Type.Optional(DateTimeSchema),
-  duration: Type.Optional(Type.Integer()),
+  duration: Type.Optional(Count(LIMITS.seconds)),
   charging_rate_unit: ChargingRateUnitSchema,
-  min_charging_rate: Type.Optional(Type.Number()),
+  min_charging_rate: Type.Optional(Quantity(LIMITS.watts)),
   charging_profile_period: Type.Optional(Type.Array(ChargingProfilePeriodSchema)),
 });
 export type ChargingProfile = Static<typeof ChargingProfileSchema>;
@@ -50,7 +50,7 @@ export type SetChargingProfile = Static<typeof SetChargingProfileSchema>;
 
 export const ChargingProfileResponseSchema = Type.Object({
   result: ChargingProfileResponseTypeSchema,
-  timeout: Type.Integer(),
+  timeout: Count(LIMITS.seconds),
 });
 export type ChargingProfileResponse = Static<typeof ChargingProfileResponseSchema>;
 

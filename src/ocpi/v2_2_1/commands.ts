@@ -1,7 +1,7 @@
 /** Commands module (mod_commands.asciidoc). */
 import { Type, type Static } from '@sinclair/typebox';
 import { TokenSchema } from './tokens.js';
-import { CiString, DateTimeSchema, DisplayTextSchema, StringEnum, UrlSchema } from './types.js';
+import { CiString, DateTimeSchema, DisplayTextSchema, StringEnum, UrlSchema, Count, LIMITS, ObjectId } from './types.js';
 
 export const COMMAND_RESPONSE_TYPES = ['NOT_SUPPORTED', 'REJECTED', 'ACCEPTED', 'UNKNOWN_SESSION'] as const;
 export const CommandResponseTypeSchema = StringEnum(COMMAND_RESPONSE_TYPES);
@@ -42,8 +42,8 @@ export const ReserveNowSchema = Type.Object({
   token: TokenSchema,
   expiry_date: DateTimeSchema,
   reservation_id: CiString(36),
-  location_id: CiString(36),
-  evse_uid: Type.Optional(CiString(36)),
+  location_id: ObjectId(36),
+  evse_uid: Type.Optional(ObjectId(36)),
   authorization_reference: Type.Optional(CiString(36)),
 });
 export type ReserveNow = Static<typeof ReserveNowSchema>;
@@ -51,24 +51,24 @@ export type ReserveNow = Static<typeof ReserveNowSchema>;
 export const StartSessionSchema = Type.Object({
   response_url: UrlSchema,
   token: TokenSchema,
-  location_id: CiString(36),
-  evse_uid: Type.Optional(CiString(36)),
-  connector_id: Type.Optional(CiString(36)),
+  location_id: ObjectId(36),
+  evse_uid: Type.Optional(ObjectId(36)),
+  connector_id: Type.Optional(ObjectId(36)),
   authorization_reference: Type.Optional(CiString(36)),
 });
 export type StartSession = Static<typeof StartSessionSchema>;
 
 export const StopSessionSchema = Type.Object({
   response_url: UrlSchema,
-  session_id: CiString(36),
+  session_id: ObjectId(36),
 });
 export type StopSession = Static<typeof StopSessionSchema>;
 
 export const UnlockConnectorSchema = Type.Object({
   response_url: UrlSchema,
-  location_id: CiString(36),
-  evse_uid: CiString(36),
-  connector_id: CiString(36),
+  location_id: ObjectId(36),
+  evse_uid: ObjectId(36),
+  connector_id: ObjectId(36),
 });
 export type UnlockConnector = Static<typeof UnlockConnectorSchema>;
 
@@ -83,7 +83,7 @@ export const COMMAND_REQUEST_SCHEMAS = {
 
 export const CommandResponseSchema = Type.Object({
   result: CommandResponseTypeSchema,
-  timeout: Type.Integer(),
+  timeout: Count(LIMITS.seconds),
   message: Type.Optional(Type.Array(DisplayTextSchema)),
 });
 export type CommandResponse = Static<typeof CommandResponseSchema>;

@@ -16,6 +16,9 @@ import {
   StringEnum,
   TimeOfDaySchema,
   UrlSchema,
+  Count,
+  LIMITS,
+  ObjectId,
 } from './types.js';
 
 export const CAPABILITIES = [
@@ -174,7 +177,7 @@ export type Hours = Static<typeof HoursSchema>;
 
 // "At least one of uid, visual_number, group_id" is likewise a cross-field rule, not checked here.
 export const PublishTokenTypeSchema = Type.Object({
-  uid: Type.Optional(CiString(36)),
+  uid: Type.Optional(ObjectId(36)),
   type: Type.Optional(TokenTypeSchema),
   visual_number: Type.Optional(OcpiString(64)),
   issuer: Type.Optional(OcpiString(64)),
@@ -190,13 +193,13 @@ export const StatusScheduleSchema = Type.Object({
 export type StatusSchedule = Static<typeof StatusScheduleSchema>;
 
 export const ConnectorSchema = Type.Object({
-  id: CiString(36),
+  id: ObjectId(36),
   standard: ConnectorTypeSchema,
   format: ConnectorFormatSchema,
   power_type: PowerTypeSchema,
-  max_voltage: Type.Integer(),
-  max_amperage: Type.Integer(),
-  max_electric_power: Type.Optional(Type.Integer()),
+  max_voltage: Count(LIMITS.volts),
+  max_amperage: Count(LIMITS.amperes),
+  max_electric_power: Type.Optional(Count(LIMITS.watts)),
   tariff_ids: Type.Optional(Type.Array(CiString(36))),
   terms_and_conditions: Type.Optional(UrlSchema),
   last_updated: DateTimeSchema,
@@ -204,7 +207,7 @@ export const ConnectorSchema = Type.Object({
 export type Connector = Static<typeof ConnectorSchema>;
 
 export const EvseSchema = Type.Object({
-  uid: CiString(36),
+  uid: ObjectId(36),
   evse_id: Type.Optional(CiString(48)),
   status: StatusSchema,
   status_schedule: Type.Optional(Type.Array(StatusScheduleSchema)),
@@ -223,7 +226,7 @@ export type Evse = Static<typeof EvseSchema>;
 export const LocationSchema = Type.Object({
   country_code: CiString(2),
   party_id: CiString(3),
-  id: CiString(36),
+  id: ObjectId(36),
   publish: Type.Boolean(),
   publish_allowed_to: Type.Optional(Type.Array(PublishTokenTypeSchema)),
   name: Type.Optional(OcpiString(255)),

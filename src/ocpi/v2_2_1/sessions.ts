@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { ProfileTypeSchema, TokenTypeSchema } from './tokens.js';
-import { CiString, DateTimeSchema, OcpiString, PatchOf, PriceSchema, StringEnum } from './types.js';
+import { CiString, DateTimeSchema, OcpiString, PatchOf, PriceSchema, StringEnum, LIMITS, Quantity, ObjectId } from './types.js';
 
 export const AUTH_METHODS = ['AUTH_REQUEST', 'COMMAND', 'WHITELIST'] as const;
 export const AuthMethodSchema = StringEnum(AUTH_METHODS);
@@ -58,7 +58,7 @@ export type ChargingPeriod = Static<typeof ChargingPeriodSchema>;
 export const CdrTokenSchema = Type.Object({
   country_code: CiString(2),
   party_id: CiString(3),
-  uid: CiString(36),
+  uid: ObjectId(36),
   type: TokenTypeSchema,
   contract_id: CiString(36),
 });
@@ -67,7 +67,7 @@ export type CdrToken = Static<typeof CdrTokenSchema>;
 export const ChargingPreferencesSchema = Type.Object({
   profile_type: ProfileTypeSchema,
   departure_time: Type.Optional(DateTimeSchema),
-  energy_need: Type.Optional(Type.Number()),
+  energy_need: Type.Optional(Quantity(LIMITS.kwh)),
   discharge_allowed: Type.Optional(Type.Boolean()),
 });
 export type ChargingPreferences = Static<typeof ChargingPreferencesSchema>;
@@ -75,16 +75,16 @@ export type ChargingPreferences = Static<typeof ChargingPreferencesSchema>;
 export const SessionSchema = Type.Object({
   country_code: CiString(2),
   party_id: CiString(3),
-  id: CiString(36),
+  id: ObjectId(36),
   start_date_time: DateTimeSchema,
   end_date_time: Type.Optional(DateTimeSchema),
-  kwh: Type.Number(),
+  kwh: Quantity(LIMITS.kwh),
   cdr_token: CdrTokenSchema,
   auth_method: AuthMethodSchema,
   authorization_reference: Type.Optional(CiString(36)),
-  location_id: CiString(36),
-  evse_uid: CiString(36),
-  connector_id: CiString(36),
+  location_id: ObjectId(36),
+  evse_uid: ObjectId(36),
+  connector_id: ObjectId(36),
   meter_id: Type.Optional(OcpiString(255)),
   currency: OcpiString(3),
   charging_periods: Type.Optional(Type.Array(ChargingPeriodSchema)),

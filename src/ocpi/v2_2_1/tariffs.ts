@@ -11,6 +11,10 @@ import {
   StringEnum,
   TimeOfDaySchema,
   UrlSchema,
+  Count,
+  LIMITS,
+  Quantity,
+  ObjectId,
 } from './types.js';
 
 export const DAYS_OF_WEEK = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
@@ -37,9 +41,9 @@ const LocalDateSchema = withPatternMessage(
 
 export const PriceComponentSchema = Type.Object({
   type: TariffDimensionTypeSchema,
-  price: Type.Number(),
-  vat: Type.Optional(Type.Number()),
-  step_size: Type.Integer(),
+  price: Quantity(LIMITS.money),
+  vat: Type.Optional(Quantity(LIMITS.percent)),
+  step_size: Count(LIMITS.seconds),
 });
 export type PriceComponent = Static<typeof PriceComponentSchema>;
 
@@ -48,14 +52,14 @@ export const TariffRestrictionsSchema = Type.Object({
   end_time: Type.Optional(TimeOfDaySchema),
   start_date: Type.Optional(LocalDateSchema),
   end_date: Type.Optional(LocalDateSchema),
-  min_kwh: Type.Optional(Type.Number()),
-  max_kwh: Type.Optional(Type.Number()),
-  min_current: Type.Optional(Type.Number()),
-  max_current: Type.Optional(Type.Number()),
-  min_power: Type.Optional(Type.Number()),
-  max_power: Type.Optional(Type.Number()),
-  min_duration: Type.Optional(Type.Integer()),
-  max_duration: Type.Optional(Type.Integer()),
+  min_kwh: Type.Optional(Quantity(LIMITS.kwh)),
+  max_kwh: Type.Optional(Quantity(LIMITS.kwh)),
+  min_current: Type.Optional(Quantity(LIMITS.amperes)),
+  max_current: Type.Optional(Quantity(LIMITS.amperes)),
+  min_power: Type.Optional(Quantity(LIMITS.kilowatts)),
+  max_power: Type.Optional(Quantity(LIMITS.kilowatts)),
+  min_duration: Type.Optional(Count(LIMITS.seconds)),
+  max_duration: Type.Optional(Count(LIMITS.seconds)),
   day_of_week: Type.Optional(Type.Array(DayOfWeekSchema)),
   reservation: Type.Optional(ReservationRestrictionTypeSchema),
 });
@@ -70,7 +74,7 @@ export type TariffElement = Static<typeof TariffElementSchema>;
 export const TariffSchema = Type.Object({
   country_code: CiString(2),
   party_id: CiString(3),
-  id: CiString(36),
+  id: ObjectId(36),
   currency: OcpiString(3),
   type: Type.Optional(TariffTypeSchema),
   tariff_alt_text: Type.Optional(Type.Array(DisplayTextSchema)),

@@ -1,6 +1,6 @@
 /** Tokens module (mod_tokens.asciidoc): Token, AuthorizationInfo and their data types. */
 import { Type, type Static } from '@sinclair/typebox';
-import { CiString, DateTimeSchema, DisplayTextSchema, OcpiString, PatchOf, StringEnum } from './types.js';
+import { CiString, DateTimeSchema, DisplayTextSchema, OcpiString, PatchOf, StringEnum, ObjectId } from './types.js';
 
 export const ALLOWED_TYPES = ['ALLOWED', 'BLOCKED', 'EXPIRED', 'NO_CREDIT', 'NOT_ALLOWED'] as const;
 export const AllowedTypeSchema = StringEnum(ALLOWED_TYPES);
@@ -26,7 +26,7 @@ export const EnergyContractSchema = Type.Object({
 export type EnergyContract = Static<typeof EnergyContractSchema>;
 
 export const LocationReferencesSchema = Type.Object({
-  location_id: CiString(36),
+  location_id: ObjectId(36),
   evse_uids: Type.Optional(Type.Array(CiString(36))),
 });
 export type LocationReferences = Static<typeof LocationReferencesSchema>;
@@ -34,7 +34,7 @@ export type LocationReferences = Static<typeof LocationReferencesSchema>;
 export const TokenSchema = Type.Object({
   country_code: CiString(2),
   party_id: CiString(3),
-  uid: CiString(36),
+  uid: ObjectId(36),
   type: TokenTypeSchema,
   contract_id: CiString(36),
   visual_number: Type.Optional(OcpiString(64)),

@@ -22,6 +22,15 @@ export function CiString(maxLength: number) {
   return withPatternMessage(schema, 'must contain only printable ASCII characters');
 }
 
+/**
+ * An identifier the hub puts in URLs (object ids, EVSE uids, connector ids): a non-empty CiString
+ * that is not "." or "..", which URL resolution would turn into a different path.
+ */
+export function ObjectId(maxLength: number) {
+  const schema = Type.String({ minLength: 1, maxLength, pattern: '^(?!\\.\\.?$)[\\x20-\\x7E]+$' });
+  return withPatternMessage(schema, 'must be printable ASCII characters, and not "." or ".."');
+}
+
 /** string(n): case-sensitive printable UTF-8, at most n characters. */
 export function OcpiString(maxLength: number) {
   return withPatternMessage(Type.String({ maxLength, pattern: PRINTABLE }), 'must not contain control characters');
@@ -40,7 +49,7 @@ export function StringEnum<const T extends readonly string[]>(values: T) {
 const DATE_TIME =
   '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)' +
   '(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$';
-export const DateTimeSchema = withPatternMessage(Type.String({ pattern: DATE_TIME }), 'must be an RFC 3339 date-time');
+export const DateTimeSchema = withPatternMessage(Type.String({ pattern: DATE_TIME, format: 'date-time' }), 'must be an RFC 3339 date-time');
 
 /** Local time of day, "HH:MM" in 24h format with leading zeros (RegularHours, TariffRestrictions). */
 export const TimeOfDaySchema = withPatternMessage(
@@ -62,9 +71,42 @@ export const DisplayTextSchema = Type.Object({
 });
 export type DisplayText = Static<typeof DisplayTextSchema>;
 
+/**
+ * Bounds no real charge point, session or price reaches: a value past them is refused rather than
+ * stored and forwarded (1e308 kWh is a fault or an attack, never a charge).
+ */
+export const LIMITS = {
+  kwh: 1e6,
+  money: 1e9,
+  hours: 1e5,
+  volts: 1e5,
+  amperes: 1e5,
+  watts: 1e10,
+  kilowatts: 1e7,
+  seconds: 1e10,
+  percent: 100,
+} as const;
+
+/** A quantity that cannot be negative (energy, voltage, current, power, prices, durations), bounded above. */
+export function Quantity(maximum: number) {
+  return Type.Number({ minimum: 0, maximum });
+}
+
+/** A whole quantity that cannot be negative (volts and amperes of a connector, seconds), bounded above. */
+export function Count(maximum: number) {
+  return Type.Integer({ minimum: 0, maximum });
+}
+
 export const PriceSchema = Type.Object({
-  excl_vat: Type.Number(),
-  incl_vat: Type.Optional(Type.Number()),
+  excl_vat: Quantity(LIMITS.money),
+  incl_vat: Type.Optional(Quantity(LIMITS.money)),
+});
+
+/** A CDR's total_cost: negative only on a credit CDR, the one place the spec allows it (mod_cdrs, Credit CDRs). */
+const SignedMoney = () => Type.Number({ minimum: -LIMITS.money, maximum: LIMITS.money });
+export const SignedPriceSchema = Type.Object({
+  excl_vat: SignedMoney(),
+  incl_vat: Type.Optional(SignedMoney()),
 });
 export type Price = Static<typeof PriceSchema>;
 

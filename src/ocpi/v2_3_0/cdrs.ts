@@ -4,7 +4,7 @@ import * as v221 from '../v2_2_1/cdrs.js';
 import { ConnectorTypeSchema } from './locations.js';
 import { CdrTokenSchema } from './sessions.js';
 import { TariffSchema } from './tariffs.js';
-import { PriceSchema } from './types.js';
+import { PriceSchema, SignedPriceSchema } from './types.js';
 
 export { SignedDataSchema, type SignedData, SignedValueSchema, type SignedValue } from '../v2_2_1/cdrs.js';
 
@@ -19,7 +19,7 @@ export const CdrSchema = Type.Object({
   cdr_token: CdrTokenSchema,
   cdr_location: CdrLocationSchema,
   tariffs: Type.Optional(Type.Array(TariffSchema)),
-  total_cost: PriceSchema,
+  total_cost: SignedPriceSchema,
   total_fixed_cost: Type.Optional(PriceSchema),
   total_energy_cost: Type.Optional(PriceSchema),
   total_time_cost: Type.Optional(PriceSchema),

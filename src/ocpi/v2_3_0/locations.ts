@@ -41,6 +41,7 @@ export {
   StatusScheduleSchema,
   type StatusSchedule,
 } from '../v2_2_1/locations.js';
+import { ObjectId } from '../v2_2_1/types.js';
 
 export const CapabilitySchema = OpenEnum(v221.CAPABILITIES);
 export type Capability = Static<typeof CapabilitySchema>;
@@ -92,7 +93,7 @@ export const PublishTokenTypeSchema = Type.Object({
 export type PublishTokenType = Static<typeof PublishTokenTypeSchema>;
 
 export const ParkingSchema = Type.Object({
-  id: CiString(36),
+  id: ObjectId(36),
   physical_reference: Type.Optional(OcpiString(12)),
   vehicle_types: Type.Array(VehicleTypeSchema, { minItems: 1 }),
   max_vehicle_weight: Type.Optional(Type.Number()),

@@ -11,6 +11,7 @@ import {
   StringEnum,
   UrlSchema,
 } from './types.js';
+import { ObjectId } from '../v2_2_1/types.js';
 
 export const INVOICE_CREATORS = ['CPO', 'PTP'] as const;
 export const InvoiceCreatorSchema = StringEnum(INVOICE_CREATORS);
@@ -56,7 +57,7 @@ export type TerminalPatch = Static<typeof TerminalPatchSchema>;
 const EftLine = Object.assign(CiString(255), { minLength: 1 });
 
 export const FinancialAdviceConfirmationSchema = Type.Object({
-  id: CiString(36),
+  id: ObjectId(36),
   authorization_reference: CiString(36),
   total_costs: PriceSchema,
   currency: CiString(3),

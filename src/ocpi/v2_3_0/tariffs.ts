@@ -26,14 +26,15 @@ export {
   TariffRestrictionsSchema,
   type TariffRestrictions,
 } from '../v2_2_1/tariffs.js';
+import { LIMITS, Quantity } from '../v2_2_1/types.js';
 
 export const TAX_INCLUDED = ['YES', 'NO', 'N/A'] as const;
 export const TaxIncludedSchema = StringEnum(TAX_INCLUDED);
 export type TaxIncluded = Static<typeof TaxIncludedSchema>;
 
 export const PriceLimitSchema = Type.Object({
-  before_taxes: Type.Number(),
-  after_taxes: Type.Optional(Type.Number()),
+  before_taxes: Quantity(LIMITS.money),
+  after_taxes: Type.Optional(Quantity(LIMITS.money)),
 });
 export type PriceLimit = Static<typeof PriceLimitSchema>;
 

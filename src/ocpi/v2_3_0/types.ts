@@ -47,15 +47,22 @@ export function OpenEnum<const T extends readonly string[]>(values: T): OpenEnum
 export const TaxAmountSchema = Type.Object({
   name: Type.String(),
   account_number: Type.Optional(Type.String()),
-  percentage: Type.Optional(Type.Number()),
-  amount: Type.Number(),
+  percentage: Type.Optional(v221.Quantity(v221.LIMITS.percent)),
+  amount: v221.Quantity(v221.LIMITS.money),
 });
 export type TaxAmount = Static<typeof TaxAmountSchema>;
 
 /** 2.3.0 replaced excl_vat/incl_vat by the amount before taxes and the list of taxes on it. */
 export const PriceSchema = Type.Object({
-  before_taxes: Type.Number(),
+  before_taxes: v221.Quantity(v221.LIMITS.money),
   taxes: Type.Optional(Type.Array(TaxAmountSchema)),
+});
+
+/** A CDR's total_cost: negative only on a credit CDR (mod_cdrs, Credit CDRs); its taxes then negative too. */
+const SignedMoney = () => Type.Number({ minimum: -v221.LIMITS.money, maximum: v221.LIMITS.money });
+export const SignedPriceSchema = Type.Object({
+  before_taxes: SignedMoney(),
+  taxes: Type.Optional(Type.Array(Type.Object({ ...TaxAmountSchema.properties, amount: SignedMoney() }))),
 });
 export type Price = Static<typeof PriceSchema>;
 
