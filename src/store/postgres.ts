@@ -24,6 +24,7 @@ export async function openPostgres(connectionString: string, schema?: string): P
     query: (sql, params) => query(pool, sql, params),
     async transaction(work) {
       const client = await pool.connect();
+      let broken = false;
       try {
         await client.query('BEGIN');
         const tx: Queryable = { query: (sql, params) => query(client, sql, params) };
@@ -31,10 +32,14 @@ export async function openPostgres(connectionString: string, schema?: string): P
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A connection that cannot even roll back is gone: the pool replaces it.
+        broken = await client.query('ROLLBACK').then(
+          () => false,
+          () => true,
+        );
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async execScript(sql) {
