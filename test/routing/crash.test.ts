@@ -36,7 +36,7 @@ async function hubProcess(database: { databaseUrl?: string; schema?: string; dat
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/health`).catch(() => undefined))?.ok, 30_000, 'hub process to start');
+  await eventually(async () => (await fetch(`${url}/health`).catch(() => undefined))?.ok, 120_000, 'hub process to start');
   return { child, url };
 }
 
