@@ -43,11 +43,12 @@ export function redact(value: unknown, parentKey = ''): unknown {
   return out;
 }
 
-function bounded(value: unknown): unknown {
-  if (value === undefined) return null;
+/** A body as the JSON text to store: redacted, or a summary when it is too large. */
+function boundedJson(value: unknown): string {
+  if (value === undefined) return 'null';
   const text = JSON.stringify(redact(value));
-  if (text === undefined) return null;
-  return text.length <= MAX_BODY_CHARS ? JSON.parse(text) : { truncated: true, size: text.length };
+  if (text === undefined) return 'null';
+  return text.length <= MAX_BODY_CHARS ? text : JSON.stringify({ truncated: true, size: text.length });
 }
 
 export const JOURNAL_COLUMNS = [
@@ -73,8 +74,8 @@ export function journalValues(entry: JournalEntry): unknown[] {
     entry.durationMs ?? null,
     entry.blame ?? null,
     entry.error ?? null,
-    JSON.stringify(bounded(entry.requestBody)),
-    JSON.stringify(bounded(entry.responseBody)),
+    boundedJson(entry.requestBody),
+    boundedJson(entry.responseBody),
     entry.notes ? JSON.stringify(entry.notes) : null,
   ];
 }

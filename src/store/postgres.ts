@@ -9,8 +9,9 @@ export async function openPostgres(connectionString: string, schema?: string): P
     connectionString,
     max: 10,
     options: schema ? `-c search_path=${schema}` : undefined,
-    // While the server is away, callers fail fast (OCPI 3000, /health 503) instead of queueing.
-    connectionTimeoutMillis: 5_000,
+    // A server that is away refuses connections at once (OCPI 3000, /health 503); one that does
+    // not answer at all fails callers after this long rather than never.
+    connectionTimeoutMillis: 30_000,
   });
   // A lost connection (server restart, 57P01, network) must never end the process: the statement
   // in progress fails, and the pool opens a new connection on next use.

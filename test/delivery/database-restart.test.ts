@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OcpiPlatform } from '../../src/sim/platform.js';
 import { startSwitchyard, type RunningHub } from '../../src/switchyard.js';
@@ -8,6 +7,7 @@ import { session } from '../support/fixtures.js';
 import { eventually } from '../support/hub.js';
 import { FAST_DELIVERY, onboard, PARTIES } from '../support/network.js';
 import { SessionTally } from './tally.js';
+import { freePort } from '../support/ports.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
@@ -37,14 +37,6 @@ const why = !bin
     : process.getuid?.() !== 0
       ? 'not root, so the cluster cannot run as the postgres user'
       : undefined;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A PostgreSQL cluster of the test's own, in /tmp, run as the postgres user on a free port. */
 class PrivateCluster {

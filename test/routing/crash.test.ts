@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,18 +9,11 @@ import { databaseLabel, deliveriesSettled, eventually, isolatedDatabase } from '
 import { SessionTally } from '../delivery/tally.js';
 import { session } from '../support/fixtures.js';
 import { FAST_DELIVERY, onboard, PARTIES } from '../support/network.js';
+import { freePort } from '../support/ports.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
 const ADMIN_TOKEN = 'crash-test-admin-token';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The hub as its own operating-system process, started the way an operator starts it. */
 async function hubProcess(database: { databaseUrl?: string; schema?: string; dataDir?: string }): Promise<{ child: ChildProcess; url: string }> {
