@@ -15,6 +15,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { Agent, request } from 'undici';
 import { authorizationHeader } from '../src/ocpi/auth.js';
 import { OcpiPlatform } from '../src/sim/platform.js';
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     engines: { type: 'string', default: process.env.DATABASE_URL ? 'postgres,embedded' : 'embedded' },
     locations: { type: 'string', default: '100' },
     'cpu-prof': { type: 'string' },
+    // Another checkout's hub (e.g. the main branch), measured the same way for comparison.
+    'hub-dir': { type: 'string', default: '.' },
   },
 });
 const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
@@ -76,7 +79,7 @@ async function startHub(engine: 'postgres' | 'embedded', profileDir?: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_PUBLIC_URL: `http://127.0.0.1:${port}` };
   delete env.DATABASE_URL;
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: 'ignore' });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: 'ignore', cwd: values['hub-dir'] });
   const url = `http://127.0.0.1:${port}`;
   if (!(await waitForHealth(url))) throw new Error('the hub did not start');
   return {
@@ -93,6 +96,21 @@ async function startHub(engine: 'postgres' | 'embedded', profileDir?: string) {
       await cleanup();
     },
   };
+}
+
+/** Transactions committed in the database so far (each statement outside a transaction is one). */
+async function transactionsSoFar(engine: 'postgres' | 'embedded'): Promise<number> {
+  if (engine !== 'postgres') return NaN;
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    // Statistics reach pg_stat_database within a second or so of each transaction's end.
+    await sleep(1_500);
+    const { rows } = await client.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
 }
 
 async function waitForHealth(url: string): Promise<boolean> {
@@ -167,6 +185,7 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
       let peakRss = 0;
       const rssTimer = setInterval(async () => (peakRss = Math.max(peakRss, await hub.rssMb())), 250);
       const total = Math.round(rate * SECONDS);
+      const transactionsBefore = await transactionsSoFar(engine);
       const started = performance.now();
       const inFlight = new Set<Promise<unknown>>();
       let refused = 0;
@@ -204,6 +223,7 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
         return true;
       }, 60_000);
       clearInterval(rssTimer);
+      const transactions = (await transactionsSoFar(engine)) - transactionsBefore;
       receipts = ofThisRate();
       const seen = lastSeen();
       let lost = 0;
@@ -231,6 +251,7 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
           `lag p50 ${percentile(lags, 50).toFixed(0)} ms p99 ${percentile(lags, 99).toFixed(0)} ms`,
           `lost ${lost} duplicated ${duplicated}${drained ? '' : ' (not drained in 60 s)'}`,
           `hub RSS ${peakRss.toFixed(0)} MB`,
+          `${(transactions / receipts.length).toFixed(3)} database transactions per delivery (accepts included)`,
           `bare baseline ${baseline.toFixed(0)}/s, ratio ${(hubRate / baseline).toFixed(2)}`,
         ].join(' | '),
       );
@@ -270,7 +291,7 @@ const cpus = os.cpus();
 console.log(
   `machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`,
 );
-console.log(`${CPOS} CPO(s), ${LOCATIONS} locations, ${SECONDS} s per rate`);
+console.log(`${CPOS} CPO(s), ${LOCATIONS} locations, ${SECONDS} s per rate, hub from ${values['hub-dir']}`);
 for (const engine of ENGINES) {
   for (const emspCount of EMSP_COUNTS) await runEngine(engine, emspCount);
 }
