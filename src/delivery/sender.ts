@@ -23,6 +23,12 @@ const UNSTORED = new Set(['hubclientinfo']);
  * the exchange through the buffered writer.
  */
 export class Sender {
+  /**
+   * Latest states being read, by object and event: every receiver at the same place in the log
+   * wants the same one, and the database is asked once.
+   */
+  private readonly latestReads = new Map<string, Promise<OutboundRequest | undefined>>();
+
   constructor(
     private readonly hub: HubContext,
     private readonly journal: JournalWriter,
@@ -50,7 +56,20 @@ export class Sender {
   }
 
   /** The stored object as one PUT (or DELETE when it is gone), at the object's own URL. */
-  private async latestState(event: LoggedEvent): Promise<OutboundRequest | undefined> {
+  private latestState(event: LoggedEvent): Promise<OutboundRequest | undefined> {
+    const key = `${event.module}|${event.owner.countryCode}*${event.owner.partyId}|${event.objectId}@${event.seq}`;
+    let read = this.latestReads.get(key);
+    if (!read) {
+      read = this.readLatestState(event);
+      this.latestReads.set(key, read);
+      // Kept while the receivers of this round ask for it; a later event makes a new key anyway.
+      const forget = () => setTimeout(() => this.latestReads.delete(key), 1_000).unref();
+      read.then(forget, () => this.latestReads.delete(key));
+    }
+    return read;
+  }
+
+  private async readLatestState(event: LoggedEvent): Promise<OutboundRequest | undefined> {
     const stored = await getObject(this.hub.db, event.module as StoredModule, event.owner, event.objectId);
     if (!stored) return undefined;
     const path = objectPath(event.module, event.owner, stored.data);

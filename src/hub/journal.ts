@@ -48,12 +48,13 @@ export function redact(value: unknown, parentKey = ''): unknown {
   return out;
 }
 
-function bounded(value: unknown): { body: unknown; truncated: boolean } {
+/** A body as the JSON text to store: redacted, or its first characters when it is too large. */
+function bounded(value: unknown): { json: string; truncated: boolean } {
   const text = value === undefined ? undefined : JSON.stringify(redact(value));
-  if (text === undefined) return { body: null, truncated: false };
+  if (text === undefined) return { json: 'null', truncated: false };
   const cap = journalBodyCap();
-  if (text.length <= cap) return { body: JSON.parse(text), truncated: false };
-  return { body: { truncated: true, size: text.length, head: text.slice(0, cap) }, truncated: true };
+  if (text.length <= cap) return { json: text, truncated: false };
+  return { json: JSON.stringify({ truncated: true, size: text.length, head: text.slice(0, cap) }), truncated: true };
 }
 
 const INSERTED_COLUMNS = [
@@ -82,8 +83,8 @@ export function journalValues(entry: JournalEntry): unknown[] {
     entry.durationMs ?? null,
     entry.blame ?? null,
     entry.error ?? null,
-    JSON.stringify(request.body),
-    JSON.stringify(response.body),
+    request.json,
+    response.json,
     entry.notes ? JSON.stringify(entry.notes) : null,
     request.truncated || response.truncated,
     // The time the hop ended; now() would be the start of an enclosing transaction.

@@ -9,8 +9,9 @@ export async function openPostgres(connectionString: string, schema?: string): P
     connectionString,
     max: 10,
     options: schema ? `-c search_path=${schema}` : undefined,
-    // While the server is away, callers fail fast (OCPI 3000, /health 503) instead of queueing.
-    connectionTimeoutMillis: 5_000,
+    // A server that is away refuses connections at once (OCPI 3000, /health 503); one that does
+    // not answer at all fails callers after this long rather than never.
+    connectionTimeoutMillis: 30_000,
   });
   // A lost connection (server restart, 57P01, network) must never end the process: the statement
   // in progress fails, and the pool opens a new connection on next use.
@@ -24,6 +25,7 @@ export async function openPostgres(connectionString: string, schema?: string): P
     query: (sql, params) => query(pool, sql, params),
     async transaction(work) {
       const client = await pool.connect();
+      let broken = false;
       try {
         await client.query('BEGIN');
         const tx: Queryable = { query: (sql, params) => query(client, sql, params) };
@@ -31,10 +33,14 @@ export async function openPostgres(connectionString: string, schema?: string): P
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A connection that cannot even roll back is gone: the pool replaces it.
+        broken = await client.query('ROLLBACK').then(
+          () => false,
+          () => true,
+        );
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async execScript(sql) {

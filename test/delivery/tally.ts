@@ -19,6 +19,8 @@ export class SessionTally {
   constructor(
     platform: OcpiPlatform,
     private readonly answer: (request: ReceivedRequest) => Answer = () => undefined,
+    /** Time the receiver takes per request, so that a backlog takes a while. */
+    private readonly delayMs = 0,
   ) {
     platform.handle('sessions', (request, reply) => this.onRequest(request, reply));
   }
@@ -29,6 +31,7 @@ export class SessionTally {
   }
 
   private async onRequest(request: ReceivedRequest, reply: FastifyReply): Promise<unknown> {
+    if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const answer = this.answer(request);
     if (answer === 'silent') {
       await new Promise<void>((resolve) => this.silent.add(resolve));

@@ -1,15 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OcpiPlatform } from '../../src/sim/platform.js';
 import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
 import { startSwitchyard, type RunningHub } from '../../src/switchyard.js';
-import { databaseLabel, eventually, isolatedDatabase } from '../support/hub.js';
+import { databaseLabel, deliveriesSettled, eventually, isolatedDatabase } from '../support/hub.js';
+import { SessionTally } from '../delivery/tally.js';
 import { session } from '../support/fixtures.js';
 import { FAST_DELIVERY, onboard, PARTIES } from '../support/network.js';
+import { freePort } from '../support/ports.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
@@ -18,14 +19,6 @@ const ADMIN_TOKEN = 'crash-test-admin-token';
 const PROCESS_START_MS = 60_000;
 const REDELIVERY_MS = 60_000;
 const TEST_MS = 180_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The hub as its own operating-system process, started the way an operator starts it. */
 async function hubProcess(database: { databaseUrl?: string; schema?: string; dataDir?: string }): Promise<{ child: ChildProcess; url: string }> {
@@ -51,13 +44,14 @@ describe(`a hub process killed mid-delivery (${databaseLabel})`, () => {
     cleanup.length = 0;
   });
 
-  it('delivers, after a restart, everything it had accepted', async () => {
+  it('delivers, after a kill -9 mid-backlog and a restart, every session message once and in order', async () => {
     const isolated = await isolatedDatabase();
     const dataDir = process.env.DATABASE_URL ? undefined : await mkdtemp(join(tmpdir(), 'switchyard-crash-'));
     cleanup.push(() => (dataDir ? rm(dataDir, { recursive: true, force: true }) : isolated.drop()));
     const cpo = await OcpiPlatform.start({ name: 'CPO', roles: [{ ...PARTIES.cpo1 }] });
     const emsp = await OcpiPlatform.start({ name: 'eMSP', roles: [{ ...PARTIES.emsp1 }] });
     cleanup.push(() => cpo.close(), () => emsp.close());
+    const tally = new SessionTally(emsp, () => undefined, 20);
 
     const database = { databaseUrl: isolated.options.databaseUrl, schema: isolated.options.databaseSchema, dataDir };
     const { child, url } = await hubProcess(database);
@@ -66,15 +60,26 @@ describe(`a hub process killed mid-delivery (${databaseLabel})`, () => {
     await onboard(handle, cpo);
     await onboard(handle, emsp);
 
+    // A backlog builds up while the eMSP is away: five sessions, eight messages each, interleaved.
     emsp.available = false;
     const sessions = cpo.hubUrl('sessions', undefined, 'RECEIVER');
-    for (const id of ['S-1', 'S-2', 'S-3']) {
-      const reply = await cpo.send({ method: 'PUT', url: `${sessions}/US/CP1/${id}`, body: session(CP1, MS1, id) });
-      expect(reply.envelope?.status_code).toBe(1000);
+    const expected = new Map<string, string[]>();
+    for (let step = 0; step < 8; step++) {
+      for (const id of ['S-1', 'S-2', 'S-3', 'S-4', 'S-5']) {
+        const kwh = step * 2;
+        const reply = step === 0
+          ? await cpo.send({ method: 'PUT', url: `${sessions}/US/CP1/${id}`, body: session(CP1, MS1, id, { kwh }) })
+          : await cpo.send({ method: 'PATCH', url: `${sessions}/US/CP1/${id}`, body: { kwh, last_updated: new Date().toISOString() } });
+        expect(reply.envelope?.status_code).toBe(1000);
+        expected.set(id, [...(expected.get(id) ?? []), `${step === 0 ? 'PUT' : 'PATCH'} ${kwh}`]);
+      }
     }
-    // The hub is retrying deliveries to the absent eMSP when it dies.
+    // The hub dies while catching up.
+    emsp.available = true;
+    await eventually(() => tally.accepted >= 8, 60_000, 'the catch-up to start');
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
+    const deliveredBeforeCrash = tally.accepted;
 
     const restarted = await startSwitchyard({
       port: 0,
@@ -87,8 +92,11 @@ describe(`a hub process killed mid-delivery (${databaseLabel})`, () => {
       dataDir,
     });
     cleanup.push(() => restarted.close());
-    emsp.available = true;
-    await eventually(() => emsp.receivedFor('sessions').length === 3, REDELIVERY_MS, 'deliveries after the crash');
-    expect(emsp.receivedFor('sessions').map((r) => (r.body as any).id)).toEqual(['S-1', 'S-2', 'S-3']);
+    await eventually(() => tally.accepted >= 40, REDELIVERY_MS, 'deliveries after the crash');
+    await deliveriesSettled(restarted);
+    expect(deliveredBeforeCrash).toBeLessThan(40);
+    // A message resent after the crash carries its first delivery's X-Request-ID and is recognised.
+    expect(tally.count(expected)).toEqual({ lost: 0, duplicated: 0, reordered: 0 });
+    expect(tally.accepted).toBe(40);
   }, TEST_MS);
 });

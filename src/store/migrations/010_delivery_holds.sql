@@ -17,3 +17,10 @@ CREATE TABLE delivery_holds (
   PRIMARY KEY (party, seq)
 );
 CREATE INDEX delivery_holds_parked ON delivery_holds (state, held_since) WHERE state = 'PARKED';
+
+-- Receivers are now held through advisory locks and retries are counted per event: the lease and
+-- the per-receiver failure count go.
+ALTER TABLE receiver_cursors DROP COLUMN failures;
+ALTER TABLE receiver_cursors DROP COLUMN next_attempt_at;
+ALTER TABLE receiver_cursors DROP COLUMN lease_until;
+ALTER TABLE receiver_cursors DROP COLUMN last_error;

@@ -1,0 +1,297 @@
+/**
+ * Fan-out: CPOs push EVSE status changes at a fixed offered rate through the hub to N eMSPs that
+ * answer 1000 at once. For each (database, eMSP count, rate) it reports deliveries/s, delivery
+ * lag p50/p99 (from the hub's 1000 to the CPO to the eMSP's receipt), lost and duplicated
+ * deliveries, and the hub's peak RSS; then, in the same run, a bare baseline: the same number of
+ * PUTs sent by this one process with undici straight to the same receivers.
+ *
+ *   npm run bench -- fanout [--emsps 10,50] [--rates 50,200] [--seconds 5] [--cpos 1]
+ *                           [--engines postgres,embedded] [--locations 100] [--cpu-prof DIR]
+ *
+ * PostgreSQL runs need DATABASE_URL (the hub works in a schema of its own there).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { Agent, request } from 'undici';
+import { authorizationHeader } from '../src/ocpi/auth.js';
+import { OcpiPlatform } from '../src/sim/platform.js';
+import type { RunningHub } from '../src/switchyard.js';
+import { evse, location } from '../test/support/fixtures.js';
+import { isolatedDatabase } from '../test/support/hub.js';
+import { onboard } from '../test/support/network.js';
+import { freePort } from '../test/support/ports.js';
+
+const { values } = parseArgs({
+  options: {
+    emsps: { type: 'string', default: '10,50' },
+    rates: { type: 'string', default: '50,200' },
+    seconds: { type: 'string', default: '5' },
+    cpos: { type: 'string', default: '1' },
+    engines: { type: 'string', default: process.env.DATABASE_URL ? 'postgres,embedded' : 'embedded' },
+    locations: { type: 'string', default: '100' },
+    'cpu-prof': { type: 'string' },
+    // Another checkout's hub (e.g. the main branch), measured the same way for comparison.
+    'hub-dir': { type: 'string', default: '.' },
+  },
+});
+const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
+const EMSP_COUNTS = list(values.emsps).map(Number);
+const RATES = list(values.rates).map(Number);
+const SECONDS = Number(values.seconds);
+const CPOS = Number(values.cpos);
+const LOCATIONS = Number(values.locations);
+const ENGINES = list(values.engines) as ('postgres' | 'embedded')[];
+const ADMIN_TOKEN = 'fanout-bench';
+const BASE_TIME = Date.UTC(2026, 10, 22, 10, 0, 0);
+const MAX_IN_FLIGHT = 256;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+/** The hub as its own process, so that its RSS and CPU are its own. */
+async function startHub(engine: 'postgres' | 'embedded', profileDir?: string) {
+  const port = await freePort();
+  const args = ['bin/switchyard.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--admin-token', ADMIN_TOKEN];
+  let cleanup: () => Promise<unknown>;
+  if (engine === 'postgres') {
+    const isolated = await isolatedDatabase();
+    const url = new URL(isolated.options.databaseUrl!);
+    url.searchParams.set('options', `-c search_path=${isolated.options.databaseSchema}`);
+    args.push('--database-url', url.toString());
+    cleanup = () => isolated.drop();
+  } else {
+    const dataDir = await mkdtemp(join(os.tmpdir(), 'switchyard-fanout-'));
+    args.push('--data-dir', dataDir);
+    cleanup = () => rm(dataDir, { recursive: true, force: true });
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_PUBLIC_URL: `http://127.0.0.1:${port}` };
+  delete env.DATABASE_URL;
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: 'ignore', cwd: values['hub-dir'] });
+  const url = `http://127.0.0.1:${port}`;
+  if (!(await waitForHealth(url))) throw new Error('the hub did not start');
+  return {
+    handle: { url, adminToken: ADMIN_TOKEN } as RunningHub,
+    async rssMb(): Promise<number> {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    async stop() {
+      // SIGINT lets the hub end cleanly (and write its CPU profile).
+      child.kill('SIGINT');
+      await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(15_000)]);
+      child.kill('SIGKILL');
+      await cleanup();
+    },
+  };
+}
+
+/** Transactions committed in the database so far (each statement outside a transaction is one). */
+async function transactionsSoFar(engine: 'postgres' | 'embedded'): Promise<number> {
+  if (engine !== 'postgres') return NaN;
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    // Statistics reach pg_stat_database within a second or so of each transaction's end.
+    await sleep(1_500);
+    const { rows } = await client.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitForHealth(url: string): Promise<boolean> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if ((await fetch(`${url}/health`).catch(() => undefined))?.ok) return true;
+    await sleep(200);
+  }
+  return false;
+}
+
+/** Decodes the change number carried in last_updated (ms after BASE_TIME). */
+const changeOf = (body: unknown): number => {
+  const b = body as { last_updated?: string };
+  return b?.last_updated ? Date.parse(b.last_updated) - BASE_TIME : -1;
+};
+
+interface Receipt {
+  emsp: number;
+  evse: number;
+  change: number;
+  at: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Promise<void> {
+  const hub = await startHub(engine, values['cpu-prof']);
+  const cpos: OcpiPlatform[] = [];
+  const emsps: OcpiPlatform[] = [];
+  try {
+    for (let i = 0; i < CPOS; i++) {
+      const cpo = await OcpiPlatform.start({ name: `CPO ${i}`, roles: [{ role: 'CPO', countryCode: 'US', partyId: `C${String(i).padStart(2, '0')}`, name: `CPO ${i}` }] });
+      cpos.push(cpo);
+      await onboard(hub.handle, cpo);
+    }
+    let receipts: Receipt[] = [];
+    /** The highest change each eMSP has of each location. */
+    let highest = new Map<string, number>();
+    for (let i = 0; i < emspCount; i++) {
+      const emsp = await OcpiPlatform.start({ name: `eMSP ${i}`, roles: [{ role: 'EMSP', countryCode: 'US', partyId: `E${String(i).padStart(2, '0')}`, name: `eMSP ${i}` }] });
+      emsps.push(emsp);
+      await onboard(hub.handle, emsp);
+      emsp.handle('locations', (req) => {
+        const evseIndex = Number(/LOC-(\d+)/.exec(req.path)?.[1] ?? -1);
+        const receipt = { emsp: i, evse: evseIndex, change: changeOf(req.body), at: performance.now() };
+        receipts.push(receipt);
+        const key = `${i}/${evseIndex}`;
+        highest.set(key, Math.max(highest.get(key) ?? -1, receipt.change));
+        return undefined;
+      });
+    }
+    // Every location exists at every eMSP before the measurement.
+    const owner = (l: number) => cpos[l % CPOS];
+    const ref = (l: number) => ({ countryCode: 'US', partyId: `C${String(l % CPOS).padStart(2, '0')}` });
+    for (let l = 0; l < LOCATIONS; l++) {
+      const body = location(ref(l), `LOC-${l}`, { evses: [evse('EVSE-1')], last_updated: new Date(BASE_TIME).toISOString() });
+      await owner(l).send({ method: 'PUT', url: `${owner(l).hubUrl('locations', undefined, 'RECEIVER')}/US/${ref(l).partyId}/LOC-${l}`, body });
+    }
+    if (!(await until(() => receipts.length >= LOCATIONS * emspCount, 300_000))) throw new Error('the locations did not reach every eMSP');
+
+    let change = 0;
+    for (const rate of RATES) {
+      for (const emsp of emsps) emsp.received.length = 0;
+      receipts = [];
+      highest = new Map();
+      const acceptedAt = new Map<number, number>();
+      const latestOf = new Map<number, number>();
+      let peakRss = 0;
+      const rssTimer = setInterval(async () => (peakRss = Math.max(peakRss, await hub.rssMb())), 250);
+      const total = Math.round(rate * SECONDS);
+      const transactionsBefore = await transactionsSoFar(engine);
+      const started = performance.now();
+      const inFlight = new Set<Promise<unknown>>();
+      let refused = 0;
+      const firstChange = change + 1;
+      for (let sent = 0; sent < total; ) {
+        const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+        // A CPO keeps a bounded number of pushes open; a slower hub lowers the rate actually sent.
+        while (sent < due && inFlight.size < MAX_IN_FLIGHT) {
+          const n = ++change;
+          const l = n % LOCATIONS;
+          const url = `${owner(l).hubUrl('locations', undefined, 'RECEIVER')}/US/${ref(l).partyId}/LOC-${l}/EVSE-1`;
+          const body = { status: n % 2 ? 'CHARGING' : 'AVAILABLE', last_updated: new Date(BASE_TIME + n).toISOString() };
+          const job = owner(l)
+            .send({ method: 'PATCH', url, body })
+            .then((reply) => {
+              if (reply.envelope?.status_code !== 1000) return refused++;
+              acceptedAt.set(n, performance.now());
+              latestOf.set(l, Math.max(latestOf.get(l) ?? 0, n));
+            })
+            .catch(() => refused++)
+            .finally(() => inFlight.delete(job));
+          inFlight.add(job);
+          sent++;
+        }
+        await sleep(5);
+      }
+      const offeredSeconds = (performance.now() - started) / 1000;
+      await Promise.all([...inFlight]);
+      const ofThisRate = () => receipts.filter((r) => r.change >= firstChange);
+      // Drained: every eMSP has the last change of every location (or 60 s passed).
+      const lastSeen = () => highest;
+      const drained = await until(() => {
+        const seen = lastSeen();
+        for (const [l, n] of latestOf) for (let e = 0; e < emspCount; e++) if ((seen.get(`${e}/${l}`) ?? -1) < n) return false;
+        return true;
+      }, 60_000);
+      clearInterval(rssTimer);
+      const transactions = (await transactionsSoFar(engine)) - transactionsBefore;
+      receipts = ofThisRate();
+      const seen = lastSeen();
+      let lost = 0;
+      for (const [l, n] of latestOf) for (let e = 0; e < emspCount; e++) if ((seen.get(`${e}/${l}`) ?? -1) < n) lost++;
+      // A duplicate: an eMSP gets the same change twice. (Changes of one location sent at once by
+      // the CPO may be accepted in either order; that order is the CPO's, so it is not counted.)
+      const distinct = new Set(receipts.map((r) => `${r.emsp}/${r.evse}/${r.change}`));
+      const duplicated = receipts.length - distinct.size;
+      const lags = receipts
+        .filter((r) => acceptedAt.has(r.change))
+        .map((r) => Math.max(0, r.at - acceptedAt.get(r.change)!))
+        .sort((a, b) => a - b);
+      const lastReceipt = receipts.reduce((max, r) => Math.max(max, r.at), started);
+      const hubSeconds = (lastReceipt - started) / 1000;
+      const hubRate = receipts.length / hubSeconds;
+
+      // Baseline: the same number of PUTs, straight from this process to the same receivers.
+      const baseline = await bareBaseline(emsps, receipts.length);
+      console.log(
+        [
+          engine.padEnd(8),
+          `${String(emspCount).padStart(3)} eMSPs`,
+          `${String(rate).padStart(4)} changes/s offered (${(total / offeredSeconds).toFixed(0)} sent/s, ${acceptedAt.size} accepted, ${refused} refused)`,
+          `${receipts.length} deliveries in ${hubSeconds.toFixed(1)} s = ${hubRate.toFixed(0)}/s`,
+          `lag p50 ${percentile(lags, 50).toFixed(0)} ms p99 ${percentile(lags, 99).toFixed(0)} ms`,
+          `lost ${lost} duplicated ${duplicated}${drained ? '' : ' (not drained in 60 s)'}`,
+          `hub RSS ${peakRss.toFixed(0)} MB`,
+          `${(transactions / receipts.length).toFixed(3)} database transactions per delivery (accepts included)`,
+          `bare baseline ${baseline.toFixed(0)}/s, ratio ${(hubRate / baseline).toFixed(2)}`,
+        ].join(' | '),
+      );
+    }
+  } finally {
+    await Promise.all([...cpos, ...emsps].map((p) => p.close()));
+    await hub.stop();
+  }
+}
+
+/** `count` PUTs of a location from one process to the receivers, round robin, 64 in flight. */
+async function bareBaseline(emsps: OcpiPlatform[], count: number): Promise<number> {
+  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
+  const body = JSON.stringify(location({ countryCode: 'US', partyId: 'C00' }, 'LOC-BASE'));
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < count) {
+        const emsp = emsps[next++ % emsps.length];
+        const response = await request(`${emsp.url}/2.2.1/receiver/locations/US/C00/LOC-BASE`, {
+          method: 'PUT',
+          headers: { Authorization: authorizationHeader(emsp.tokenForHub!), 'Content-Type': 'application/json' },
+          body,
+          dispatcher: agent,
+        });
+        await response.body.dump();
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await agent.close();
+  return count / seconds;
+}
+
+const cpus = os.cpus();
+console.log(
+  `machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`,
+);
+console.log(`${CPOS} CPO(s), ${LOCATIONS} locations, ${SECONDS} s per rate, hub from ${values['hub-dir']}`);
+for (const engine of ENGINES) {
+  for (const emspCount of EMSP_COUNTS) await runEngine(engine, emspCount);
+}
