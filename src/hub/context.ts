@@ -1,6 +1,7 @@
 import type { PartyRef } from '../ocpi/headers.js';
 import type { Database } from '../store/database.js';
 import type { ClientInfoNotifier } from './client-info.js';
+import type { Directory } from './directory/directory.js';
 import type { TokenSealer } from './secrets.js';
 
 export interface HubConfig {
@@ -28,6 +29,8 @@ export interface HubContext {
   config: HubConfig;
   sealer: TokenSealer;
   clientInfo: ClientInfoNotifier;
+  /** Platforms, parties, agreements, endpoints and tokens, in memory (see directory/). */
+  directory: Directory;
   /** Wakes the delivery workers after a push was accepted. */
   delivery: { kick(): void };
 }

@@ -4,6 +4,7 @@ import { openDatabase, type Database, type DatabaseOptions } from '../store/data
 import { ClientInfoNotifier } from './client-info.js';
 import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext } from './context.js';
+import { Directory } from './directory/directory.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { TokenSealer } from './secrets.js';
 
@@ -19,6 +20,7 @@ export class Hub implements HubContext {
     readonly config: HubConfig,
     readonly sealer: TokenSealer,
     readonly clientInfo: ClientInfoNotifier,
+    readonly directory: Directory,
     deliveryOptions: DeliveryOptions,
   ) {
     this.delivery = new DeliveryWorker(this, deliveryOptions);
@@ -35,7 +37,8 @@ export class Hub implements HubContext {
       await migrate(db);
       const sealer = await TokenSealer.load(db, database.secretKey);
       const clientInfo = new ClientInfoNotifier(db, sealer, config.callTimeoutMs);
-      return new Hub(db, config, sealer, clientInfo, { ...DEFAULT_DELIVERY, ...delivery });
+      const directory = await Directory.open(db);
+      return new Hub(db, config, sealer, clientInfo, directory, { ...DEFAULT_DELIVERY, ...delivery });
     } catch (error) {
       await db.close();
       throw error;
@@ -55,6 +58,7 @@ export class Hub implements HubContext {
     this.timers = [];
     await this.delivery.stop();
     await this.clientInfo.settled();
+    await this.directory.close();
     await this.db.close();
   }
 

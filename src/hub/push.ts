@@ -4,7 +4,7 @@ import { appendEvent } from '../delivery/log.js';
 import type { HubContext } from './context.js';
 import { applyLocationChange } from './location-tree.js';
 import { lockObject, putObject, type ObjectData, type StoredModule } from './objects.js';
-import { agreementFor, findParty, type RoutedParty } from './routing.js';
+import type { RoutedParty } from './routing.js';
 
 /** Where an accepted push goes: to every agreed receiver, or to one party. */
 export type PushRoute = { kind: 'broadcast' } | { kind: 'direct'; target: RoutedParty };
@@ -56,12 +56,13 @@ export async function resolvePushRoute(
   if (!target && (module === 'sessions' || module === 'cdrs')) target = tokenOwner(content);
   if (!target) return { kind: 'broadcast' };
 
-  const receiver = await findParty(hub.db, target, requester.role === 'CPO' ? ['EMSP', 'NSP', 'OTHER', 'SCSP'] : ['CPO']);
+  const directory = await hub.directory.current();
+  const receiver = directory.findParty(target, requester.role === 'CPO' ? ['EMSP', 'NSP', 'OTHER', 'SCSP'] : ['CPO']);
   if (!receiver) throw new OcpiError(OcpiStatus.UNKNOWN_RECEIVER, `Unknown receiver ${formatParty(target)}`);
   if (receiver.status === 'SUSPENDED' || receiver.status === 'PLANNED') {
     throw new OcpiError(OcpiStatus.CONNECTION_PROBLEM, `Receiver ${formatParty(target)} is not connected (${receiver.status})`);
   }
-  const agreement = await agreementFor(hub.db, requester, receiver, module);
+  const agreement = directory.agreement(requester, receiver, module);
   if (!agreement.allowed) {
     throw new OcpiError(
       OcpiStatus.HUB_ERROR,

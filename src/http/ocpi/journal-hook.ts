@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatParty } from '../../ocpi/headers.js';
 import type { HubContext } from '../../hub/context.js';
+import type { RegistrySnapshot } from '../../hub/directory/snapshot.js';
 import type { Platform } from '../../hub/registry.js';
 import { blameFor, record, type Blame } from '../../hub/journal.js';
 import { OWNER_ROLE } from '../../hub/routing.js';
@@ -44,7 +45,7 @@ export async function journalInbound(hub: HubContext, request: FastifyRequest, r
     direction: 'IN',
     correlationId: context.tracing.correlationId,
     requestId: context.tracing.requestId,
-    fromParty: context.routing.from ? formatParty(context.routing.from) : await callerName(hub, context.platform),
+    fromParty: context.routing.from ? formatParty(context.routing.from) : callerName(await hub.directory.current(), context.platform),
     toParty: context.routing.to ? formatParty(context.routing.to) : formatParty(hub.config.party),
     platformId: context.platform?.id,
     module: moduleOf(request.url),
@@ -74,11 +75,8 @@ function requesterRole(url: string): Blame {
  * Who called when no OCPI-from header says it: the platform's party when it hosts one (a 2.1.1
  * platform always does), so that the journal can be searched by party; else the platform's name.
  */
-async function callerName(hub: HubContext, platform: Platform | undefined): Promise<string | undefined> {
+function callerName(directory: RegistrySnapshot, platform: Platform | undefined): string | undefined {
   if (!platform) return undefined;
-  const parties = await hub.db.query<{ country_code: string; party_id: string }>(
-    'SELECT DISTINCT country_code, party_id FROM parties WHERE platform_id = $1',
-    [platform.id],
-  );
-  return parties.length === 1 ? formatParty({ countryCode: parties[0].country_code, partyId: parties[0].party_id }) : platform.name;
+  const parties = new Set(directory.partiesOf(platform.id).map((party) => formatParty(party)));
+  return parties.size === 1 ? [...parties][0] : platform.name;
 }

@@ -45,7 +45,7 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
 
   for (const module of Object.keys(PULLER_ROLES) as StoredModule[]) {
     app.get(`${base}/${module}`, async (request, reply) => {
-      const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PULLER_ROLES[module]);
+      const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, PULLER_ROLES[module]);
       const maxPage = pageCeiling(request, MAX_PAGE);
       const page = parsePageRequest(request.query as Record<string, string>, maxPage);
       const owners = await visibleOwners(hub.db, requester, module);
@@ -65,7 +65,7 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
     request: FastifyRequest<{ Params: { id: string; evse?: string; connector?: string } }>,
     reply: import('fastify').FastifyReply,
   ) => {
-    const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PULLER_ROLES.locations);
+    const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, PULLER_ROLES.locations);
     const { id, evse, connector } = request.params;
     const partKind = connector ? 'Connector' : evse ? 'EVSE' : 'Location';
     const to = request.ocpi.routing.to;
@@ -107,7 +107,7 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
 
   // One tariff from the store, for the owners the requester may see.
   app.get<{ Params: { id: string } }>(`${base}/tariffs/:id`, async (request) => {
-    const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PULLER_ROLES.tariffs);
+    const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, PULLER_ROLES.tariffs);
     for (const stored of await findById(hub.db, 'tariffs', objectKey('tariffs', request.params.id))) {
       if ((await agreementFor(hub.db, { ref: stored.owner, role: OWNER_ROLE.tariffs }, requester, 'tariffs')).allowed) {
         return success(await renderObject(hub, request, 'Tariff', stored.data, stored.owner));
