@@ -34,6 +34,18 @@ const toStored = (row: ObjectRow): StoredObject => ({
   deleted: row.deleted,
 });
 
+/**
+ * A stored object's data as readers see it: a Location gets its EVSE rows back, in order (see
+ * location-store.ts). One statement, so one snapshot: never half of a change.
+ */
+export const WHOLE_DATA = `CASE WHEN o.module = 'locations' AND o.data ? 'evses'
+  THEN o.data || jsonb_build_object('evses', coalesce(
+    (SELECT jsonb_agg(e.data ORDER BY e.position) FROM location_evses e
+     WHERE e.country_code = o.country_code AND e.party_id = o.party_id AND e.location_id = o.object_id), '[]'::jsonb))
+  ELSE o.data END`;
+
+const COLUMNS = `o.module, o.country_code, o.party_id, o.object_id, ${WHOLE_DATA} AS data, o.last_updated, o.deleted`;
+
 export async function getObject(
   db: Queryable,
   module: StoredModule,
@@ -41,13 +53,16 @@ export async function getObject(
   objectId: string,
 ): Promise<StoredObject | undefined> {
   const [row] = await db.query<ObjectRow>(
-    'SELECT * FROM objects WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4',
+    `SELECT ${COLUMNS} FROM objects o WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4`,
     [module, owner.countryCode, owner.partyId, objectId],
   );
   return row && toStored(row);
 }
 
-/** Reads an object for update inside a transaction, so concurrent PATCHes of one object serialize. */
+/**
+ * Reads an object for update inside a transaction, so concurrent PATCHes of one object serialize.
+ * Not for Locations, whose EVSEs are rows of their own (location-store.ts).
+ */
 export async function lockObject(
   tx: Queryable,
   module: StoredModule,
@@ -61,7 +76,7 @@ export async function lockObject(
   return row && toStored(row);
 }
 
-/** Stores the latest state of an object. `last_updated` is the owner's own timestamp. */
+/** Stores the latest state of an object (not a Location: see location-store.ts). `last_updated` is the owner's own timestamp. */
 export async function putObject(
   tx: Queryable,
   module: StoredModule,
@@ -82,7 +97,7 @@ export async function putObject(
 /** Objects with this id, whoever owns them (open routing finds an owner this way). */
 export async function findById(db: Queryable, module: StoredModule, objectId: string): Promise<StoredObject[]> {
   const rows = await db.query<ObjectRow>(
-    'SELECT * FROM objects WHERE module = $1 AND object_id = $2 AND NOT deleted ORDER BY last_updated DESC',
+    `SELECT ${COLUMNS} FROM objects o WHERE module = $1 AND object_id = $2 AND NOT deleted ORDER BY last_updated DESC`,
     [module, objectId],
   );
   return rows.map(toStored);
@@ -118,9 +133,9 @@ export async function listObjects(
     params.push(filter.tokenOwners.map((o) => `${o.countryCode}*${o.partyId}`));
     where += ` AND (upper(data->'cdr_token'->>'country_code') || '*' || upper(data->'cdr_token'->>'party_id')) = ANY($5::text[])`;
   }
-  const [{ count }] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM objects WHERE ${where}`, params);
+  const [{ count }] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM objects o WHERE ${where}`, params);
   const rows = await db.query<ObjectRow>(
-    `SELECT * FROM objects WHERE ${where} ORDER BY last_updated, country_code, party_id, object_id
+    `SELECT ${COLUMNS} FROM objects o WHERE ${where} ORDER BY last_updated, country_code, party_id, object_id
      OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
     [...params, filter.offset, filter.limit],
   );

@@ -1,8 +1,10 @@
 import { formatParty, type PartyRef, type RoutingHeaders } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
-import { appendEvent } from '../delivery/log.js';
+import { appendEvent, EVENT_COLUMNS, eventPlaceholders, eventValues, type NewEvent } from '../delivery/log.js';
+import type { Queryable } from '../store/database.js';
 import type { HubContext } from './context.js';
-import { applyLocationChange } from './location-tree.js';
+import { announceChange, tokenChanged } from './directory/changes.js';
+import { patchEvseAndLog, storeLocationChange, type LocationChange } from './location-store.js';
 import { lockObject, putObject, type ObjectData, type StoredModule } from './objects.js';
 import type { RoutedParty } from './routing.js';
 
@@ -79,31 +81,101 @@ function tokenOwner(content: ObjectData | undefined): PartyRef | undefined {
 }
 
 /**
- * Stores a push and logs its delivery in one transaction: once this resolves the hub may answer
- * 1000, and nothing is lost whatever happens next. Returns whether the object is new.
+ * Stores a push and logs its delivery atomically: once this resolves the hub may answer 1000, and
+ * nothing is lost whatever happens next. The commonest pushes (an EVSE PATCH, a whole object PUT)
+ * take one statement; the others one transaction. Returns whether the object is new.
  */
-export async function acceptPush(hub: HubContext, push: Push): Promise<{ created: boolean; stored: ObjectData }> {
+export async function acceptPush(hub: HubContext, push: Push): Promise<{ created: boolean }> {
+  const event = eventOf(push);
+  if (push.module === 'locations') return acceptLocationPush(hub, push, event);
+  const result =
+    push.method === 'PUT' || push.module === 'cdrs'
+      ? await putAndLog(hub.db, push, event)
+      : await hub.db.transaction(async (tx) => {
+          const existing = await lockObject(tx, push.module, push.owner, push.objectId);
+          const current = existing && !existing.deleted ? existing.data : undefined;
+          const next = nextState(push, current);
+          if (push.module === 'cdrs' && current) return { created: false };
+          await putObject(tx, push.module, push.owner, push.objectId, next.data, next.deleted);
+          await appendEvent(tx, event);
+          return { created: !current };
+        });
+  if (push.module === 'tokens') {
+    // Real-time authorization reads tokens from the directory: every process re-reads this one.
+    await announceChange(hub.db, tokenChanged(push.owner, push.objectId));
+    await hub.directory.refreshToken(push.owner, push.objectId);
+  }
+  return result;
+}
+
+function eventOf(push: Push): NewEvent {
+  return {
+    module: push.module,
+    method: push.method,
+    owner: push.owner,
+    objectId: push.objectId,
+    path: push.path,
+    body: push.body,
+    original: push.original,
+    from: push.requester.ref,
+    targetParty: push.route.kind === 'direct' ? push.route.target.id : undefined,
+    coalescible: STATE_MODULES.has(push.module),
+    correlationId: push.correlationId,
+  };
+}
+
+/** A Location, EVSE or connector: stored narrowly (location-store.ts), an EVSE PATCH in one statement. */
+async function acceptLocationPush(hub: HubContext, push: Push, event: NewEvent): Promise<{ created: boolean }> {
+  const change: LocationChange = {
+    method: push.method === 'PATCH' ? 'PATCH' : 'PUT',
+    owner: push.owner,
+    locationId: push.objectId,
+    evseUid: push.evseUid,
+    connectorId: push.connectorId,
+    body: push.body ?? {},
+  };
+  if (change.method === 'PATCH' && change.evseUid && !change.connectorId) {
+    await patchEvseAndLog(hub.db, { ...change, evseUid: change.evseUid }, event);
+    return { created: false };
+  }
   return hub.db.transaction(async (tx) => {
-    const existing = await lockObject(tx, push.module, push.owner, push.objectId);
-    const current = existing && !existing.deleted ? existing.data : undefined;
-    const next = nextState(push, current);
-    if (push.module === 'cdrs' && current) return { created: false, stored: current };
-    await putObject(tx, push.module, push.owner, push.objectId, next.data, next.deleted);
-    await appendEvent(tx, {
-      module: push.module,
-      method: push.method,
-      owner: push.owner,
-      objectId: push.objectId,
-      path: push.path,
-      body: push.body,
-      original: push.original,
-      from: push.requester.ref,
-      targetParty: push.route.kind === 'direct' ? push.route.target.id : undefined,
-      coalescible: STATE_MODULES.has(push.module),
-      correlationId: push.correlationId,
-    });
-    return { created: !current, stored: next.data };
+    const result = await storeLocationChange(tx, change);
+    await appendEvent(tx, event);
+    return result;
   });
+}
+
+/**
+ * A whole object replaced (PUT), stored and logged in one statement. A CDR is never replaced: a
+ * second POST of one is accepted and changes nothing (mod_cdrs: CDRs cannot be changed).
+ */
+async function putAndLog(db: Queryable, push: Push, event: NewEvent): Promise<{ created: boolean }> {
+  const data = push.body ?? {};
+  const [row] = await db.query<{ created: boolean }>(
+    `WITH previous AS (
+       SELECT deleted FROM objects WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4
+     ), stored AS (
+       INSERT INTO objects (module, country_code, party_id, object_id, data, last_updated, deleted)
+       SELECT $1, $2, $3, $4, $5::jsonb, $6::timestamptz, false WHERE NOT ($7::boolean AND EXISTS (SELECT 1 FROM previous WHERE NOT deleted))
+       ON CONFLICT (module, country_code, party_id, object_id)
+       DO UPDATE SET data = EXCLUDED.data, last_updated = EXCLUDED.last_updated, deleted = false, stored_at = now()
+       RETURNING 1
+     ), logged AS (
+       INSERT INTO events (${EVENT_COLUMNS}) SELECT ${eventPlaceholders(8)} WHERE EXISTS (SELECT 1 FROM stored)
+     )
+     SELECT NOT EXISTS (SELECT 1 FROM previous WHERE NOT deleted) AS created`,
+    [
+      push.module,
+      push.owner.countryCode,
+      push.owner.partyId,
+      push.objectId,
+      JSON.stringify(data),
+      data.last_updated ?? new Date().toISOString(),
+      push.module === 'cdrs',
+      ...eventValues(event),
+    ],
+  );
+  return { created: row.created };
 }
 
 function nextState(push: Push, current: ObjectData | undefined): { data: ObjectData; deleted: boolean } {
@@ -111,14 +183,6 @@ function nextState(push: Push, current: ObjectData | undefined): { data: ObjectD
   if (push.method === 'DELETE') {
     if (!current) throw OcpiError.notFound(`No ${push.module} object ${push.objectId} to delete`);
     return { data: current, deleted: true };
-  }
-  if (push.module === 'locations') {
-    const method = push.method === 'PATCH' ? 'PATCH' : 'PUT';
-    const data = applyLocationChange(current, { method, evseUid: push.evseUid, connectorId: push.connectorId, body });
-    if (!data) {
-      throw new OcpiError(OcpiStatus.UNKNOWN_LOCATION, `Unknown location, EVSE or connector: ${push.path}`, 404);
-    }
-    return { data, deleted: false };
   }
   if (push.method !== 'PATCH') return { data: body, deleted: false };
   if (!current) throw OcpiError.notFound(`No ${push.module} object ${push.objectId} to patch; PUT it first`);
