@@ -2,7 +2,7 @@ import { pushedKind } from '../ocpi/kinds.js';
 import { UnsupportedTranslationError, type Loss, type OcpiVersion } from '../ocpi/translate/index.js';
 import { CANONICAL_VERSION, translateObject } from '../hub/translation.js';
 import type { Queryable } from '../store/database.js';
-import type { LoggedEvent } from './log.js';
+import type { LoggedEvent } from '../store/event-log.js';
 import type { Receiver } from './receivers.js';
 
 export interface OutboundRequest {

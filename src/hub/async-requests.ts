@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendEvent } from '../delivery/log.js';
+import { appendEvent } from '../store/event-log.js';
 import { formatParty, type PartyRef } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import type { CommandResult } from '../ocpi/v2_2_1/commands.js';

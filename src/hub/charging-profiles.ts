@@ -1,4 +1,4 @@
-import { appendEvent } from '../delivery/log.js';
+import { appendEvent } from '../store/event-log.js';
 import { success } from '../ocpi/envelope.js';
 import { formatParty, type PartyRef } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';

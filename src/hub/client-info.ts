@@ -1,10 +1,10 @@
-import { callOcpi } from '../ocpi/client.js';
+import { randomUUID } from 'node:crypto';
 import { ocpiTimestamp } from '../ocpi/time.js';
 import type { ClientInfo } from '../ocpi/v2_2_1/index.js';
-import type { Database, Queryable } from '../store/database.js';
-import type { Quirks } from './quirks.js';
+import type { Queryable } from '../store/database.js';
+import { appendEvent } from '../store/event-log.js';
+import type { HubContext } from './context.js';
 import { toParty, type Party } from './registry.js';
-import type { TokenSealer } from './secrets.js';
 
 export function clientInfoOf(party: Party): ClientInfo {
   return {
@@ -33,49 +33,44 @@ export async function listClientInfo(
 }
 
 /**
- * Tells every connected platform with a hubclientinfo Receiver endpoint that a party's status
- * changed (PUT {url}/{country_code}/{party_id}). A platform is not told about its own parties.
+ * Tells every platform with a hubclientinfo Receiver endpoint that a party's status changed
+ * (PUT {url}/{country_code}/{party_id}), through the delivery log: durable, retried until
+ * delivered, only the latest status once a platform missed several. A platform is not told about
+ * its own parties (delivery/directory.ts).
  */
 export class ClientInfoNotifier {
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(
-    private readonly db: Database,
-    private readonly sealer: TokenSealer,
-    private readonly timeoutMs: number,
-  ) {}
+  constructor(private readonly hub: Pick<HubContext, 'db' | 'config' | 'delivery'>) {}
 
   partiesChanged(parties: Party[]): void {
     if (parties.length === 0) return;
-    const job = this.push(parties).catch(() => undefined);
+    const job = this.log(parties).catch(() => undefined);
     this.pending.add(job);
     void job.finally(() => this.pending.delete(job));
   }
 
-  /** Resolves when every push started so far has finished (shutdown, tests). */
+  /** Resolves when every change reported so far is in the delivery log (shutdown, tests). */
   async settled(): Promise<void> {
     await Promise.all([...this.pending]);
   }
 
-  private async push(parties: Party[]): Promise<void> {
-    const receivers = await this.db.query<{ platform_id: string; url: string; outbound_token: string; quirks: Quirks }>(
-      `SELECT e.platform_id, e.url, p.outbound_token, p.quirks FROM endpoints e JOIN platforms p ON p.id = e.platform_id
-       WHERE e.module = 'hubclientinfo' AND e.role = 'RECEIVER' AND p.status = 'CONNECTED' AND p.outbound_token IS NOT NULL`,
-    );
-    const calls = receivers.flatMap((receiver) =>
-      parties
-        .filter((party) => party.platformId !== receiver.platform_id)
-        .map((party) =>
-          callOcpi({
-            method: 'PUT',
-            url: `${receiver.url.replace(/\/$/, '')}/${party.countryCode}/${party.partyId}`,
-            token: this.sealer.open(receiver.outbound_token),
-            tokenEncoding: receiver.quirks?.token_encoding,
-            body: clientInfoOf(party),
-            timeoutMs: this.timeoutMs,
-          }),
-        ),
-    );
-    await Promise.allSettled(calls);
+  private async log(parties: Party[]): Promise<void> {
+    await this.hub.db.transaction(async (tx) => {
+      for (const party of parties) {
+        await appendEvent(tx, {
+          module: 'hubclientinfo',
+          method: 'PUT',
+          owner: { countryCode: party.countryCode, partyId: party.partyId },
+          objectId: party.id,
+          path: `/${party.countryCode}/${party.partyId}`,
+          body: clientInfoOf(party),
+          from: this.hub.config.party,
+          coalescible: true,
+          correlationId: randomUUID(),
+        });
+      }
+    });
+    this.hub.delivery.kick();
   }
 }

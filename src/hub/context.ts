@@ -2,6 +2,7 @@ import type { PartyRef } from '../ocpi/headers.js';
 import type { Database } from '../store/database.js';
 import type { ClientInfoNotifier } from './client-info.js';
 import type { Directory } from './directory/directory.js';
+import type { JournalWriter } from './journal-writer.js';
 import type { TokenSealer } from './secrets.js';
 
 export interface HubConfig {
@@ -33,6 +34,8 @@ export interface HubContext {
   directory: Directory;
   /** Wakes the delivery workers after a push was accepted. */
   delivery: { kick(): void };
+  /** Journal entries written in batches, off the request's path. */
+  journalWriter: JournalWriter;
 }
 
 export function versionsUrl(config: HubConfig): string {

@@ -2,6 +2,7 @@ import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from '../deliv
 import { migrate } from '../store/migrate.js';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.js';
 import { ClientInfoNotifier } from './client-info.js';
+import { JournalWriter } from './journal-writer.js';
 import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext } from './context.js';
 import { Directory } from './directory/directory.js';
@@ -14,16 +15,19 @@ const PROBE_TICK_MS = 30_000;
 export class Hub implements HubContext {
   private timers: NodeJS.Timeout[] = [];
   readonly delivery: DeliveryWorker;
+  readonly journalWriter: JournalWriter;
+  readonly clientInfo: ClientInfoNotifier;
 
   private constructor(
     readonly db: Database,
     readonly config: HubConfig,
     readonly sealer: TokenSealer,
-    readonly clientInfo: ClientInfoNotifier,
     readonly directory: Directory,
     deliveryOptions: DeliveryOptions,
   ) {
-    this.delivery = new DeliveryWorker(this, deliveryOptions);
+    this.journalWriter = new JournalWriter(db);
+    this.clientInfo = new ClientInfoNotifier(this);
+    this.delivery = new DeliveryWorker(this, deliveryOptions, this.journalWriter);
   }
 
   /** Opens the database, applies pending migrations and loads the hub's secrets. */
@@ -36,9 +40,8 @@ export class Hub implements HubContext {
     try {
       await migrate(db);
       const sealer = await TokenSealer.load(db, database.secretKey);
-      const clientInfo = new ClientInfoNotifier(db, sealer, config.callTimeoutMs);
       const directory = await Directory.open(db);
-      return new Hub(db, config, sealer, clientInfo, directory, { ...DEFAULT_DELIVERY, ...delivery });
+      return new Hub(db, config, sealer, directory, { ...DEFAULT_DELIVERY, ...delivery });
     } catch (error) {
       await db.close();
       throw error;
@@ -47,7 +50,6 @@ export class Hub implements HubContext {
 
   /** Starts background work: delivery and the still-alive probe. */
   async start(): Promise<void> {
-    await this.delivery.releaseStaleLeases();
     this.delivery.start();
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
     this.every(1000, () => expireAsyncRequests(this));
@@ -56,8 +58,9 @@ export class Hub implements HubContext {
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    await this.delivery.stop();
     await this.clientInfo.settled();
+    await this.delivery.stop();
+    await this.journalWriter.flush().catch(() => undefined);
     await this.directory.close();
     await this.db.close();
   }

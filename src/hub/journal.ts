@@ -50,32 +50,45 @@ function bounded(value: unknown): unknown {
   return text.length <= MAX_BODY_CHARS ? JSON.parse(text) : { truncated: true, size: text.length };
 }
 
+export const JOURNAL_COLUMNS = [
+  'direction', 'correlation_id', 'request_id', 'from_party', 'to_party', 'platform_id', 'module', 'method', 'url',
+  'object_id', 'http_status', 'ocpi_status', 'duration_ms', 'blame', 'error', 'request_body', 'response_body', 'notes',
+] as const;
+
+/** An entry as the values of JOURNAL_COLUMNS, bodies redacted and bounded. */
+export function journalValues(entry: JournalEntry): unknown[] {
+  return [
+    entry.direction,
+    entry.correlationId ?? null,
+    entry.requestId ?? null,
+    entry.fromParty ?? null,
+    entry.toParty ?? null,
+    entry.platformId ?? null,
+    entry.module ?? null,
+    entry.method,
+    entry.url,
+    entry.objectId ?? null,
+    entry.httpStatus ?? null,
+    entry.ocpiStatus ?? null,
+    entry.durationMs ?? null,
+    entry.blame ?? null,
+    entry.error ?? null,
+    JSON.stringify(bounded(entry.requestBody)),
+    JSON.stringify(bounded(entry.responseBody)),
+    entry.notes ? JSON.stringify(entry.notes) : null,
+  ];
+}
+
+/** Writes entries in one INSERT (any number of rows). */
+export async function recordAll(db: Queryable, entries: JournalEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const width = JOURNAL_COLUMNS.length;
+  const rows = entries.map((_, row) => `(${JOURNAL_COLUMNS.map((_, column) => `$${row * width + column + 1}`).join(', ')})`);
+  await db.query(`INSERT INTO journal (${JOURNAL_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, entries.flatMap(journalValues));
+}
+
 export async function record(db: Queryable, entry: JournalEntry): Promise<void> {
-  await db.query(
-    `INSERT INTO journal (direction, correlation_id, request_id, from_party, to_party, platform_id, module, method, url,
-       object_id, http_status, ocpi_status, duration_ms, blame, error, request_body, response_body, notes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-    [
-      entry.direction,
-      entry.correlationId ?? null,
-      entry.requestId ?? null,
-      entry.fromParty ?? null,
-      entry.toParty ?? null,
-      entry.platformId ?? null,
-      entry.module ?? null,
-      entry.method,
-      entry.url,
-      entry.objectId ?? null,
-      entry.httpStatus ?? null,
-      entry.ocpiStatus ?? null,
-      entry.durationMs ?? null,
-      entry.blame ?? null,
-      entry.error ?? null,
-      JSON.stringify(bounded(entry.requestBody)),
-      JSON.stringify(bounded(entry.responseBody)),
-      entry.notes ? JSON.stringify(entry.notes) : null,
-    ],
-  );
+  await recordAll(db, [entry]);
 }
 
 /** Blame for an answer: `requesterRole` sent the request, `responderRole` answered it. */

@@ -1,6 +1,6 @@
 import type { PartyRef } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
-import { EVENT_COLUMNS, eventPlaceholders, eventValues, type NewEvent } from '../delivery/log.js';
+import { NEW_EVENT_COLUMNS, eventPlaceholders, eventValues, type NewEvent } from '../store/event-log.js';
 import type { Queryable } from '../store/database.js';
 import { applyLocationChange } from './location-tree.js';
 import type { ObjectData } from './objects.js';
@@ -142,7 +142,7 @@ export async function patchEvseAndLog(db: Queryable, change: LocationChange & { 
        WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3
          AND $6::text::timestamptz > last_updated AND EXISTS (SELECT 1 FROM evse)
      ), logged AS (
-       INSERT INTO events (${EVENT_COLUMNS}) SELECT ${eventPlaceholders(7)} WHERE EXISTS (SELECT 1 FROM evse)
+       INSERT INTO events (${NEW_EVENT_COLUMNS}) SELECT ${eventPlaceholders(7)} WHERE EXISTS (SELECT 1 FROM evse)
      )
      SELECT count(*)::int AS changed FROM evse`,
     [

@@ -1,6 +1,6 @@
 import { formatParty, type PartyRef, type RoutingHeaders } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
-import { appendEvent, EVENT_COLUMNS, eventPlaceholders, eventValues, type NewEvent } from '../delivery/log.js';
+import { appendEvent, NEW_EVENT_COLUMNS, eventPlaceholders, eventValues, type NewEvent } from '../store/event-log.js';
 import type { Queryable } from '../store/database.js';
 import type { HubContext } from './context.js';
 import { announceChange, tokenChanged } from './directory/changes.js';
@@ -161,7 +161,7 @@ async function putAndLog(db: Queryable, push: Push, event: NewEvent): Promise<{ 
        DO UPDATE SET data = EXCLUDED.data, last_updated = EXCLUDED.last_updated, deleted = false, stored_at = now()
        RETURNING 1
      ), logged AS (
-       INSERT INTO events (${EVENT_COLUMNS}) SELECT ${eventPlaceholders(8)} WHERE EXISTS (SELECT 1 FROM stored)
+       INSERT INTO events (${NEW_EVENT_COLUMNS}) SELECT ${eventPlaceholders(8)} WHERE EXISTS (SELECT 1 FROM stored)
      )
      SELECT NOT EXISTS (SELECT 1 FROM previous WHERE NOT deleted) AS created`,
     [

@@ -4,8 +4,22 @@ import { authorizationHeader } from './auth.js';
 import { isEnvelope, type OcpiEnvelope } from './envelope.js';
 import { routingHeaders, type RoutingHeaders } from './headers.js';
 
-/** One keep-alive pool per origin: partners are called often, connection setup is not free. */
+/**
+ * One keep-alive pool per partner origin (undici's Agent keeps a Pool per origin): partners are
+ * called often, and connection setup is not free.
+ */
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
+
+/** Redirects followed per call before giving up. */
+const MAX_REDIRECTS = 5;
+
+/**
+ * Every URL the hub is sent to by a partner's redirect passes here first; false refuses it.
+ * The one place where an outbound-address policy plugs in.
+ */
+export function allowOutboundUrl(_url: URL): boolean {
+  return true;
+}
 
 export interface OcpiCall {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -16,6 +30,8 @@ export interface OcpiCall {
   routing?: RoutingHeaders;
   /** Kept across every hop of one exchange. */
   correlationId?: string;
+  /** The request id; a redelivery of one message keeps its id so that the receiver can spot it. */
+  requestId?: string;
   timeoutMs?: number;
 }
 
@@ -42,7 +58,7 @@ export class OcpiCallError extends Error {
 }
 
 export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T>> {
-  const requestId = randomUUID();
+  const requestId = call.requestId ?? randomUUID();
   const correlationId = call.correlationId ?? randomUUID();
   const headers: Record<string, string> = {
     Authorization: authorizationHeader(call.token, call.tokenEncoding),
@@ -55,16 +71,9 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
   const timeoutMs = call.timeoutMs ?? 10_000;
   let response;
   try {
-    response = await request(call.url, {
-      method: call.method,
-      headers,
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      dispatcher: agent,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await followingRedirects(call, headers, timeoutMs);
   } catch (error) {
+    if (error instanceof OcpiCallError) throw error;
     const timedOut = isTimeout(error);
     throw new OcpiCallError(
       timedOut ? 'timeout' : 'network',
@@ -85,6 +94,35 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
     throw new OcpiCallError('not-ocpi', `${call.method} ${call.url} answered HTTP ${response.statusCode} without an OCPI envelope`, reply);
   }
   return reply;
+}
+
+/**
+ * Sends the call, following 307/308 redirects with the same method and body (RFC 9110 §15.4.8-9),
+ * within the same scheme and only to URLs that allowOutboundUrl accepts.
+ */
+async function followingRedirects(call: OcpiCall, headers: Record<string, string>, timeoutMs: number) {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let url = new URL(call.url);
+  for (let hop = 0; ; hop++) {
+    const response = await request(url, {
+      method: call.method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      dispatcher: agent,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal,
+    });
+    const location = response.headers.location;
+    if ((response.statusCode !== 307 && response.statusCode !== 308) || typeof location !== 'string') return response;
+    await response.body.dump();
+    const next = new URL(location, url);
+    if (hop + 1 > MAX_REDIRECTS) throw new OcpiCallError('network', `${call.url} redirected more than ${MAX_REDIRECTS} times`);
+    if (next.protocol !== url.protocol || !allowOutboundUrl(next)) {
+      throw new OcpiCallError('network', `${call.url} redirected to ${next.href}, which the hub does not call`);
+    }
+    url = next;
+  }
 }
 
 function parseJson(text: string): unknown {

@@ -19,6 +19,16 @@ export interface Database extends Queryable {
    * Resolves to a function that stops listening.
    */
   listen(channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<() => Promise<void>>;
+  /**
+   * A connection of its own, held until closed (PostgreSQL server only): what is tied to a
+   * database session, such as advisory locks, lives and dies with it. `onLost` is called once
+   * when the connection ends for any reason other than close().
+   */
+  session?(onLost: (error?: Error) => void): Promise<DedicatedSession>;
+  close(): Promise<void>;
+}
+
+export interface DedicatedSession extends Queryable {
   close(): Promise<void>;
 }
 

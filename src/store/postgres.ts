@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable } from './database.js';
+import type { Database, DedicatedSession, Queryable } from './database.js';
 import { listenOnPostgres } from './listener.js';
 
 // int8 (counts, sequence numbers) as numbers, as PGlite returns them; they stay far below 2^53.
@@ -10,11 +10,14 @@ export async function openPostgres(connectionString: string, schema?: string): P
     connectionString,
     max: 10,
     options: schema ? `-c search_path=${schema}` : undefined,
+    // While the server is away, callers fail fast (OCPI 3000, /health 503) instead of queueing.
+    connectionTimeoutMillis: 5_000,
   });
-  pool.on('error', () => {
-    // An idle client lost its connection; the pool replaces it on next use.
-  });
-  const query = async <Row>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) =>
+  // A lost connection (server restart, 57P01, network) must never end the process: the statement
+  // in progress fails, and the pool opens a new connection on next use.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const query = async <Row>(client: pg.Pool | pg.PoolClient | pg.Client, sql: string, params?: readonly unknown[]) =>
     (await client.query(sql, params as unknown[])).rows as Row[];
 
   return {
@@ -39,6 +42,27 @@ export async function openPostgres(connectionString: string, schema?: string): P
       await pool.query(sql);
     },
     listen: (channel, onMessage, onGap) => listenOnPostgres(connectionString, channel, onMessage, onGap),
+    async session(onLost) {
+      const client = new pg.Client({ connectionString, options: schema ? `-c search_path=${schema}` : undefined, connectionTimeoutMillis: 5_000 });
+      let closing = false;
+      let lost = false;
+      const lose = (error?: Error) => {
+        if (closing || lost) return;
+        lost = true;
+        onLost(error);
+      };
+      client.on('error', lose);
+      client.on('end', () => lose());
+      await client.connect();
+      const session: DedicatedSession = {
+        query: (sql, params) => query(client, sql, params),
+        async close() {
+          closing = true;
+          await client.end().catch(() => undefined);
+        },
+      };
+      return session;
+    },
     close: () => pool.end(),
   };
 }

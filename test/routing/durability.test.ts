@@ -76,10 +76,11 @@ describe(`durable delivery (${databaseLabel})`, () => {
     const bad = await cpo1.send({ method: 'PUT', url: `${sessions}/US/CP1/S-BAD`, body: session(CP1, MS1, 'S-BAD') });
     await cpo1.send({ method: 'PUT', url: `${sessions}/US/CP1/S-GOOD`, body: session(CP1, MS1, 'S-GOOD') });
     await eventually(() => emsp1.receivedFor('sessions').some((r) => (r.body as any).id === 'S-GOOD'), 5_000, 'S-GOOD');
-    const [rejection] = await net.hub.hub.db.query<any>(
-      `SELECT * FROM journal WHERE correlation_id = $1 AND direction = 'OUT'`,
-      [bad.correlationId],
-    );
+    // Delivery journal entries are written in batches, shortly after the exchange.
+    const [rejection] = await eventually(async () => {
+      const rows = await net!.hub.hub.db.query<any>(`SELECT * FROM journal WHERE correlation_id = $1 AND direction = 'OUT'`, [bad.correlationId]);
+      return rows.length > 0 && rows;
+    }, 5_000, 'the journal entry');
     expect(rejection).toMatchObject({ ocpi_status: 2001, blame: 'CPO', error: 'We do not like this session' });
   });
 });
@@ -155,6 +156,7 @@ describe(`delivery across hub restarts and processes (${databaseLabel})`, () => 
     await eventually(() => emsp.receivedFor('sessions').length >= 60, 15_000, 'both deliver');
     await deliveriesSettled(hubA);
     const ids = emsp.receivedFor('sessions').map((r) => (r.body as any).id);
+    if (ids.length !== 60) console.log(emsp.receivedFor('sessions').map((r) => `${(r.body as any).id} ${r.headers['x-request-id']}`).join('\n'));
     expect(ids).toEqual(Array.from({ length: 60 }, (_, i) => `S-${i + 1}`));
   });
 });

@@ -85,13 +85,14 @@ export async function eventually<T>(
   }
 }
 
-/** Waits until every receiver has been sent (or has declined) everything in the delivery log. */
+/** Waits until every receiver has been sent everything in the delivery log, or it is parked. */
 export async function deliveriesSettled(hub: RunningHub, timeoutMs = 10_000): Promise<void> {
   await eventually(
     async () => {
       const [row] = await hub.hub.db.query<{ pending: number }>(
         `SELECT count(*)::int AS pending FROM receiver_cursors c
-         WHERE EXISTS (SELECT 1 FROM events e WHERE (e.tx, e.seq) > (c.last_tx, c.last_seq))`,
+         WHERE EXISTS (SELECT 1 FROM events e WHERE (e.tx, e.seq) > (c.last_tx, c.last_seq))
+            OR EXISTS (SELECT 1 FROM delivery_holds h WHERE h.party = c.party AND h.state = 'RETRY')`,
       );
       return row.pending === 0;
     },

@@ -142,6 +142,8 @@ export async function journalRoutes(app: FastifyInstance, hub: HubContext): Prom
     },
     async (request) => {
       const query = request.query as JournalQuerystring;
+      // What was recorded so far, including entries still waiting in the writer's buffer.
+      await hub.journalWriter.flush();
       const { total, entries } = await searchJournal(hub.db, {
         correlationId: query.correlation_id,
         party: query.party === undefined ? undefined : formatParty(partyArgument(query.party, 'party')),
@@ -170,6 +172,7 @@ export async function journalRoutes(app: FastifyInstance, hub: HubContext): Prom
     },
     async (request, reply) => {
       const correlationId = (request.params as { correlation_id: string }).correlation_id;
+      await hub.journalWriter.flush();
       const { entries } = await searchJournal(hub.db, { correlationId, limit: MAX_LIMIT, offset: 0 });
       if (!entries.length) return reply.code(404).send({ error: 'not_found', message: 'No journal entry has this correlation id' });
       return storyOf(correlationId, entries);

@@ -3,7 +3,7 @@ import { formatParty } from '../../ocpi/headers.js';
 import type { HubContext } from '../../hub/context.js';
 import type { RegistrySnapshot } from '../../hub/directory/snapshot.js';
 import type { Platform } from '../../hub/registry.js';
-import { blameFor, record, type Blame } from '../../hub/journal.js';
+import { blameFor, type Blame } from '../../hub/journal.js';
 import { OWNER_ROLE } from '../../hub/routing.js';
 
 /** Module of an OCPI path: /ocpi/2.2.1/{sender|receiver}/{module}/… or /ocpi/2.2.1/{module}. */
@@ -41,7 +41,8 @@ export async function journalInbound(hub: HubContext, request: FastifyRequest, r
   const response = parsePayload(context.responsePayload) as { status_code?: number } | undefined;
   const ocpiStatus = response?.status_code;
   const blame = blameFor({ httpStatus: reply.statusCode, ocpiStatus }, requesterRole(request.url), 'HUB');
-  await record(hub.db, {
+  // Buffered: the journal is written in batches, off the request's path (journal-writer.ts).
+  hub.journalWriter.record({
     direction: 'IN',
     correlationId: context.tracing.correlationId,
     requestId: context.tracing.requestId,

@@ -1,5 +1,5 @@
 import type { PartyRef } from '../ocpi/headers.js';
-import type { Queryable } from '../store/database.js';
+import type { Queryable } from './database.js';
 
 /**
  * The delivery log. An accepted push is appended once, in the transaction that stores it; each
@@ -62,7 +62,7 @@ interface EventRow {
 }
 
 /** The columns of a new event row, in the order of `eventValues`. */
-export const EVENT_COLUMNS = `module, method, owner_country, owner_party, object_id, path, absolute_url, body,
+export const NEW_EVENT_COLUMNS = `module, method, owner_country, owner_party, object_id, path, absolute_url, body,
   from_country, from_party, target_party, coalescible, correlation_id, source_version, original_body`;
 
 /** The values of a new event row, for statements that append it along with other work. */
@@ -86,7 +86,7 @@ export function eventValues(event: NewEvent): unknown[] {
   ];
 }
 
-/** The types of EVENT_COLUMNS: a statement that SELECTs the values must say them. */
+/** The types of NEW_EVENT_COLUMNS: a statement that SELECTs the values must say them. */
 const EVENT_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'boolean', 'jsonb', 'text', 'text', 'uuid', 'boolean', 'text', 'text', 'jsonb'];
 
 /** `$n::type, …` for the values of one event that start at parameter `first`. */
@@ -96,23 +96,35 @@ export function eventPlaceholders(first: number): string {
 
 export async function appendEvent(tx: Queryable, event: NewEvent): Promise<number> {
   const [row] = await tx.query<{ seq: number }>(
-    `INSERT INTO events (${EVENT_COLUMNS}) VALUES (${eventPlaceholders(1)}) RETURNING seq`,
+    `INSERT INTO events (${NEW_EVENT_COLUMNS}) VALUES (${eventPlaceholders(1)}) RETURNING seq`,
     eventValues(event),
   );
   return row.seq;
 }
 
+const EVENT_COLUMNS = `seq, tx::text AS tx, module, method, owner_country, owner_party, object_id, path, absolute_url, body,
+  source_version, original_body, from_country, from_party, target_party, coalescible, correlation_id`;
+
 /** The next events after a cursor that every reader can already see, oldest first. */
 export async function readAfter(db: Queryable, cursor: Cursor, limit: number): Promise<LoggedEvent[]> {
   const rows = await db.query<EventRow>(
-    `SELECT seq, tx::text AS tx, module, method, owner_country, owner_party, object_id, path, absolute_url, body,
-            source_version, original_body, from_country, from_party, target_party, coalescible, correlation_id
-     FROM events
+    `SELECT ${EVENT_COLUMNS} FROM events
      WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
      ORDER BY tx, seq LIMIT $3`,
     [cursor.tx, cursor.seq, limit],
   );
-  return rows.map((row) => ({
+  return rows.map(toEvent);
+}
+
+/** Events by their numbers (deliveries held back for a receiver), in log order. */
+export async function readEvents(db: Queryable, seqs: number[]): Promise<LoggedEvent[]> {
+  if (seqs.length === 0) return [];
+  const rows = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq = ANY($1::bigint[]) ORDER BY tx, seq`, [seqs]);
+  return rows.map(toEvent);
+}
+
+function toEvent(row: EventRow): LoggedEvent {
+  return {
     seq: row.seq,
     tx: row.tx,
     module: row.module,
@@ -127,5 +139,5 @@ export async function readAfter(db: Queryable, cursor: Cursor, limit: number): P
     targetParty: row.target_party,
     coalescible: row.coalescible,
     correlationId: row.correlation_id,
-  }));
+  };
 }

@@ -1,0 +1,237 @@
+import type { Database } from '../store/database.js';
+import { readEvents, type Cursor, type LoggedEvent } from '../store/event-log.js';
+import { retryDelayMs, type BackoffPolicy } from './backoff.js';
+import type { Snapshot } from './directory.js';
+import { loadHolds, readCursor, type Hold, type Progress } from './holds.js';
+import { REFUSALS_TO_PARK } from './outcome.js';
+import type { Receiver } from './receivers.js';
+import type { Attempt, Sender } from './sender.js';
+
+export interface LaneOptions extends BackoffPolicy {
+  /** Requests in flight at once to one receiver (state objects; sessions and CDRs go one by one). */
+  perReceiverConcurrency: number;
+}
+
+interface Entry {
+  event: LoggedEvent;
+  hold?: Hold;
+}
+
+/** What a batch did, for the worker to record and act on. */
+export interface BatchResult {
+  progress: Progress;
+  delivered: number;
+  /** Attempts that failed transiently in a row, across batches. */
+  failureStreak: number;
+}
+
+/**
+ * One receiver's deliveries, served by one process at a time. Each batch takes the events after
+ * the receiver's cursor plus the events held back for it, and then:
+ * - state objects (locations, tariffs, tokens) go several at a time, each as one delivery of its
+ *   latest state when it changed more than once or failed before;
+ * - sessions, CDRs and results go one by one in log order, and a failure holds back only later
+ *   events of the same object;
+ * - a receiver that is unreachable (no answer, HTTP 5xx, 408, 429) pauses until the failed
+ *   event's next attempt, and what the batch did not reach is held, in order, for then.
+ * The cursor moves to the end of the batch: every event before it was delivered or is held.
+ */
+export class ReceiverLane {
+  busy = false;
+  /** Epoch ms before which the receiver is left alone (backoff, Retry-After). */
+  pausedUntil = 0;
+  private failureStreak = 0;
+  private readonly heldEvents = new Map<number, LoggedEvent>();
+
+  private constructor(
+    readonly party: string,
+    public cursor: Cursor,
+    private holds: Hold[],
+  ) {}
+
+  static async open(db: Database, party: string): Promise<ReceiverLane | undefined> {
+    const cursor = await readCursor(db, party);
+    if (!cursor) return undefined;
+    return new ReceiverLane(party, cursor, await loadHolds(db, party));
+  }
+
+  /** Whether held events are due (or queued behind nothing any more). */
+  hasDueHolds(now: number): boolean {
+    return this.holds.some((hold) => hold.state !== 'PARKED' && hold.nextAttemptAt <= now);
+  }
+
+  get holdsCount(): number {
+    return this.holds.length;
+  }
+
+  async serve(
+    db: Database,
+    sender: Sender,
+    snapshot: Snapshot,
+    events: LoggedEvent[],
+    upTo: Cursor | undefined,
+    options: LaneOptions,
+  ): Promise<BatchResult> {
+    const now = Date.now();
+    // Holds may have been retried or dropped by the operator since: the database has the last word.
+    if (this.holds.length > 0) this.holds = await loadHolds(db, this.party);
+    const missing = this.holds.filter((hold) => !this.heldEvents.has(hold.seq)).map((hold) => hold.seq);
+    for (const event of await readEvents(db, missing)) this.heldEvents.set(event.seq, event);
+
+    const receiver = snapshot.receivers.get(this.party);
+    const held = new Map<number, Hold>();
+    const released = new Set<number>();
+    const holdsBySeq = new Map(this.holds.map((hold) => [hold.seq, hold]));
+    const chains = new Map<string, Entry[]>();
+    const add = (entry: Entry) => {
+      const key = objectKey(entry.event);
+      chains.set(key, [...(chains.get(key) ?? []), entry]);
+    };
+    for (const hold of this.holds) {
+      const event = this.heldEvents.get(hold.seq);
+      if (event) add({ event, hold });
+      else released.add(hold.seq);
+    }
+    if (receiver) {
+      for (const event of events) if (!holdsBySeq.has(event.seq) && snapshot.isFor(event, receiver)) add({ event });
+    }
+
+    let delivered = 0;
+    let pauseUntil = 0;
+    const hold = (entry: Entry, change: Partial<Hold>) => {
+      const next: Hold = {
+        seq: entry.event.seq,
+        objectKey: objectKey(entry.event),
+        state: 'WAITING',
+        attempts: 0,
+        nextAttemptAt: now,
+        ...entry.hold,
+        ...change,
+      };
+      held.set(next.seq, next);
+      released.delete(next.seq);
+    };
+    const release = (entry: Entry) => {
+      if (entry.hold) released.add(entry.event.seq);
+      held.delete(entry.event.seq);
+    };
+    /** Records an attempt's result; true when later events of the object may go on. */
+    const settle = (entry: Entry, attempt: Attempt, related: Entry[] = []): boolean => {
+      if (attempt.kind === 'delivered' || attempt.kind === 'skipped') {
+        for (const e of [entry, ...related]) release(e);
+        if (attempt.kind === 'delivered') delivered++;
+        this.failureStreak = 0;
+        return true;
+      }
+      const attempts = (entry.hold?.attempts ?? 0) + 1;
+      const backoff = now + retryDelayMs(attempts, options);
+      const details = { httpStatus: attempt.httpStatus, ocpiStatus: attempt.ocpiStatus, blame: attempt.blame, error: attempt.error };
+      for (const e of related) release(e);
+      if (attempt.kind === 'transient') {
+        const nextAttemptAt = Math.max(backoff, attempt.notBeforeMs ?? 0);
+        hold(entry, { state: 'RETRY', attempts, nextAttemptAt, ...details });
+        this.failureStreak++;
+        // Without an OCPI answer for this object, the receiver itself is unavailable.
+        const answered = attempt.ocpiStatus !== undefined && (attempt.httpStatus ?? 0) < 400;
+        if (!answered) pauseUntil = Math.max(pauseUntil, nextAttemptAt);
+      } else {
+        const park = attempt.final || attempts >= REFUSALS_TO_PARK;
+        hold(entry, { state: park ? 'PARKED' : 'RETRY', attempts, nextAttemptAt: park ? now : backoff, ...details });
+      }
+      return false;
+    };
+    const isBlocked = (head: Entry) =>
+      head.hold !== undefined && (head.hold.state === 'PARKED' || (head.hold.state === 'RETRY' && head.hold.nextAttemptAt > now));
+
+    const stateChains: Entry[][] = [];
+    const ordered: Entry[] = [];
+    const blockedObjects = new Set<string>();
+    for (const [key, chain] of chains) {
+      if (!chain[0].event.coalescible) {
+        if (isBlocked(chain[0])) blockedObjects.add(key);
+        ordered.push(...chain);
+        continue;
+      }
+      const last = chain.at(-1)!;
+      if (chain.length === 1 && isBlocked(last)) continue;
+      // A newer full state supersedes a parked one; a retry not yet due takes the newer state along.
+      if (chain[0].hold?.state === 'RETRY' && isBlocked(chain[0])) {
+        for (const e of chain.slice(0, -1)) release(e);
+        hold(last, { ...chain[0].hold, seq: last.event.seq, state: 'RETRY' });
+        continue;
+      }
+      stateChains.push(chain);
+    }
+    ordered.sort((a, b) => a.event.seq - b.event.seq);
+
+    const patchRefused = (event: LoggedEvent) =>
+      event.method === 'PATCH' && (receiver?.quirks.put_instead_of_patch ?? []).includes(event.module);
+    const unreachable = () => pauseUntil > 0;
+
+    const runOrdered = async () => {
+      for (const entry of ordered) {
+        const key = objectKey(entry.event);
+        if (blockedObjects.has(key) || unreachable() || !receiver) {
+          if (!entry.hold) hold(entry, { state: 'WAITING' });
+          blockedObjects.add(key);
+          continue;
+        }
+        const attempt = await sender.deliver(entry.event, receiver, patchRefused(entry.event), { attempt: (entry.hold?.attempts ?? 0) + 1 });
+        if (!settle(entry, attempt)) blockedObjects.add(key);
+      }
+    };
+    const runStates = async () => {
+      let next = 0;
+      const worker = async () => {
+        while (next < stateChains.length) {
+          const chain = stateChains[next++];
+          const last = chain.at(-1)!;
+          if (unreachable() || !receiver) {
+            for (const e of chain.slice(0, -1)) release(e);
+            if (!last.hold) hold(last, { state: 'WAITING' });
+            continue;
+          }
+          const head = chain.find((e) => e.hold) ?? last;
+          // After coalescing or a failure the receiver may lack earlier changes: the object goes whole.
+          const sendLatest = chain.length > 1 || chain.some((e) => e.hold) || patchRefused(last.event);
+          const attempt = await sender.deliver(last.event, receiver, sendLatest, { coalesced: chain.length });
+          // A newer state of a parked object is a new delivery, with attempts of its own.
+          const fresh = head.hold?.state === 'PARKED' && head !== last;
+          const carried = { ...last, hold: head.hold && { ...head.hold, seq: last.event.seq, attempts: fresh ? 0 : head.hold.attempts } };
+          settle(carried, attempt, chain.filter((e) => e !== last));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, options.perReceiverConcurrency) }, worker));
+    };
+    await Promise.all([runOrdered(), runStates()]);
+
+    if (pauseUntil > 0) this.pausedUntil = pauseUntil;
+    return {
+      progress: { party: this.party, cursor: upTo, held: [...held.values()], released: [...released] },
+      delivered,
+      failureStreak: this.failureStreak,
+    };
+  }
+
+  /** Takes a batch's recorded progress as the lane's own. */
+  committed(progress: Progress): void {
+    if (progress.cursor) this.cursor = progress.cursor;
+    if (progress.held.length === 0 && progress.released.length === 0) return;
+    const bySeq = new Map(this.holds.map((hold) => [hold.seq, hold]));
+    for (const seq of progress.released) {
+      bySeq.delete(seq);
+      this.heldEvents.delete(seq);
+    }
+    for (const hold of progress.held) bySeq.set(hold.seq, hold);
+    this.holds = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  rememberEvents(events: LoggedEvent[], progress: Progress): void {
+    const heldSeqs = new Set(progress.held.map((hold) => hold.seq));
+    for (const event of events) if (heldSeqs.has(event.seq)) this.heldEvents.set(event.seq, event);
+  }
+}
+
+export function objectKey(event: LoggedEvent): string {
+  return `${event.module}|${event.owner.countryCode}*${event.owner.partyId}|${event.objectId}`;
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { callOcpi, OcpiCallError, type OcpiReply } from '../ocpi/client.js';
+import { formatParty } from '../ocpi/headers.js';
+import type { HubContext } from '../hub/context.js';
+import { blameFor, type Blame, type JournalEntry } from '../hub/journal.js';
+import type { JournalWriter } from '../hub/journal-writer.js';
+import { getObject, type StoredModule } from '../hub/objects.js';
+import { OWNER_ROLE } from '../hub/routing.js';
+import type { LoggedEvent } from '../store/event-log.js';
+import { classifyReply, type Outcome } from './outcome.js';
+import { objectPath } from './paths.js';
+import type { Receiver } from './receivers.js';
+import { inReceiverVersion, type OutboundRequest } from './versions.js';
+
+/** What an attempt did, with the answer's details for the record of a held event. */
+export type Attempt = (Outcome | { kind: 'skipped' }) & { httpStatus?: number; ocpiStatus?: number; blame?: Blame };
+
+/** Modules the hub does not store: their events carry their whole state. */
+const UNSTORED = new Set(['hubclientinfo']);
+
+/**
+ * Sends one event (or an object's latest state) to one receiver in its OCPI version, and journals
+ * the exchange through the buffered writer.
+ */
+export class Sender {
+  constructor(
+    private readonly hub: HubContext,
+    private readonly journal: JournalWriter,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /**
+   * `sendLatest`: the object's stored state as one PUT (or DELETE) instead of the event's own
+   * request — after coalescing, after a failure, or for partners that take no PATCH.
+   */
+  async deliver(event: LoggedEvent, receiver: Receiver, sendLatest: boolean, notes: Record<string, unknown>): Promise<Attempt> {
+    let request: OutboundRequest = { method: event.method, path: event.path, body: event.body };
+    if (sendLatest && !UNSTORED.has(event.module)) {
+      const latest = await this.latestState(event);
+      if (!latest) return { kind: 'skipped' };
+      request = latest;
+    }
+    const attempt = await this.send(event, receiver, request, !sendLatest, notes);
+    // A PATCH the receiver cannot apply (it lacks the object): send the whole object instead.
+    if (attempt.kind === 'refused' && event.method === 'PATCH' && event.coalescible && !sendLatest) {
+      const latest = await this.latestState(event);
+      if (latest) return this.send(event, receiver, latest, false, { ...notes, recoveredPatch: true });
+    }
+    return attempt;
+  }
+
+  /** The stored object as one PUT (or DELETE when it is gone), at the object's own URL. */
+  private async latestState(event: LoggedEvent): Promise<OutboundRequest | undefined> {
+    const stored = await getObject(this.hub.db, event.module as StoredModule, event.owner, event.objectId);
+    if (!stored) return undefined;
+    const path = objectPath(event.module, event.owner, stored.data);
+    return stored.deleted ? { method: 'DELETE', path } : { method: 'PUT', path, body: stored.data };
+  }
+
+  /** Sends one request to the receiver in its version; `asSent` when it is the event's own body. */
+  private async send(
+    event: LoggedEvent,
+    receiver: Receiver,
+    canonical: OutboundRequest,
+    asSent: boolean,
+    notes: Record<string, unknown>,
+  ): Promise<Attempt> {
+    const prepared = await inReceiverVersion(this.hub.db, event, receiver, canonical, asSent);
+    const request = 'request' in prepared ? prepared.request : canonical;
+    if ('request' in prepared && prepared.losses.length > 0) notes = { ...notes, losses: prepared.losses };
+    const base = receiver.endpoints.get(event.module);
+    const url = event.absoluteUrl ? request.path : base ? `${base}${request.path}` : undefined;
+    const requesterRole = (OWNER_ROLE[event.module] ?? 'OTHER') as Blame;
+    const responderRole = (receiver.role === 'CPO' ? 'CPO' : 'EMSP') as Blame;
+    const configuration = UNSTORED.has(event.module);
+    const from = event.targetParty || configuration ? event.from : this.hub.config.party;
+    const requestId = deliveryRequestId(receiver.id, event.seq);
+    const journal: JournalEntry = {
+      direction: 'OUT',
+      correlationId: event.correlationId,
+      requestId,
+      fromParty: formatParty(from),
+      toParty: formatParty(receiver.ref),
+      platformId: receiver.platformId,
+      module: event.module,
+      method: request.method,
+      url: url ?? `(no ${event.module} endpoint)`,
+      objectId: event.objectId,
+      requestBody: request.body,
+      notes: { event: event.seq, ...notes },
+    };
+    if (!url || 'unsupported' in prepared) {
+      const error = 'unsupported' in prepared ? prepared.unsupported : `The receiver offers no ${event.module} endpoint`;
+      this.journal.record({ ...journal, blame: 'unsupported' in prepared ? 'HUB' : responderRole, error });
+      return { kind: 'skipped' };
+    }
+    let reply: OcpiReply;
+    try {
+      reply = await callOcpi({
+        method: request.method,
+        url,
+        token: receiver.token,
+        tokenEncoding: receiver.quirks.token_encoding,
+        body: request.body,
+        // 2.1.1 has no routing headers (its connection is the party), nor do configuration modules.
+        routing: receiver.ocpiVersion === '2.1.1' || configuration ? {} : { to: receiver.ref, from },
+        correlationId: event.correlationId,
+        requestId,
+        timeoutMs: this.timeoutMs,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const answer = error instanceof OcpiCallError ? error.reply : undefined;
+      const network = !(error instanceof OcpiCallError) || error.kind !== 'not-ocpi';
+      const blame = network ? 'NETWORK' : responderRole;
+      this.journal.record({
+        ...journal,
+        httpStatus: answer?.httpStatus,
+        durationMs: answer?.durationMs,
+        blame,
+        error: message,
+      });
+      // An answer that is not OCPI is judged by its HTTP status (a plain 404 page is a refusal).
+      const outcome = answer ? classifyReply(answer) : { kind: 'transient' as const, error: message };
+      return { ...outcome, error: message, httpStatus: answer?.httpStatus, blame } as Attempt;
+    }
+    const ocpiStatus = reply.envelope?.status_code;
+    const blame = blameFor({ httpStatus: reply.httpStatus, ocpiStatus }, requesterRole, responderRole);
+    this.journal.record({
+      ...journal,
+      httpStatus: reply.httpStatus,
+      ocpiStatus,
+      durationMs: reply.durationMs,
+      responseBody: reply.envelope,
+      blame,
+      error: blame ? reply.envelope?.status_message ?? `HTTP ${reply.httpStatus}` : undefined,
+    });
+    if (!blame) return { kind: 'delivered', httpStatus: reply.httpStatus, ocpiStatus };
+    // 401: the receiver does not know the hub's token now (credentials being renewed), which is no verdict on this event.
+    const outcome = reply.httpStatus === 401 ? { kind: 'transient' as const, error: 'HTTP 401' } : classifyReply(reply);
+    return { ...outcome, httpStatus: reply.httpStatus, ocpiStatus, blame };
+  }
+}
+
+/**
+ * The X-Request-ID of an event's delivery to a receiver: every attempt of the same delivery (a
+ * retry, or a resend after a crash) carries the same id, so that a receiver can recognise a
+ * message it already has.
+ */
+export function deliveryRequestId(receiver: string, seq: number): string {
+  const hex = createHash('sha256').update(`${receiver}:${seq}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
