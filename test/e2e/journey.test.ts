@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WHOLE_DATA } from '../../src/hub/objects.js';
 import { compileValidator } from '../../src/ocpi/validation.js';
 import { CdrSchema, LocationSchema, SessionSchema, TariffSchema, TokenSchema } from '../../src/ocpi/v2_2_1/index.js';
 import type { ChargingSession } from '../../src/sim/charging.js';
@@ -82,7 +83,8 @@ describe(`a roaming journey through simulated partners (${databaseLabel})`, () =
   const stored = async (module: string) =>
     new Map(
       (await hub.hub.db.query<{ country_code: string; party_id: string; object_id: string; data: any }>(
-        'SELECT country_code, party_id, object_id, data FROM objects WHERE module = $1 AND NOT deleted',
+        // Locations as readers see them: with their EVSE rows (objects.WHOLE_DATA).
+        `SELECT country_code, party_id, object_id, ${WHOLE_DATA} AS data FROM objects o WHERE module = $1 AND NOT deleted`,
         [module],
       )).map((row) => [`${row.country_code}*${row.party_id}/${row.object_id}`, row.data]),
     );

@@ -25,8 +25,16 @@ function objectIdOf(url: string): string | undefined {
   return undefined;
 }
 
+/** Answers larger than this are journaled by their status only (the journal truncates bodies anyway). */
+const MAX_PARSED_CHARS = 64 * 1024;
+
 function parsePayload(payload: unknown): unknown {
   if (typeof payload !== 'string') return undefined;
+  if (payload.length > MAX_PARSED_CHARS) {
+    // A GET-all page: its status is at the start (rawEnvelope), no need to parse a megabyte.
+    const status = /"status_code":(\d+)/.exec(payload.slice(0, 200));
+    return { status_code: status ? Number(status[1]) : undefined, truncated: true, size: payload.length };
+  }
   try {
     return JSON.parse(payload);
   } catch {

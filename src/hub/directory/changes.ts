@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { PartyRef } from '../../ocpi/headers.js';
 import type { Queryable } from '../../store/database.js';
@@ -9,8 +10,13 @@ import type { Queryable } from '../../store/database.js';
  */
 export const DIRECTORY_CHANNEL = 'switchyard_directory';
 
-/** The registry as a whole: small, and reloaded whole. */
-export const REGISTRY_CHANGED = 'registry';
+/** The registry as a whole: small, and reloaded whole. Each announcement carries an id of its own. */
+const REGISTRY_CHANGED = 'registry';
+
+/** The id of a registry change (`registry:<id>`), or undefined for any other payload. */
+export function registryChangeId(payload: string): string | undefined {
+  return payload.startsWith(`${REGISTRY_CHANGED}:`) ? payload.slice(REGISTRY_CHANGED.length + 1) : undefined;
+}
 
 /** One token object (mod_tokens) an eMSP pushed, by owner and stored key. */
 export function tokenChanged(owner: PartyRef, key: string): string {
@@ -23,13 +29,22 @@ export function parseTokenChange(payload: string): { owner: PartyRef; key: strin
 }
 
 /**
- * This process's own changes, heard at once: its next request must not see what it just changed
- * the old way, whenever its own NOTIFY comes back.
+ * This process's own registry changes, heard at once (event `pending`, with the change's id). The
+ * change may not be committed yet, so until its NOTIFY comes back (after the commit) this
+ * process's directory reads the registry afresh: its next request never sees the old state.
  */
 export const localChanges = new EventEmitter();
 
-/** Tells every hub process, this one first, that the directory changed. */
-export async function announceChange(db: Queryable, payload: string = REGISTRY_CHANGED): Promise<void> {
-  localChanges.emit('change', payload);
-  await db.query('SELECT pg_notify($1, $2)', [DIRECTORY_CHANNEL, payload]);
+/**
+ * Tells every hub process that the directory changed: others by NOTIFY when the writer's
+ * transaction commits, this one at once.
+ */
+export async function announceChange(db: Queryable, payload?: string): Promise<void> {
+  let message = payload;
+  if (message === undefined) {
+    const id = randomUUID();
+    localChanges.emit('pending', id);
+    message = `${REGISTRY_CHANGED}:${id}`;
+  }
+  await db.query('SELECT pg_notify($1, $2)', [DIRECTORY_CHANNEL, message]);
 }

@@ -2,9 +2,12 @@ import type { PartyRef } from '../../ocpi/headers.js';
 import type { Database } from '../../store/database.js';
 import { findPlatformByToken, type Platform, type TokenKind } from '../registry.js';
 import { hashToken } from '../secrets.js';
-import { DIRECTORY_CHANNEL, localChanges, parseTokenChange } from './changes.js';
+import { DIRECTORY_CHANNEL, localChanges, parseTokenChange, registryChangeId } from './changes.js';
 import { RegistrySnapshot } from './snapshot.js';
 import { TokenStore } from './token-store.js';
+
+/** A change of this process's own whose NOTIFY never came (rolled back) stops being awaited after this. */
+const PENDING_CHANGE_MS = 5_000;
 
 /**
  * What every request asks before it can be routed (who is calling, which parties, agreements and
@@ -18,7 +21,13 @@ export class Directory {
   private reloading?: Promise<void>;
   private stopListening?: () => Promise<void>;
   private readonly tokenRefreshes = new Set<Promise<void>>();
-  private readonly hearLocal = (payload: string) => this.heard(payload);
+  /** This process's own changes not yet committed (their NOTIFY has not come back). */
+  private readonly pending = new Set<string>();
+  private readonly hearNotify = (payload: string) => this.heard(payload);
+  private readonly hearPending = (id: string) => {
+    this.pending.add(id);
+    setTimeout(() => this.pending.delete(id), PENDING_CHANGE_MS).unref();
+  };
 
   private registry!: RegistrySnapshot;
   private tokenStore!: TokenStore;
@@ -28,10 +37,10 @@ export class Directory {
   static async open(db: Database): Promise<Directory> {
     const directory = new Directory(db);
     // Listen before loading, so that no change falls between the two.
-    directory.stopListening = await db.listen(DIRECTORY_CHANNEL, directory.hearLocal, () => directory.heard('*'));
+    directory.stopListening = await db.listen(DIRECTORY_CHANNEL, directory.hearNotify, () => directory.heard('*'));
     directory.registry = await RegistrySnapshot.load(db);
     directory.tokenStore = await TokenStore.load(db);
-    localChanges.on('change', directory.hearLocal);
+    localChanges.on('pending', directory.hearPending);
     return directory;
   }
 
@@ -41,7 +50,7 @@ export class Directory {
   }
 
   async close(): Promise<void> {
-    localChanges.off('change', this.hearLocal);
+    localChanges.off('pending', this.hearPending);
     await this.stopListening?.();
     await this.reloading?.catch(() => undefined);
     await Promise.allSettled([...this.tokenRefreshes]);
@@ -49,6 +58,7 @@ export class Directory {
 
   /** The registry as of now: from memory, unless a change is pending. */
   async current(): Promise<RegistrySnapshot> {
+    if (this.pending.size > 0) this.stale = true;
     if (this.stale) await this.reload();
     return this.registry;
   }
@@ -80,6 +90,8 @@ export class Directory {
       this.refreshToken(token.owner, token.key).catch(() => this.heard('*'));
       return;
     }
+    const changeId = registryChangeId(payload);
+    if (changeId) this.pending.delete(changeId);
     if (payload === '*') {
       // Notifications may have been missed: every token is re-read too.
       TokenStore.load(this.db).then(
