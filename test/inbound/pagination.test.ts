@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OcpiReply } from '../../src/ocpi/client.js';
 import { databaseLabel } from '../support/hub.js';
 import { location } from '../support/fixtures.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
@@ -35,7 +36,7 @@ describe(`GET-all through the hub, page by page (${databaseLabel})`, () => {
     let url: string | undefined = `${sender}?limit=5`;
     let pages = 0;
     while (url) {
-      const reply = await net.emsp1.send<{ country_code: string; id: string }[]>({ method: 'GET', url });
+      const reply: OcpiReply<{ country_code: string; id: string }[]> = await net.emsp1.send({ method: 'GET', url });
       expect(reply.envelope?.status_code).toBe(1000);
       seen.push(...reply.envelope!.data!.map((l) => `${l.country_code}/${l.id}`));
       totals.add(reply.headers['x-total-count']);

@@ -59,7 +59,8 @@ export class Directory {
   /** The registry as of now: from memory, unless a change is pending. */
   async current(): Promise<RegistrySnapshot> {
     if (this.pending.size > 0) this.stale = true;
-    if (this.stale) await this.reload();
+    // A reload under way may be reading what a request must not miss: wait for it too.
+    if (this.stale || this.reloading) await this.reload();
     return this.registry;
   }
 
