@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PartyRef } from '../ocpi/headers.js';
 import type { Queryable } from '../store/database.js';
+import { announceChange } from './directory/changes.js';
 
 /** Why a CPO and an eMSP may, or may not, roam on a module. */
 export type AgreementBasis =
@@ -27,7 +28,7 @@ export interface Agreement {
   note: string | null;
 }
 
-interface AgreementRow {
+export interface AgreementRow {
   id: string;
   cpo_country: string;
   cpo_party: string;
@@ -40,7 +41,7 @@ interface AgreementRow {
   note: string | null;
 }
 
-const toAgreement = (row: AgreementRow): Agreement => ({
+export const toAgreement = (row: AgreementRow): Agreement => ({
   id: row.id,
   cpo: { countryCode: row.cpo_country, partyId: row.cpo_party },
   emsp: { countryCode: row.emsp_country, partyId: row.emsp_party },
@@ -120,6 +121,7 @@ export async function createAgreement(db: Queryable, input: AgreementInput): Pro
       input.note ?? null,
     ],
   );
+  await announceChange(db);
   return toAgreement(row);
 }
 
@@ -144,11 +146,14 @@ export async function updateAgreement(db: Queryable, id: string, changes: Agreem
      WHERE id = $1 RETURNING *`,
     [id, next.modules ?? null, next.validFrom ?? null, next.validUntil ?? null, next.status, next.note ?? null],
   );
+  await announceChange(db);
   return toAgreement(row);
 }
 
 export async function deleteAgreement(db: Queryable, id: string): Promise<boolean> {
-  return (await db.query('DELETE FROM agreements WHERE id::text = $1 RETURNING id', [id])).length > 0;
+  const deleted = await db.query('DELETE FROM agreements WHERE id::text = $1 RETURNING id', [id]);
+  await announceChange(db);
+  return deleted.length > 0;
 }
 
 /** Joins or leaves the standard agreement for every role of a party; false when no such party. */
@@ -157,5 +162,6 @@ export async function setStandardAgreement(db: Queryable, party: PartyRef, joine
     'UPDATE parties SET standard_agreement = $3, updated_at = updated_at WHERE country_code = $1 AND party_id = $2 RETURNING id',
     [party.countryCode, party.partyId, joined],
   );
+  await announceChange(db);
   return rows.length > 0;
 }

@@ -11,15 +11,14 @@ import type {
   WhitelistType,
 } from '../ocpi/v2_2_1/index.js';
 import { contractFallback, emaidOwner, type ContractFallbackRule } from '../pnc/authorization.js';
-import type { Queryable } from '../store/database.js';
 import type { AgreementBasis } from './agreements.js';
 import type { HubContext } from './context.js';
 import { forward } from './forward.js';
-import { record, type Blame } from './journal.js';
-import { findById, getObject } from './objects.js';
+import type { Blame } from './journal.js';
 import type { AuthorizationFallback } from './party-settings.js';
 import { objectKey } from './push.js';
-import { agreementFor, findParty, type RoutedParty } from './routing.js';
+import type { RegistrySnapshot } from './directory/snapshot.js';
+import type { RoutedParty } from './routing.js';
 
 /**
  * Real-time authorization through the hub (mod_tokens → Real-time authorization). A CPO asks; the
@@ -119,14 +118,21 @@ interface Outcome {
   reference?: string;
 }
 
+/**
+ * Decides an authorization with nothing but memory on the way to the eMSP: the token's eMSP, the
+ * agreement and the endpoint come from the directory; the decision and its journal entry are
+ * written after the answer. A burst from one CPO waits only for its own eMSPs.
+ */
 export async function authorize(hub: HubContext, request: AuthorizationRequest): Promise<AuthorizationAnswer> {
   // The budget covers the hub's own look-ups too: the driver waits for all of it.
   const deadline = Date.now() + hub.config.authorizationTimeoutMs;
-  const owner = await resolveOwner(hub, request);
+  const directory = await hub.directory.current();
+  const owner =
+    knownOwner(hub, directory, request) ?? (await contractPoolOwner(hub, request)) ?? prefixOwner(directory, request);
   if (!owner) return conclude(hub, request, unknownOwner(hub, request));
 
   const { emsp, cached } = owner;
-  const agreement = await agreementFor(hub.db, request.cpo, emsp, 'tokens');
+  const agreement = directory.agreement(request.cpo, emsp, 'tokens');
   if (!agreement.allowed) return conclude(hub, request, refusedByAgreement(request, owner, agreement.basis));
 
   const query = new URLSearchParams({ type: request.type });
@@ -151,49 +157,46 @@ export async function authorize(hub: HubContext, request: AuthorizationRequest):
     return conclude(hub, request, { answer: result, rule: 'EMSP_ANSWERED', detail, emsp });
   }
   const unanswered = `eMSP found by ${owner.foundBy}; ${result.body.status_message ?? `OCPI ${result.body.status_code}`}`;
-  const policy = await fallbackPolicyOf(hub.db, emsp);
+  const policy = directory.partyById(emsp.id)?.authorizationFallback ?? 'TOKEN_WHITELIST';
   // Without a token copy, a Plug & Charge contract in the pool may stand for it.
   const contract = cached ? undefined : await contractFallback(hub.db, request, emsp, policy);
   return conclude(hub, request, fallback(request, emsp, cached ?? contract?.token, policy, unanswered, contract?.decision));
 }
 
-/** The token's eMSP: named in the OCPI-to headers, else the owner of the hub's copy, else the uid's contract prefix. */
-async function resolveOwner(hub: HubContext, request: AuthorizationRequest): Promise<TokenOwner | undefined> {
+/** The token's eMSP as the hub knows it: named in the OCPI-to headers, else the owner of the hub's copy. */
+function knownOwner(hub: HubContext, directory: RegistrySnapshot, request: AuthorizationRequest): TokenOwner | undefined {
   const key = tokenKey(request);
+  const tokens = hub.directory.tokens;
   const addressed = addressedParty(hub, request);
   if (addressed) {
-    const emsp = await findParty(hub.db, addressed, ['EMSP']);
-    return emsp && { emsp, foundBy: 'HEADERS', cached: await cachedToken(hub.db, emsp.ref, key) };
+    const emsp = directory.findParty(addressed, ['EMSP']);
+    return emsp && { emsp, foundBy: 'HEADERS', cached: tokens.get(emsp.ref, key)?.data };
   }
-  for (const stored of await findById(hub.db, 'tokens', key)) {
-    const emsp = await findParty(hub.db, stored.owner, ['EMSP']);
-    if (emsp) return { emsp, foundBy: 'TOKEN_STORE', cached: stored.data as Token };
+  for (const stored of tokens.find(key)) {
+    const emsp = directory.findParty(stored.owner, ['EMSP']);
+    if (emsp) return { emsp, foundBy: 'TOKEN_STORE', cached: stored.data };
   }
-  const pooled = await emaidOwner(hub.db, request.uid);
-  if (pooled) return { emsp: pooled, foundBy: 'CONTRACT_POOL' };
+  return undefined;
+}
+
+/** Last resort: the eMSP whose party id the uid's contract prefix names. */
+function prefixOwner(directory: RegistrySnapshot, request: AuthorizationRequest): TokenOwner | undefined {
   const prefix = contractPrefix(request.uid);
-  const emsp = prefix && (await findParty(hub.db, prefix, ['EMSP']));
+  const emsp = prefix && directory.findParty(prefix, ['EMSP']);
   // The store held no copy under any owner, so there is nothing cached to look up.
   return emsp ? { emsp, foundBy: 'CONTRACT_PREFIX' } : undefined;
+}
+
+/** An EMAID nobody pushed as a token: the MO that published its contract in the Plug & Charge pool. */
+async function contractPoolOwner(hub: HubContext, request: AuthorizationRequest): Promise<TokenOwner | undefined> {
+  const emsp = await emaidOwner(hub.db, request.uid);
+  return emsp && { emsp, foundBy: 'CONTRACT_POOL' };
 }
 
 /** The party the OCPI-to headers name, unless they name the hub itself. */
 function addressedParty(hub: HubContext, request: AuthorizationRequest): PartyRef | undefined {
   const to = request.to;
   return to && formatParty(to) !== formatParty(hub.config.party) ? to : undefined;
-}
-
-async function cachedToken(db: Queryable, emsp: PartyRef, key: string): Promise<Token | undefined> {
-  const stored = await getObject(db, 'tokens', emsp, key);
-  return stored && !stored.deleted ? (stored.data as Token) : undefined;
-}
-
-async function fallbackPolicyOf(db: Queryable, emsp: RoutedParty): Promise<AuthorizationFallback> {
-  const [row] = await db.query<{ authorization_fallback: AuthorizationFallback }>(
-    'SELECT authorization_fallback FROM parties WHERE id = $1',
-    [emsp.id],
-  );
-  return row?.authorization_fallback ?? 'TOKEN_WHITELIST';
 }
 
 function tokenKey(request: AuthorizationRequest): string {
@@ -286,13 +289,33 @@ function refusalBlame(rule: AuthorizationRule): Blame {
   return 'EMSP';
 }
 
-/** Records the decision and its rule (table `authorizations` and the journal), then gives the answer. */
-async function conclude(hub: HubContext, request: AuthorizationRequest, outcome: Outcome): Promise<AuthorizationAnswer> {
+/**
+ * Gives the answer, and records the decision with its rule (table `authorizations` and the
+ * journal) after it: the driver does not wait for the database.
+ */
+function conclude(hub: HubContext, request: AuthorizationRequest, outcome: Outcome): AuthorizationAnswer {
   const { answer, rule, detail, emsp } = outcome;
   const data = answer.body.data as { allowed?: unknown } | undefined;
   const allowed = typeof data?.allowed === 'string' ? data.allowed : null;
-  await hub.db.transaction(async (tx) => {
-    await tx.query(
+  // The answer to the CPO, from whoever decided: the eMSP when it answered, else the hub.
+  hub.journalWriter.record({
+    direction: 'OUT',
+    correlationId: request.correlationId,
+    fromParty: rule === 'EMSP_ANSWERED' && emsp ? formatParty(emsp.ref) : formatParty(hub.config.party),
+    toParty: formatParty(request.cpo.ref),
+    module: 'tokens',
+    method: 'POST',
+    url: '(authorization decision)',
+    objectId: tokenKey(request),
+    httpStatus: answer.httpStatus,
+    ocpiStatus: answer.body.status_code,
+    responseBody: answer.body,
+    notes: { rule },
+    // A refused driver is a failed journey even when every hop answered 200.
+    ...(allowed === 'ALLOWED' ? {} : { blame: refusalBlame(rule), error: detail }),
+  });
+  hub.db
+    .query(
       `INSERT INTO authorizations (id, correlation_id, cpo, emsp, token_uid, token_type, allowed, rule, detail)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
@@ -306,24 +329,10 @@ async function conclude(hub: HubContext, request: AuthorizationRequest, outcome:
         rule,
         detail,
       ],
-    );
-    // The answer to the CPO, from whoever decided: the eMSP when it answered, else the hub.
-    await record(tx, {
-      direction: 'OUT',
-      correlationId: request.correlationId,
-      fromParty: rule === 'EMSP_ANSWERED' && emsp ? formatParty(emsp.ref) : formatParty(hub.config.party),
-      toParty: formatParty(request.cpo.ref),
-      module: 'tokens',
-      method: 'POST',
-      url: '(authorization decision)',
-      objectId: tokenKey(request),
-      httpStatus: answer.httpStatus,
-      ocpiStatus: answer.body.status_code,
-      responseBody: answer.body,
-      notes: { rule },
-      // A refused driver is a failed journey even when every hop answered 200.
-      ...(allowed === 'ALLOWED' ? {} : { blame: refusalBlame(rule), error: detail }),
+    )
+    .catch((error: unknown) => {
+      // The journal entry above still tells the decision and its rule.
+      process.emitWarning(`authorization ${request.correlationId} not recorded: ${error instanceof Error ? error.message : error}`);
     });
-  });
   return answer;
 }

@@ -2,6 +2,7 @@ import type { PartyRef } from '../ocpi/headers.js';
 import type { OutboundPolicy } from '../ocpi/client.js';
 import type { Database } from '../store/database.js';
 import type { ClientInfoNotifier } from './client-info.js';
+import type { Directory } from './directory/directory.js';
 import type { JournalWriter } from './journal-writer.js';
 import type { TokenSealer } from './secrets.js';
 
@@ -34,6 +35,8 @@ export interface HubContext {
   clientInfo: ClientInfoNotifier;
   /** Every call to a partner-supplied URL goes through this guard (net/outbound-guard.ts). */
   outbound: OutboundPolicy;
+  /** Platforms, parties, agreements, endpoints and tokens, in memory (see directory/). */
+  directory: Directory;
   /** Wakes the delivery workers after a push was accepted. */
   delivery: { kick(): void };
   /** Wakes the clearing audit after a CDR was accepted (absent: CDRs wait for its next round). */

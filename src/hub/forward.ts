@@ -3,11 +3,10 @@ import { envelope, type OcpiEnvelope } from '../ocpi/envelope.js';
 import { formatParty, type PartyRef } from '../ocpi/headers.js';
 import { OcpiStatus } from '../ocpi/status.js';
 import type { HubContext } from './context.js';
-import type { Quirks } from './quirks.js';
-import type { ObjectKind, OcpiVersion } from '../ocpi/translate/index.js';
+import type { ObjectKind } from '../ocpi/translate/index.js';
 import type { TokenType } from '../ocpi/v2_2_1/index.js';
 import { CANONICAL_VERSION, translateObject } from './translation.js';
-import { blameFor, record, type Blame, type JournalEntry } from './journal.js';
+import { blameFor, type Blame, type JournalEntry } from './journal.js';
 import { emaidOrUndefined } from '../pnc/emaid.js';
 import type { RoutedParty } from './routing.js';
 
@@ -52,17 +51,8 @@ export interface ForwardResult {
  * that is not registered is 4003.
  */
 export async function forward(hub: HubContext, request: ForwardRequest): Promise<ForwardResult> {
-  const [target] = await hub.db.query<{
-    url: string;
-    outbound_token: string | null;
-    status: string;
-    quirks: Quirks;
-    ocpi_version: OcpiVersion | null;
-  }>(
-    `SELECT e.url, p.outbound_token, p.status, p.quirks, p.ocpi_version FROM endpoints e JOIN platforms p ON p.id = e.platform_id
-     WHERE e.platform_id = $1 AND e.module = $2 AND e.role = $3`,
-    [request.to.platformId, request.module, request.interfaceRole],
-  );
+  // From memory: a forwarded request (real-time authorization above all) waits for no database.
+  const target = (await hub.directory.current()).target(request.to.platformId, request.module, request.interfaceRole);
   const requesterRole = roleBlame(request.from.role);
   const responderRole = roleBlame(request.to.role);
   const journal: Omit<JournalEntry, 'url'> = {
@@ -77,14 +67,14 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
     requestBody: request.body,
     notes: request.notes,
   };
-  if (!target?.outbound_token || request.to.status === 'SUSPENDED' || request.to.status === 'PLANNED') {
+  if (!target?.platform.sealedOutboundToken || request.to.status === 'SUSPENDED' || request.to.status === 'PLANNED') {
     const message = target
       ? `Receiver ${formatParty(request.to.ref)} is not connected`
       : `Receiver ${formatParty(request.to.ref)} offers no ${request.module} ${request.interfaceRole} interface`;
-    await record(hub.db, { ...journal, url: '(not sent)', ocpiStatus: OcpiStatus.CONNECTION_PROBLEM, blame: 'HUB', error: message });
+    hub.journalWriter.record({ ...journal, url: '(not sent)', ocpiStatus: OcpiStatus.CONNECTION_PROBLEM, blame: 'HUB', error: message });
     return hubAnswer(OcpiStatus.CONNECTION_PROBLEM, message);
   }
-  const version = target.ocpi_version ?? CANONICAL_VERSION;
+  const version = target.ocpiVersion ?? CANONICAL_VERSION;
   // 2.1.1 knows no routing headers and no token type in URLs.
   const legacy = version === '2.1.1';
   const url = `${target.url.replace(/\/+$/, '')}${legacy ? request.path.replace(/\?type=[^&]*$/, '') : withEmaidType(request, version)}`;
@@ -98,8 +88,8 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
     const reply = await callOcpi({
       method: request.method,
       url,
-      token: hub.sealer.open(target.outbound_token),
-      tokenEncoding: target.quirks?.token_encoding,
+      token: hub.sealer.open(target.platform.sealedOutboundToken),
+      tokenEncoding: target.platform.quirks.token_encoding,
       body: outbound.value,
       routing: legacy ? {} : { to: request.to.ref, from: request.from.ref },
       correlationId: request.correlationId,
@@ -108,7 +98,7 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
     });
     const ocpiStatus = reply.envelope?.status_code;
     const blame = blameFor({ httpStatus: reply.httpStatus, ocpiStatus }, requesterRole, responderRole);
-    await record(hub.db, {
+    hub.journalWriter.record({
       ...journal,
       url,
       requestId: reply.requestId,
@@ -138,7 +128,7 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
     const timedOut = error instanceof OcpiCallError && error.kind === 'timeout';
     const message = error instanceof Error ? error.message : String(error);
     const notOcpi = error instanceof OcpiCallError && error.kind === 'not-ocpi';
-    await record(hub.db, {
+    hub.journalWriter.record({
       ...journal,
       url,
       httpStatus: error instanceof OcpiCallError ? error.reply?.httpStatus : undefined,

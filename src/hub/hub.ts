@@ -6,6 +6,7 @@ import { ClientInfoNotifier } from './client-info.js';
 import { JournalWriter } from './journal-writer.js';
 import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext } from './context.js';
+import { Directory } from './directory/directory.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { deliverDueWebhooks } from '../pnc/webhooks.js';
 import { TokenSealer } from './secrets.js';
@@ -27,6 +28,7 @@ export class Hub implements HubContext {
     readonly config: HubConfig,
     readonly sealer: TokenSealer,
     readonly outbound: OutboundGuard,
+    readonly directory: Directory,
     deliveryOptions: DeliveryOptions,
     auditOptions: AuditOptions,
   ) {
@@ -48,7 +50,8 @@ export class Hub implements HubContext {
     try {
       await migrate(db);
       const sealer = await TokenSealer.load(db, database.secretKey);
-      return new Hub(db, config, sealer, outbound, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit });
+      const directory = await Directory.open(db);
+      return new Hub(db, config, sealer, outbound, directory, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit });
     } catch (error) {
       await db.close();
       throw error;
@@ -71,6 +74,7 @@ export class Hub implements HubContext {
     await this.delivery.stop();
     await this.clearing.stop();
     await this.journalWriter.flush().catch(() => undefined);
+    await this.directory.close();
     await this.db.close();
     await this.outbound.close();
   }

@@ -34,6 +34,18 @@ const toStored = (row: ObjectRow): StoredObject => ({
   deleted: row.deleted,
 });
 
+/**
+ * A stored object's data as readers see it: a Location gets its EVSE rows back, in order (see
+ * location-store.ts). One statement, so one snapshot: never half of a change.
+ */
+export const WHOLE_DATA = `CASE WHEN o.module = 'locations' AND o.data ? 'evses'
+  THEN o.data || jsonb_build_object('evses', coalesce(
+    (SELECT jsonb_agg(e.data ORDER BY e.position) FROM location_evses e
+     WHERE e.country_code = o.country_code AND e.party_id = o.party_id AND e.location_id = o.object_id), '[]'::jsonb))
+  ELSE o.data END`;
+
+const COLUMNS = `o.module, o.country_code, o.party_id, o.object_id, ${WHOLE_DATA} AS data, o.last_updated, o.deleted`;
+
 export async function getObject(
   db: Queryable,
   module: StoredModule,
@@ -41,13 +53,16 @@ export async function getObject(
   objectId: string,
 ): Promise<StoredObject | undefined> {
   const [row] = await db.query<ObjectRow>(
-    'SELECT * FROM objects WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4',
+    `SELECT ${COLUMNS} FROM objects o WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4`,
     [module, owner.countryCode, owner.partyId, objectId],
   );
   return row && toStored(row);
 }
 
-/** Reads an object for update inside a transaction, so concurrent PATCHes of one object serialize. */
+/**
+ * Reads an object for update inside a transaction, so concurrent PATCHes of one object serialize.
+ * Not for Locations, whose EVSEs are rows of their own (location-store.ts).
+ */
 export async function lockObject(
   tx: Queryable,
   module: StoredModule,
@@ -61,7 +76,7 @@ export async function lockObject(
   return row && toStored(row);
 }
 
-/** Stores the latest state of an object. `last_updated` is the owner's own timestamp. */
+/** Stores the latest state of an object (not a Location: see location-store.ts). `last_updated` is the owner's own timestamp. */
 export async function putObject(
   tx: Queryable,
   module: StoredModule,
@@ -82,7 +97,7 @@ export async function putObject(
 /** Objects with this id, whoever owns them (open routing finds an owner this way). */
 export async function findById(db: Queryable, module: StoredModule, objectId: string): Promise<StoredObject[]> {
   const rows = await db.query<ObjectRow>(
-    'SELECT * FROM objects WHERE module = $1 AND object_id = $2 AND NOT deleted ORDER BY last_updated DESC',
+    `SELECT ${COLUMNS} FROM objects o WHERE module = $1 AND object_id = $2 AND NOT deleted ORDER BY last_updated DESC`,
     [module, objectId],
   );
   return rows.map(toStored);
@@ -95,34 +110,91 @@ export interface ListFilter {
   tokenOwners?: PartyRef[];
   dateFrom?: Date;
   dateTo?: Date;
+  /** Where the previous page ended (keyset); without it, `offset` objects are skipped. */
+  after?: PageCursor;
   offset: number;
   limit: number;
 }
 
-/** One page of a module's objects, oldest change first, and the count of all matches. */
+/** The last object of a page, and the total counted on the first page (not recounted per page). */
+export interface PageCursor {
+  countryCode: string;
+  partyId: string;
+  objectId: string;
+  total: number;
+}
+
+/** The cursor as it travels in a Link URL: opaque to partners. */
+export function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.countryCode, cursor.partyId, cursor.objectId, cursor.total])).toString('base64url');
+}
+
+/** Undefined when the text is no cursor of this hub's. */
+export function decodeCursor(text: string): PageCursor | undefined {
+  try {
+    const [countryCode, partyId, objectId, total] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    const strings = [countryCode, partyId, objectId].every((part) => typeof part === 'string');
+    return strings && Number.isInteger(total) && total >= 0 ? { countryCode, partyId, objectId, total } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One object of a page, its data as JSON text: a page is passed on without being parsed. */
+export interface ListedObject {
+  owner: PartyRef;
+  objectId: string;
+  json: string;
+}
+
+/**
+ * One page of a module's objects in key order (owner, id). A page that follows a cursor starts
+ * where the previous one ended, through the primary key, however deep the pull is (no OFFSET);
+ * key order also returns each object once even while objects change during the pull. The total
+ * is counted once, on the first page, and carried in the cursor.
+ */
 export async function listObjects(
   db: Queryable,
   module: StoredModule,
   filter: ListFilter,
-): Promise<{ total: number; items: StoredObject[] }> {
+): Promise<{ total: number; items: ListedObject[]; next?: PageCursor }> {
   if (filter.owners.length === 0) return { total: 0, items: [] };
   const params: unknown[] = [
     module,
-    filter.owners.map((o) => `${o.countryCode}*${o.partyId}`),
+    filter.owners.map((o) => o.countryCode),
+    filter.owners.map((o) => o.partyId),
     filter.dateFrom ?? null,
     filter.dateTo ?? null,
   ];
-  let where = `module = $1 AND NOT deleted AND (country_code || '*' || party_id) = ANY($2::text[])
-    AND ($3::timestamptz IS NULL OR last_updated >= $3) AND ($4::timestamptz IS NULL OR last_updated < $4)`;
+  let where = `module = $1 AND NOT deleted
+    AND (country_code, party_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+    AND ($4::timestamptz IS NULL OR last_updated >= $4) AND ($5::timestamptz IS NULL OR last_updated < $5)`;
   if (filter.tokenOwners) {
     params.push(filter.tokenOwners.map((o) => `${o.countryCode}*${o.partyId}`));
-    where += ` AND (upper(data->'cdr_token'->>'country_code') || '*' || upper(data->'cdr_token'->>'party_id')) = ANY($5::text[])`;
+    where += ` AND (upper(data->'cdr_token'->>'country_code') || '*' || upper(data->'cdr_token'->>'party_id')) = ANY($${params.length}::text[])`;
   }
-  const [{ count }] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM objects WHERE ${where}`, params);
-  const rows = await db.query<ObjectRow>(
-    `SELECT * FROM objects WHERE ${where} ORDER BY last_updated, country_code, party_id, object_id
-     OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-    [...params, filter.offset, filter.limit],
+  const total = filter.after?.total ?? (await countObjects(db, where, params));
+  const after = filter.after;
+  const page = after
+    ? { sql: `AND (country_code, party_id, object_id) > ($${params.length + 1}, $${params.length + 2}, $${params.length + 3})`, params: [after.countryCode, after.partyId, after.objectId] }
+    : { sql: `OFFSET $${params.length + 1}`, params: [filter.offset] };
+  const rows = await db.query<{ country_code: string; party_id: string; object_id: string; json: string }>(
+    `SELECT o.country_code, o.party_id, o.object_id, (${WHOLE_DATA})::text AS json FROM objects o
+     WHERE ${where} ${after ? page.sql : ''}
+     ORDER BY country_code, party_id, object_id ${after ? '' : page.sql} LIMIT $${params.length + page.params.length + 1}`,
+    [...params, ...page.params, filter.limit + 1],
   );
-  return { total: count, items: rows.map(toStored) };
+  const items = rows.slice(0, filter.limit).map((row) => ({
+    owner: { countryCode: row.country_code, partyId: row.party_id },
+    objectId: row.object_id,
+    json: row.json,
+  }));
+  const last = items.at(-1);
+  const next = rows.length > filter.limit && last ? { ...last.owner, objectId: last.objectId, total } : undefined;
+  return { total, items, next };
+}
+
+async function countObjects(db: Queryable, where: string, params: unknown[]): Promise<number> {
+  const [{ count }] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM objects o WHERE ${where}`, params);
+  return count;
 }

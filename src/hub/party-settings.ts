@@ -1,5 +1,6 @@
 import type { PartyRef } from '../ocpi/headers.js';
 import type { Queryable } from '../store/database.js';
+import { announceChange } from './directory/changes.js';
 import type { ConnectionStatus } from './registry.js';
 
 /** What the hub does for an eMSP's drivers when the eMSP cannot answer a real-time authorization. */
@@ -59,4 +60,5 @@ export async function setAuthorizationFallback(db: Queryable, party: PartyRef, p
     party.partyId,
     policy,
   ]);
+  await announceChange(db);
 }

@@ -1,13 +1,14 @@
 import { formatParty, type PartyRef, type RoutingHeaders } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
-import { appendEvent } from '../store/event-log.js';
 import { recordDuplicateCdr, recordReceivedCdr, recordTariffVersion } from '../clearing/intake.js';
 import type { Cdr, Tariff } from '../ocpi/v2_2_1/index.js';
-import type { HubContext } from './context.js';
-import { applyLocationChange } from './location-tree.js';
+import { appendEvent, NEW_EVENT_COLUMNS, eventPlaceholders, eventValues, type NewEvent } from '../store/event-log.js';
 import type { Queryable } from '../store/database.js';
+import type { HubContext } from './context.js';
+import { announceChange, tokenChanged } from './directory/changes.js';
+import { patchEvseAndLog, storeLocationChange, type LocationChange } from './location-store.js';
 import { lockObject, putObject, type ObjectData, type StoredModule } from './objects.js';
-import { agreementFor, findParty, type RoutedParty } from './routing.js';
+import type { RoutedParty } from './routing.js';
 
 /** Where an accepted push goes: to every agreed receiver, or to one party. */
 export type PushRoute = { kind: 'broadcast' } | { kind: 'direct'; target: RoutedParty };
@@ -34,6 +35,8 @@ export interface Push {
 
 /** Modules whose deliveries coalesce to the latest state; sessions and CDRs never do. */
 const STATE_MODULES = new Set<StoredModule>(['locations', 'tariffs', 'tokens']);
+/** Modules whose pushes the clearing module records: tariff history and received CDRs. */
+const CLEARED_MODULES = new Set<StoredModule>(['tariffs', 'cdrs']);
 
 /** Case-insensitive ids (CiString) make one key; tokens are keyed by type and uid together. */
 export function objectKey(module: StoredModule, id: string, tokenType?: string): string {
@@ -59,12 +62,13 @@ export async function resolvePushRoute(
   if (!target && (module === 'sessions' || module === 'cdrs')) target = tokenOwner(content);
   if (!target) return { kind: 'broadcast' };
 
-  const receiver = await findParty(hub.db, target, requester.role === 'CPO' ? ['EMSP', 'NSP', 'OTHER', 'SCSP'] : ['CPO']);
+  const directory = await hub.directory.current();
+  const receiver = directory.findParty(target, requester.role === 'CPO' ? ['EMSP', 'NSP', 'OTHER', 'SCSP'] : ['CPO']);
   if (!receiver) throw new OcpiError(OcpiStatus.UNKNOWN_RECEIVER, `Unknown receiver ${formatParty(target)}`);
   if (receiver.status === 'SUSPENDED' || receiver.status === 'PLANNED') {
     throw new OcpiError(OcpiStatus.CONNECTION_PROBLEM, `Receiver ${formatParty(target)} is not connected (${receiver.status})`);
   }
-  const agreement = await agreementFor(hub.db, requester, receiver, module);
+  const agreement = directory.agreement(requester, receiver, module);
   if (!agreement.allowed) {
     throw new OcpiError(
       OcpiStatus.HUB_ERROR,
@@ -81,38 +85,76 @@ function tokenOwner(content: ObjectData | undefined): PartyRef | undefined {
 }
 
 /**
- * Stores a push and logs its delivery in one transaction: once this resolves the hub may answer
- * 1000, and nothing is lost whatever happens next. Returns whether the object is new.
+ * Stores a push and logs its delivery atomically: once this resolves the hub may answer 1000, and
+ * nothing is lost whatever happens next. The commonest pushes (an EVSE PATCH, a whole object PUT)
+ * take one statement; the others one transaction. Returns whether the object is new.
  */
-export async function acceptPush(hub: HubContext, push: Push): Promise<{ created: boolean; stored: ObjectData }> {
-  const result = await hub.db.transaction(async (tx) => {
-    const existing = await lockObject(tx, push.module, push.owner, push.objectId);
-    const current = existing && !existing.deleted ? existing.data : undefined;
-    const next = nextState(push, current);
-    if (push.module === 'cdrs' && current) {
-      await recordDuplicateCdr(tx, push.owner, push.objectId, push.requester.ref);
-      return { created: false, stored: current };
-    }
-    await putObject(tx, push.module, push.owner, push.objectId, next.data, next.deleted);
-    await recordForClearing(tx, push, next);
-    await appendEvent(tx, {
-      module: push.module,
-      method: push.method,
-      owner: push.owner,
-      objectId: push.objectId,
-      path: push.path,
-      body: push.body,
-      original: push.original,
-      from: push.requester.ref,
-      targetParty: push.route.kind === 'direct' ? push.route.target.id : undefined,
-      coalescible: STATE_MODULES.has(push.module),
-      correlationId: push.correlationId,
-    });
-    return { created: !current, stored: next.data };
-  });
+export async function acceptPush(hub: HubContext, push: Push): Promise<{ created: boolean }> {
+  const event = eventOf(push);
+  if (push.module === 'locations') return acceptLocationPush(hub, push, event);
+  // Tariffs and CDRs also feed clearing in the same transaction; other whole objects take one statement.
+  const result =
+    push.method === 'PUT' && !CLEARED_MODULES.has(push.module)
+      ? await putAndLog(hub.db, push, event)
+      : await hub.db.transaction(async (tx) => {
+          const existing = await lockObject(tx, push.module, push.owner, push.objectId);
+          const current = existing && !existing.deleted ? existing.data : undefined;
+          const next = nextState(push, current);
+          if (push.module === 'cdrs' && current) {
+            // mod_cdrs: a CDR cannot be changed; a second POST changes nothing and is noted for clearing.
+            await recordDuplicateCdr(tx, push.owner, push.objectId, push.requester.ref);
+            return { created: false };
+          }
+          await putObject(tx, push.module, push.owner, push.objectId, next.data, next.deleted);
+          await recordForClearing(tx, push, next);
+          await appendEvent(tx, event);
+          return { created: !current };
+        });
+  if (push.module === 'tokens') {
+    // Real-time authorization reads tokens from the directory: every process re-reads this one.
+    await announceChange(hub.db, tokenChanged(push.owner, push.objectId));
+    await hub.directory.refreshToken(push.owner, push.objectId);
+  }
   // The audit runs after the commit, so that the CPO's answer never waits for it.
   if (push.module === 'cdrs' && result.created) hub.clearing?.kick();
   return result;
+}
+
+function eventOf(push: Push): NewEvent {
+  return {
+    module: push.module,
+    method: push.method,
+    owner: push.owner,
+    objectId: push.objectId,
+    path: push.path,
+    body: push.body,
+    original: push.original,
+    from: push.requester.ref,
+    targetParty: push.route.kind === 'direct' ? push.route.target.id : undefined,
+    coalescible: STATE_MODULES.has(push.module),
+    correlationId: push.correlationId,
+  };
+}
+
+/** A Location, EVSE or connector: stored narrowly (location-store.ts), an EVSE PATCH in one statement. */
+async function acceptLocationPush(hub: HubContext, push: Push, event: NewEvent): Promise<{ created: boolean }> {
+  const change: LocationChange = {
+    method: push.method === 'PATCH' ? 'PATCH' : 'PUT',
+    owner: push.owner,
+    locationId: push.objectId,
+    evseUid: push.evseUid,
+    connectorId: push.connectorId,
+    body: push.body ?? {},
+  };
+  if (change.method === 'PATCH' && change.evseUid && !change.connectorId) {
+    await patchEvseAndLog(hub.db, { ...change, evseUid: change.evseUid }, event);
+    return { created: false };
+  }
+  return hub.db.transaction(async (tx) => {
+    const result = await storeLocationChange(tx, change);
+    await appendEvent(tx, event);
+    return result;
+  });
 }
 
 /** Tariff versions and received CDRs go to the clearing module in the same transaction. */
@@ -125,19 +167,40 @@ async function recordForClearing(tx: Queryable, push: Push, next: { data: Object
   }
 }
 
+/** A whole object replaced (PUT), stored and logged in one statement. */
+async function putAndLog(db: Queryable, push: Push, event: NewEvent): Promise<{ created: boolean }> {
+  const data = push.body ?? {};
+  const [row] = await db.query<{ created: boolean }>(
+    `WITH previous AS (
+       SELECT deleted FROM objects WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4
+     ), stored AS (
+       INSERT INTO objects (module, country_code, party_id, object_id, data, last_updated, deleted)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::timestamptz, false)
+       ON CONFLICT (module, country_code, party_id, object_id)
+       DO UPDATE SET data = EXCLUDED.data, last_updated = EXCLUDED.last_updated, deleted = false, stored_at = now()
+       RETURNING 1
+     ), logged AS (
+       INSERT INTO events (${NEW_EVENT_COLUMNS}) SELECT ${eventPlaceholders(7)} WHERE EXISTS (SELECT 1 FROM stored)
+     )
+     SELECT NOT EXISTS (SELECT 1 FROM previous WHERE NOT deleted) AS created`,
+    [
+      push.module,
+      push.owner.countryCode,
+      push.owner.partyId,
+      push.objectId,
+      JSON.stringify(data),
+      data.last_updated ?? new Date().toISOString(),
+      ...eventValues(event),
+    ],
+  );
+  return { created: row.created };
+}
+
 function nextState(push: Push, current: ObjectData | undefined): { data: ObjectData; deleted: boolean } {
   const body = push.body ?? {};
   if (push.method === 'DELETE') {
     if (!current) throw OcpiError.notFound(`No ${push.module} object ${push.objectId} to delete`);
     return { data: current, deleted: true };
-  }
-  if (push.module === 'locations') {
-    const method = push.method === 'PATCH' ? 'PATCH' : 'PUT';
-    const data = applyLocationChange(current, { method, evseUid: push.evseUid, connectorId: push.connectorId, body });
-    if (!data) {
-      throw new OcpiError(OcpiStatus.UNKNOWN_LOCATION, `Unknown location, EVSE or connector: ${push.path}`, 404);
-    }
-    return { data, deleted: false };
   }
   if (push.method !== 'PATCH') return { data: body, deleted: false };
   if (!current) throw OcpiError.notFound(`No ${push.module} object ${push.objectId} to patch; PUT it first`);

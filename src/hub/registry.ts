@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/database.js';
 import type { Quirks } from './quirks.js';
+import { announceChange } from './directory/changes.js';
 import { hashToken, sameDigest } from './secrets.js';
 
 /** The connection status of a platform and its parties, as hubclientinfo names it. */
@@ -49,7 +50,7 @@ export interface DeclaredRole {
   businessDetails: Record<string, unknown>;
 }
 
-interface PlatformRow {
+export interface PlatformRow {
   id: string;
   name: string;
   status: ConnectionStatus;
@@ -63,7 +64,7 @@ interface PlatformRow {
   updated_at: Date;
 }
 
-interface PartyRow {
+export interface PartyRow {
   id: string;
   platform_id: string;
   role: string;
@@ -74,7 +75,7 @@ interface PartyRow {
   updated_at: Date;
 }
 
-const toPlatform = (row: PlatformRow): Platform => ({
+export const toPlatform = (row: PlatformRow): Platform => ({
   id: row.id,
   name: row.name,
   status: row.status,
@@ -112,6 +113,7 @@ export async function createPlatform(
     'INSERT INTO platforms (id, name, standard_agreement, role_hint) VALUES ($1, $2, $3, $4) RETURNING *',
     [randomUUID(), name, options.standardAgreement ?? true, options.roleHint ?? null],
   );
+  await announceChange(db);
   return toPlatform(row);
 }
 
@@ -128,11 +130,13 @@ export async function listPlatforms(db: Queryable): Promise<Platform[]> {
 
 export async function setQuirks(db: Queryable, platformId: string, quirks: Quirks): Promise<void> {
   await db.query('UPDATE platforms SET quirks = $2, updated_at = now() WHERE id = $1', [platformId, JSON.stringify(quirks)]);
+  await announceChange(db);
 }
 
 export async function deletePlatform(db: Queryable, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   const rows = await db.query('DELETE FROM platforms WHERE id = $1 RETURNING id', [id]);
+  await announceChange(db);
   return rows.length > 0;
 }
 
@@ -159,10 +163,12 @@ export async function addToken(db: Queryable, platformId: string, token: string,
     platformId,
     kind,
   ]);
+  await announceChange(db);
 }
 
 export async function removeToken(db: Queryable, token: string): Promise<void> {
   await db.query('DELETE FROM platform_tokens WHERE token_hash = $1', [hashToken(token)]);
+  await announceChange(db);
 }
 
 /** Removes every token of a platform, optionally keeping one (the one just issued). */
@@ -171,6 +177,7 @@ export async function removeTokens(db: Queryable, platformId: string, keep?: str
     platformId,
     keep ? hashToken(keep) : '',
   ]);
+  await announceChange(db);
 }
 
 export interface Registration {
@@ -224,6 +231,7 @@ export async function saveRegistration(tx: Queryable, platformId: string, regist
      WHERE platform_id = $1 AND status <> 'SUSPENDED' AND NOT (id = ANY($2::uuid[])) RETURNING *`,
     [platformId, kept],
   );
+  await announceChange(tx);
   return [...changed, ...dropped.map(toParty)];
 }
 
@@ -253,6 +261,7 @@ export async function setPlatformStatus(db: Queryable, platformId: string, statu
      WHERE platform_id = $1 AND status <> $2 AND status <> 'SUSPENDED' RETURNING *`,
     [platformId, status],
   );
+  await announceChange(db);
   return rows.map(toParty);
 }
 
@@ -268,6 +277,7 @@ export async function unregister(tx: Queryable, platformId: string): Promise<Par
      WHERE platform_id = $1 AND status <> 'SUSPENDED' RETURNING *`,
     [platformId],
   );
+  await announceChange(tx);
   return rows.map(toParty);
 }
 

@@ -1,7 +1,7 @@
 import { formatParty, type RoutingHeaders } from '../ocpi/headers.js';
 import { OcpiError } from '../ocpi/status.js';
-import type { Queryable } from '../store/database.js';
-import { partiesOf, type Platform } from './registry.js';
+import type { Directory } from './directory/directory.js';
+import type { Platform } from './registry.js';
 import type { RoutedParty } from './routing.js';
 
 /**
@@ -9,12 +9,12 @@ import type { RoutedParty } from './routing.js';
  * calling platform's parties), otherwise the platform's only party of the expected roles.
  */
 export async function requesterParty(
-  db: Queryable,
+  directory: Directory,
   platform: Platform,
   routing: RoutingHeaders,
   expectedRoles: string[],
 ): Promise<RoutedParty> {
-  const parties = (await partiesOf(db, platform.id)).filter((p) => p.status !== 'SUSPENDED');
+  const parties = (await directory.current()).partiesOf(platform.id).filter((p) => p.status !== 'SUSPENDED');
   const candidates = parties.filter(
     (p) =>
       (!routing.from || (p.countryCode === routing.from.countryCode && p.partyId === routing.from.partyId)) &&

@@ -46,23 +46,3 @@ export function agreementFor(
 ): Promise<AgreementDecision> {
   return a.role === 'CPO' ? agreementBetween(db, a.ref, b.ref, module) : agreementBetween(db, b.ref, a.ref, module);
 }
-
-
-/** The parties a requester may see objects of, in GET-all via the hub. */
-export async function visibleOwners(
-  db: Queryable,
-  requester: { ref: PartyRef; role: string },
-  module: string,
-): Promise<PartyRef[]> {
-  const ownerRole = OWNER_ROLE[module];
-  const rows = await db.query<{ country_code: string; party_id: string; role: string }>(
-    `SELECT DISTINCT country_code, party_id, role FROM parties WHERE role = $1`,
-    [ownerRole],
-  );
-  const visible: PartyRef[] = [];
-  for (const row of rows) {
-    const owner = { ref: { countryCode: row.country_code, partyId: row.party_id }, role: row.role };
-    if ((await agreementFor(db, owner, requester, module)).allowed) visible.push(owner.ref);
-  }
-  return visible;
-}

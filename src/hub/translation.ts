@@ -3,6 +3,7 @@ import { OBJECT_KINDS, translate, type ObjectKind, type OcpiVersion, type Transl
 import type { Location, Tariff, Token, TokenType } from '../ocpi/v2_2_1/index.js';
 import type { PartyRef } from '../ocpi/headers.js';
 import type { Queryable } from '../store/database.js';
+import { WHOLE_DATA } from './objects.js';
 
 /** The canonical version: what the hub stores, and what needs no translation. */
 export const CANONICAL_VERSION: OcpiVersion = '2.2.1';
@@ -71,7 +72,8 @@ async function storeContext(
       ? []
       : (
           await db.query<{ data: T }>(
-            'SELECT data FROM objects WHERE module = $1 AND object_id = ANY($2::text[]) AND NOT deleted ORDER BY last_updated DESC',
+            `SELECT ${WHOLE_DATA} AS data FROM objects o WHERE module = $1 AND object_id = ANY($2::text[]) AND NOT deleted
+             ORDER BY last_updated DESC`,
             [module, [...ids]],
           )
         ).map((row) => row.data);

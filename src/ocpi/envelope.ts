@@ -20,6 +20,11 @@ export function envelope<T>(statusCode: OcpiStatusCode, data?: T, message?: stri
   return body;
 }
 
+/** A success envelope around data that is already JSON text (a page of stored objects). */
+export function rawEnvelope(jsonItems: string[]): string {
+  return `{"status_code":${OcpiStatus.SUCCESS},"timestamp":"${ocpiTimestamp()}","data":[${jsonItems.join(',')}]}`;
+}
+
 export function isEnvelope(value: unknown): value is OcpiEnvelope {
   return typeof value === 'object' && value !== null && typeof (value as OcpiEnvelope).status_code === 'number';
 }

@@ -7,6 +7,8 @@ export interface PageRequest {
   dateTo?: Date;
   offset: number;
   limit: number;
+  /** The server's own continuation, from a Link it gave (`after`); opaque to the client. */
+  after?: string;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -44,28 +46,35 @@ export function parsePageRequest(query: Query, maxLimit: number): PageRequest {
     dateTo: parseDate(query, 'date_to'),
     offset: parseCount(query, 'offset') ?? 0,
     limit: Math.min(requested ?? maxLimit, maxLimit),
+    after: firstValue(query, 'after') || undefined,
   };
 }
 
 /**
  * Response headers for one page: X-Total-Count (all matches), X-Limit (the ceiling) and, unless this
- * is the last page, a Link to the next page that repeats the caller's filters.
+ * is the last page, a Link to the next page that repeats the caller's filters. The Link carries the
+ * next `offset`, as OCPI defines it, and, when the server gives one, its own continuation (`after`)
+ * that lets it start the next page where this one ended.
  */
 export function pageHeaders(
   requestUrl: URL,
   page: PageRequest,
   totalCount: number,
   maxLimit: number,
+  continuation?: { after?: string },
 ): Record<string, string> {
   const headers: Record<string, string> = {
     'X-Total-Count': String(totalCount),
     'X-Limit': String(maxLimit),
   };
   const nextOffset = page.offset + page.limit;
-  if (nextOffset < totalCount) {
+  const after = continuation?.after;
+  const hasNext = continuation ? after !== undefined : nextOffset < totalCount;
+  if (hasNext) {
     const next = new URL(requestUrl);
     next.searchParams.set('offset', String(nextOffset));
     next.searchParams.set('limit', String(page.limit));
+    if (after !== undefined) next.searchParams.set('after', after);
     headers.Link = `<${next.toString()}>; rel="next"`;
   }
   return headers;

@@ -14,6 +14,12 @@ export interface Database extends Queryable {
   /** Runs a script of several statements without parameters (migrations). */
   execScript(sql: string): Promise<void>;
   /**
+   * Calls `onMessage` with the payload of every NOTIFY on `channel`, from any process using this
+   * database. `onGap` is called when notifications may have been missed (a lost connection).
+   * Resolves to a function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<() => Promise<void>>;
+  /**
    * A connection of its own, held until closed (PostgreSQL server only): what is tied to a
    * database session, such as advisory locks, lives and dies with it. `onLost` is called once
    * when the connection ends for any reason other than close().

@@ -61,28 +61,43 @@ interface EventRow {
   correlation_id: string;
 }
 
+/** The columns of a new event row, in the order of `eventValues`. */
+export const NEW_EVENT_COLUMNS = `module, method, owner_country, owner_party, object_id, path, absolute_url, body,
+  from_country, from_party, target_party, coalescible, correlation_id, source_version, original_body`;
+
+/** The values of a new event row, for statements that append it along with other work. */
+export function eventValues(event: NewEvent): unknown[] {
+  return [
+    event.module,
+    event.method,
+    event.owner.countryCode,
+    event.owner.partyId,
+    event.objectId,
+    event.path,
+    event.absoluteUrl ?? false,
+    event.body === undefined ? null : JSON.stringify(event.body),
+    event.from.countryCode,
+    event.from.partyId,
+    event.targetParty ?? null,
+    event.coalescible,
+    event.correlationId,
+    event.original?.version ?? null,
+    event.original === undefined ? null : JSON.stringify(event.original.body),
+  ];
+}
+
+/** The types of NEW_EVENT_COLUMNS: a statement that SELECTs the values must say them. */
+const EVENT_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'boolean', 'jsonb', 'text', 'text', 'uuid', 'boolean', 'text', 'text', 'jsonb'];
+
+/** `$n::type, …` for the values of one event that start at parameter `first`. */
+export function eventPlaceholders(first: number): string {
+  return EVENT_TYPES.map((type, i) => `$${first + i}::${type}`).join(', ');
+}
+
 export async function appendEvent(tx: Queryable, event: NewEvent): Promise<number> {
   const [row] = await tx.query<{ seq: number }>(
-    `INSERT INTO events (module, method, owner_country, owner_party, object_id, path, absolute_url, body,
-       from_country, from_party, target_party, coalescible, correlation_id, source_version, original_body)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING seq`,
-    [
-      event.module,
-      event.method,
-      event.owner.countryCode,
-      event.owner.partyId,
-      event.objectId,
-      event.path,
-      event.absoluteUrl ?? false,
-      event.body === undefined ? null : JSON.stringify(event.body),
-      event.from.countryCode,
-      event.from.partyId,
-      event.targetParty ?? null,
-      event.coalescible,
-      event.correlationId,
-      event.original?.version ?? null,
-      event.original === undefined ? null : JSON.stringify(event.original.body),
-    ],
+    `INSERT INTO events (${NEW_EVENT_COLUMNS}) VALUES (${eventPlaceholders(1)}) RETURNING seq`,
+    eventValues(event),
   );
   return row.seq;
 }

@@ -14,6 +14,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     async execScript(sql) {
       await db.exec(sql);
     },
+    // One embedded instance serves one process, so no notification can be missed.
+    listen: (channel, onMessage) => db.listen(channel, onMessage),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, DedicatedSession, Queryable } from './database.js';
+import { listenOnPostgres } from './listener.js';
 
 // int8 (counts, sequence numbers) as numbers, as PGlite returns them; they stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -46,6 +47,7 @@ export async function openPostgres(connectionString: string, schema?: string): P
     async execScript(sql) {
       await pool.query(sql);
     },
+    listen: (channel, onMessage, onGap) => listenOnPostgres(connectionString, channel, onMessage, onGap),
     async session(onLost) {
       const client = new pg.Client({ connectionString, options: schema ? `-c search_path=${schema}` : undefined, connectionTimeoutMillis: 5_000 });
       let closing = false;

@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WHOLE_DATA } from '../../src/hub/objects.js';
 import { compileValidator } from '../../src/ocpi/validation.js';
 import { CdrSchema, LocationSchema, SessionSchema, TariffSchema, TokenSchema } from '../../src/ocpi/v2_2_1/index.js';
 import type { ChargingSession } from '../../src/sim/charging.js';
@@ -71,15 +72,19 @@ describe(`a roaming journey through simulated partners (${databaseLabel})`, () =
     await hub?.close();
   });
 
-  const journal = (correlationId: string) =>
-    hub.hub.db.query<JournalRow>(
+  const journal = async (correlationId: string) => {
+    // Journal entries are written in batches: flush what was recorded so far.
+    await hub.hub.journalWriter.flush();
+    return hub.hub.db.query<JournalRow>(
       'SELECT direction, from_party, to_party, module, method, http_status, ocpi_status FROM journal WHERE correlation_id = $1 ORDER BY id',
       [correlationId],
     );
+  };
   const stored = async (module: string) =>
     new Map(
       (await hub.hub.db.query<{ country_code: string; party_id: string; object_id: string; data: any }>(
-        'SELECT country_code, party_id, object_id, data FROM objects WHERE module = $1 AND NOT deleted',
+        // Locations as readers see them: with their EVSE rows (objects.WHOLE_DATA).
+        `SELECT country_code, party_id, object_id, ${WHOLE_DATA} AS data FROM objects o WHERE module = $1 AND NOT deleted`,
         [module],
       )).map((row) => [`${row.country_code}*${row.party_id}/${row.object_id}`, row.data]),
     );
@@ -275,6 +280,7 @@ describe(`roaming traffic with failing partners (${databaseLabel})`, () => {
       const [{ cdrs }] = await hub.hub.db.query<{ cdrs: number }>("SELECT count(*)::int AS cdrs FROM objects WHERE module = 'cdrs'");
       expect(cdrs).toBe(sessions.length);
       // Malformed pushes were refused with 2001 and journaled as the sender's fault.
+      await hub.hub.journalWriter.flush();
       const refused = await hub.hub.db.query<{ blame: string }>("SELECT blame FROM journal WHERE direction = 'IN' AND ocpi_status = 2001");
       expect(refused.length).toBeGreaterThanOrEqual(2);
     } finally {

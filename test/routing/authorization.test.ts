@@ -4,7 +4,7 @@ import { setAuthorizationFallback } from '../../src/hub/party-settings.js';
 import { envelope, success } from '../../src/ocpi/envelope.js';
 import type { OcpiReply } from '../../src/ocpi/client.js';
 import type { OcpiPlatform } from '../../src/sim/platform.js';
-import { databaseLabel } from '../support/hub.js';
+import { databaseLabel, eventually } from '../support/hub.js';
 import { token } from '../support/fixtures.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
 
@@ -48,15 +48,20 @@ describe(`real-time authorization through the hub (${databaseLabel})`, () => {
     });
   }
 
+  /** The recorded decision: written after the answer, so awaited. */
   async function decisionOf(reply: OcpiReply) {
-    const [row] = await net.hub.hub.db.query<{ rule: string; allowed: string | null; cpo: string; emsp: string | null; detail: string }>(
-      'SELECT rule, allowed, cpo, emsp, detail FROM authorizations WHERE correlation_id = $1',
-      [reply.correlationId],
-    );
-    return row;
+    return eventually(async () => {
+      const [row] = await net.hub.hub.db.query<{ rule: string; allowed: string | null; cpo: string; emsp: string | null; detail: string }>(
+        'SELECT rule, allowed, cpo, emsp, detail FROM authorizations WHERE correlation_id = $1',
+        [reply.correlationId],
+      );
+      return row;
+    });
   }
 
   async function journaledRule(reply: OcpiReply) {
+    // The journal is written in batches: flush what was recorded so far.
+    await net.hub.hub.journalWriter.flush();
     const rows = await net.hub.hub.db.query<{ notes: { rule?: string } }>(
       `SELECT notes FROM journal WHERE correlation_id = $1 AND notes->>'rule' IS NOT NULL`,
       [reply.correlationId],

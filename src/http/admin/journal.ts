@@ -106,6 +106,8 @@ export async function journalRoutes(app: FastifyInstance, hub: HubContext, scope
     },
     async (request) => {
       const query = request.query as JournalQuerystring;
+      // What was recorded so far, including entries still waiting in the writer's buffer.
+      await hub.journalWriter.flush();
       const page = await searchJournal(hub.db, {
         ...filtersOf(query),
         scope: await scopeOf(request),
@@ -155,6 +157,7 @@ export async function journalRoutes(app: FastifyInstance, hub: HubContext, scope
     },
     async (request, reply) => {
       const correlationId = (request.params as { correlation_id: string }).correlation_id;
+      await hub.journalWriter.flush();
       const timeline = await exchangeTimeline(hub.db, correlationId, await scopeOf(request));
       if (!timeline) return reply.code(404).send({ error: 'not_found', message: 'No journal entry has this correlation id' });
       return { correlation_id: correlationId, ...timeline };

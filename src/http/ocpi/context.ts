@@ -7,7 +7,7 @@ import { OCPI_VERSIONS, type Loss, type OcpiVersion } from '../../ocpi/translate
 import { compileValidator } from '../../ocpi/validation.js';
 import type { HubContext } from '../../hub/context.js';
 import { normalizeTimestamps } from '../../hub/quirks.js';
-import { findPlatformByToken, type Platform, type TokenKind } from '../../hub/registry.js';
+import type { Platform, TokenKind } from '../../hub/registry.js';
 
 /** What the hub knows about an OCPI request once it is authenticated. */
 export interface OcpiRequestContext {
@@ -49,7 +49,7 @@ export function readOcpiHeaders(request: FastifyRequest, reply: FastifyReply): v
 
 /** Finds the calling platform from its token; 401 when the token is missing, unknown or only a token A. */
 export async function authenticate(hub: HubContext, request: FastifyRequest): Promise<void> {
-  const found = await findPlatformByToken(hub.db, tokenCandidates(request.headers.authorization));
+  const found = await hub.directory.authenticate(tokenCandidates(request.headers.authorization));
   if (!found) throw OcpiError.unauthorized();
   if (found.kind === 'REGISTRATION' && !request.routeOptions.config.registrationTokenAllowed) {
     throw OcpiError.unauthorized('Token A opens only the versions and credentials endpoints');

@@ -68,9 +68,6 @@ export async function renderObject(
 
 /** The caller's own party: the owner an older version's objects are attributed to. */
 async function ownerOf(hub: HubContext, request: FastifyRequest): Promise<PartyRef> {
-  const [party] = await hub.db.query<{ country_code: string; party_id: string }>(
-    `SELECT country_code, party_id FROM parties WHERE platform_id = $1 ORDER BY created_at LIMIT 1`,
-    [callerOf(request).id],
-  );
-  return party ? { countryCode: party.country_code, partyId: party.party_id } : hub.config.party;
+  const [party] = (await hub.directory.current()).partiesOf(callerOf(request).id);
+  return party ? { countryCode: party.countryCode, partyId: party.partyId } : hub.config.party;
 }

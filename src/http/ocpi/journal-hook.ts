@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatParty } from '../../ocpi/headers.js';
 import type { HubContext } from '../../hub/context.js';
+import type { RegistrySnapshot } from '../../hub/directory/snapshot.js';
 import type { Platform } from '../../hub/registry.js';
-import { blameFor, record, type Blame } from '../../hub/journal.js';
+import { blameFor, type Blame } from '../../hub/journal.js';
 import { OWNER_ROLE } from '../../hub/routing.js';
 
 /** Module of an OCPI path: /ocpi/2.2.1/{sender|receiver}/{module}/… or /ocpi/2.2.1/{module}. */
@@ -24,8 +25,16 @@ function objectIdOf(url: string): string | undefined {
   return undefined;
 }
 
+/** Answers larger than this are journaled by their status only (the journal truncates bodies anyway). */
+const MAX_PARSED_CHARS = 64 * 1024;
+
 function parsePayload(payload: unknown): unknown {
   if (typeof payload !== 'string') return undefined;
+  if (payload.length > MAX_PARSED_CHARS) {
+    // A GET-all page: its status is at the start (rawEnvelope), no need to parse a megabyte.
+    const status = /"status_code":(\d+)/.exec(payload.slice(0, 200));
+    return { status_code: status ? Number(status[1]) : undefined, truncated: true, size: payload.length };
+  }
   try {
     return JSON.parse(payload);
   } catch {
@@ -40,11 +49,12 @@ export async function journalInbound(hub: HubContext, request: FastifyRequest, r
   const response = parsePayload(context.responsePayload) as { status_code?: number } | undefined;
   const ocpiStatus = response?.status_code;
   const blame = blameFor({ httpStatus: reply.statusCode, ocpiStatus }, requesterRole(request.url), 'HUB');
-  await record(hub.db, {
+  // Buffered: the journal is written in batches, off the request's path (journal-writer.ts).
+  hub.journalWriter.record({
     direction: 'IN',
     correlationId: context.tracing.correlationId,
     requestId: context.tracing.requestId,
-    fromParty: context.routing.from ? formatParty(context.routing.from) : await callerName(hub, context.platform),
+    fromParty: context.routing.from ? formatParty(context.routing.from) : callerName(await hub.directory.current(), context.platform),
     toParty: context.routing.to ? formatParty(context.routing.to) : formatParty(hub.config.party),
     platformId: context.platform?.id,
     module: moduleOf(request.url),
@@ -76,11 +86,8 @@ function requesterRole(url: string): Blame {
  * Who called when no OCPI-from header says it: the platform's party when it hosts one (a 2.1.1
  * platform always does), so that the journal can be searched by party; else the platform's name.
  */
-async function callerName(hub: HubContext, platform: Platform | undefined): Promise<string | undefined> {
+function callerName(directory: RegistrySnapshot, platform: Platform | undefined): string | undefined {
   if (!platform) return undefined;
-  const parties = await hub.db.query<{ country_code: string; party_id: string }>(
-    'SELECT DISTINCT country_code, party_id FROM parties WHERE platform_id = $1',
-    [platform.id],
-  );
-  return parties.length === 1 ? formatParty({ countryCode: parties[0].country_code, partyId: parties[0].party_id }) : platform.name;
+  const parties = new Set(directory.partiesOf(platform.id).map((party) => formatParty(party)));
+  return parties.size === 1 ? [...parties][0] : platform.name;
 }

@@ -20,7 +20,7 @@ export async function authorizeRoutes(app: FastifyInstance, hub: HubContext): Pr
     '/sender/tokens/:uid/authorize',
     async (request, reply) => {
       const caller = callerOf(request);
-      const cpo = await requesterParty(hub.db, caller, request.ocpi.routing, ['CPO']);
+      const cpo = await requesterParty(hub.directory, caller, request.ocpi.routing, ['CPO']);
       // The body is optional; when given it must be LocationReferences.
       const location =
         request.body == null ? undefined : await readObject<LocationReferences>(hub, request, 'LocationReferences', cpo.ref);

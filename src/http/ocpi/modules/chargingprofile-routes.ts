@@ -26,7 +26,7 @@ export async function chargingProfileRoutes(app: FastifyInstance, hub: HubContex
   const sender = '/sender/chargingprofiles';
 
   const relay = (callOf: (request: SessionRequest) => ProfileCall) => async (request: SessionRequest, reply: FastifyReply) => {
-    const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PROFILE_SENDER_ROLES);
+    const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, PROFILE_SENDER_ROLES);
     const relayed = await sendProfileRequest(hub, request.params.sessionId, callOf(request), {
       requester,
       to: request.ocpi.routing.to,
@@ -69,7 +69,7 @@ export async function chargingProfileRoutes(app: FastifyInstance, hub: HubContex
 
   app.put<{ Params: { sessionId: string } }>(`${sender}/:sessionId`, async (request) => {
     const caller = callerOf(request);
-    const cpo = await requesterParty(hub.db, caller, request.ocpi.routing, ['CPO']);
+    const cpo = await requesterParty(hub.directory, caller, request.ocpi.routing, ['CPO']);
     await pushActiveProfile(hub, {
       cpo,
       sessionId: request.params.sessionId,

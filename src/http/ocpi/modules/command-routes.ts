@@ -20,7 +20,7 @@ export async function commandRoutes(app: FastifyInstance, hub: HubContext): Prom
   app.post<{ Params: { command: string } }>('/receiver/commands/:command', async (request, reply) => {
     const command = commandType(request.params.command);
     const caller = callerOf(request);
-    const requester = await requesterParty(hub.db, caller, request.ocpi.routing, ['EMSP']);
+    const requester = await requesterParty(hub.directory, caller, request.ocpi.routing, ['EMSP']);
     const body = await readObject<{ response_url: string }>(hub, request, COMMAND_KINDS[command], requester.ref);
     checkResponseUrl(body.response_url);
     // The body was checked against this command's own schema.

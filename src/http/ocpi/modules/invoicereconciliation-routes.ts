@@ -69,7 +69,7 @@ export async function invoiceReconciliationRoutes(app: FastifyInstance, hub: Hub
   };
 
   const push = (method: 'POST' | 'PUT') => async (request: FastifyRequest<{ Params: Partial<RecordParams> }>, reply: FastifyReply) => {
-    const issuer = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, ISSUER_ROLES);
+    const issuer = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, ISSUER_ROLES);
     const record = parseBody(InvoiceReconciliationRecordSchema, request.body, callerOf(request));
     const { cc, pid, id } = request.params;
     if (cc && pid && `${cc}*${pid}`.toUpperCase() !== formatParty(issuer.ref)) throw OcpiError.invalid(`the URL names ${cc}*${pid}, but the request comes from ${formatParty(issuer.ref)}`);
@@ -85,7 +85,7 @@ export async function invoiceReconciliationRoutes(app: FastifyInstance, hub: Hub
   app.put(`${base}/:cc/:pid/:id`, push('PUT'));
 
   app.get<{ Params: RecordParams }>(`${base}/:cc/:pid/:id`, async (request) => {
-    const issuer = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, ISSUER_ROLES);
+    const issuer = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, ISSUER_ROLES);
     const owner = { countryCode: request.params.cc.toUpperCase(), partyId: request.params.pid.toUpperCase() };
     const found = formatParty(owner) === formatParty(issuer.ref) ? await receivedRecord(hub.db, owner, request.params.id) : undefined;
     if (!found) throw OcpiError.notFound(`No invoice reconciliation record ${request.params.id}`);
@@ -93,7 +93,7 @@ export async function invoiceReconciliationRoutes(app: FastifyInstance, hub: Hub
   });
 
   app.delete<{ Params: RecordParams }>(`${base}/:cc/:pid/:id`, async (request, reply) => {
-    const issuer = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, ISSUER_ROLES);
+    const issuer = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, ISSUER_ROLES);
     const owner = { countryCode: request.params.cc.toUpperCase(), partyId: request.params.pid.toUpperCase() };
     const found = formatParty(owner) === formatParty(issuer.ref) ? await receivedRecord(hub.db, owner, request.params.id) : undefined;
     if (!found) throw OcpiError.notFound(`No invoice reconciliation record ${request.params.id}`);
@@ -105,7 +105,7 @@ export async function invoiceReconciliationRoutes(app: FastifyInstance, hub: Hub
 
   // The Sender interface (pull): the records addressed to the requester, paginated.
   app.get('/sender/invoicereconciliation', async (request, reply) => {
-    const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, ISSUER_ROLES);
+    const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, ISSUER_ROLES);
     const limit = pageCeiling(request, MAX_PAGE);
     const page = parsePageRequest(request.query as Record<string, string>, limit);
     const { records, total } = await recordsFor(hub.db, requester.ref, page);

@@ -41,7 +41,7 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
   const push = (module: StoredModule, method: PushMethod, kind?: ObjectKind) =>
     async (request: FastifyRequest<{ Params: OwnerParams; Querystring: { type?: string } }>, reply: FastifyReply) => {
       const { cc, pid, id, evse, connector } = request.params;
-      const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, [OWNER_ROLE[module]]);
+      const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, [OWNER_ROLE[module]]);
       const owner = { countryCode: cc.toUpperCase(), partyId: pid.toUpperCase() };
       if (formatParty(owner) !== formatParty(requester.ref)) {
         throw OcpiError.invalid(`the URL names ${formatParty(owner)}, but the request comes from ${formatParty(requester.ref)}`);
@@ -74,7 +74,7 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
   const read = (module: StoredModule) =>
     async (request: FastifyRequest<{ Params: OwnerParams; Querystring: { type?: string } }>) => {
       const { cc, pid, id, evse, connector } = request.params;
-      const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, [OWNER_ROLE[module]]);
+      const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, [OWNER_ROLE[module]]);
       const owner = { countryCode: cc.toUpperCase(), partyId: pid.toUpperCase() };
       const stored =
         formatParty(owner) === formatParty(requester.ref)
@@ -129,7 +129,7 @@ export async function pushRoutes(app: FastifyInstance, hub: HubContext): Promise
 
   // CDRs are POSTed to the module URL; the CPO gets back a Location it can GET the hub's copy at.
   app.post(`${base}/cdrs`, async (request, reply) => {
-    const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, ['CPO']);
+    const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, ['CPO']);
     const cdr = await readObject<ObjectData & { id: string; country_code: string; party_id: string }>(hub, request, 'CDR', requester.ref);
     const owner = { countryCode: cdr.country_code.toUpperCase(), partyId: cdr.party_id.toUpperCase() };
     if (formatParty(owner) !== formatParty(requester.ref)) {

@@ -1,18 +1,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { success } from '../../../ocpi/envelope.js';
+import { rawEnvelope, success } from '../../../ocpi/envelope.js';
 import { formatParty } from '../../../ocpi/headers.js';
 import { pageHeaders, parsePageRequest } from '../../../ocpi/pagination.js';
 import { OcpiError, OcpiStatus } from '../../../ocpi/status.js';
 import type { HubContext } from '../../../hub/context.js';
 import { forward } from '../../../hub/forward.js';
 import { locationPart } from '../../../hub/location-tree.js';
-import { findById, listObjects, type StoredModule } from '../../../hub/objects.js';
+import { decodeCursor, encodeCursor, findById, listObjects, type StoredModule } from '../../../hub/objects.js';
 import { objectKey } from '../../../hub/push.js';
 import { requesterParty } from '../../../hub/requester.js';
-import { agreementFor, findParty, OWNER_ROLE, visibleOwners } from '../../../hub/routing.js';
+import { agreementFor, findParty, OWNER_ROLE } from '../../../hub/routing.js';
+import { CANONICAL_VERSION } from '../../../hub/translation.js';
 import type { ObjectKind } from '../../../ocpi/translate/index.js';
 import { callerOf, pageCeiling } from '../context.js';
-import { renderObject } from '../edge.js';
+import { renderObject, versionOf } from '../edge.js';
 
 /** The hub's page ceiling for GET-all (X-Limit). */
 const MAX_PAGE = 100;
@@ -45,18 +46,28 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
 
   for (const module of Object.keys(PULLER_ROLES) as StoredModule[]) {
     app.get(`${base}/${module}`, async (request, reply) => {
-      const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PULLER_ROLES[module]);
+      const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, PULLER_ROLES[module]);
       const maxPage = pageCeiling(request, MAX_PAGE);
       const page = parsePageRequest(request.query as Record<string, string>, maxPage);
-      const owners = await visibleOwners(hub.db, requester, module);
+      const after = page.after === undefined ? undefined : decodeCursor(page.after);
+      if (page.after !== undefined && !after) throw OcpiError.invalid('after must be a value from a Link this hub gave');
+      const owners = (await hub.directory.current()).visibleOwners(requester, module, OWNER_ROLE[module]);
       const personal = module === 'sessions' || module === 'cdrs';
-      const { total, items } = await listObjects(hub.db, module, {
+      const { total, items, next } = await listObjects(hub.db, module, {
         owners,
         tokenOwners: personal ? [requester.ref] : undefined,
         ...page,
+        after,
       });
-      reply.headers(pageHeaders(new URL(`${hub.config.publicUrl}${request.url}`), page, total, maxPage));
-      return success(await Promise.all(items.map((item) => renderObject(hub, request, LIST_KIND[module], item.data, item.owner))));
+      const continuation = { after: next && encodeCursor(next) };
+      reply.headers(pageHeaders(new URL(`${hub.config.publicUrl}${request.url}`), page, total, maxPage, continuation));
+      if (versionOf(request) === CANONICAL_VERSION) {
+        // The page goes out as the database wrote it: no parse, no re-serialization.
+        return reply.type('application/json').send(rawEnvelope(items.map((item) => item.json)));
+      }
+      return success(
+        await Promise.all(items.map((item) => renderObject(hub, request, LIST_KIND[module], JSON.parse(item.json), item.owner))),
+      );
     });
   }
 
@@ -65,7 +76,7 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
     request: FastifyRequest<{ Params: { id: string; evse?: string; connector?: string } }>,
     reply: import('fastify').FastifyReply,
   ) => {
-    const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PULLER_ROLES.locations);
+    const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, PULLER_ROLES.locations);
     const { id, evse, connector } = request.params;
     const partKind = connector ? 'Connector' : evse ? 'EVSE' : 'Location';
     const to = request.ocpi.routing.to;
@@ -107,7 +118,7 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
 
   // One tariff from the store, for the owners the requester may see.
   app.get<{ Params: { id: string } }>(`${base}/tariffs/:id`, async (request) => {
-    const requester = await requesterParty(hub.db, callerOf(request), request.ocpi.routing, PULLER_ROLES.tariffs);
+    const requester = await requesterParty(hub.directory, callerOf(request), request.ocpi.routing, PULLER_ROLES.tariffs);
     for (const stored of await findById(hub.db, 'tariffs', objectKey('tariffs', request.params.id))) {
       if ((await agreementFor(hub.db, { ref: stored.owner, role: OWNER_ROLE.tariffs }, requester, 'tariffs')).allowed) {
         return success(await renderObject(hub, request, 'Tariff', stored.data, stored.owner));

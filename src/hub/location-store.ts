@@ -1,0 +1,159 @@
+import type { PartyRef } from '../ocpi/headers.js';
+import { OcpiError, OcpiStatus } from '../ocpi/status.js';
+import { NEW_EVENT_COLUMNS, eventPlaceholders, eventValues, type NewEvent } from '../store/event-log.js';
+import type { Queryable } from '../store/database.js';
+import { applyLocationChange } from './location-tree.js';
+import type { ObjectData } from './objects.js';
+
+/**
+ * Locations are stored in two parts: the Location without its EVSEs (an `objects` row whose
+ * `evses` is an empty marker), and one `location_evses` row per EVSE. A change to one EVSE or
+ * connector rewrites that EVSE's row and, when it is newer, the Location's `last_updated`; it
+ * never reads or writes the other EVSEs, so it costs the same on a Location of 10 or 10,000.
+ * Readers put the parts back together in one statement (objects.WHOLE_DATA).
+ */
+
+export interface LocationChange {
+  method: 'PUT' | 'PATCH';
+  owner: PartyRef;
+  locationId: string;
+  evseUid?: string;
+  connectorId?: string;
+  body: ObjectData;
+}
+
+const unknownLocation = (change: LocationChange) =>
+  new OcpiError(
+    OcpiStatus.UNKNOWN_LOCATION,
+    `Unknown location, EVSE or connector: ${[change.locationId, change.evseUid, change.connectorId].filter(Boolean).join('/')}`,
+    404,
+  );
+
+/** Applies a change at any level inside the caller's transaction; returns whether the Location is new. */
+export async function storeLocationChange(tx: Queryable, change: LocationChange): Promise<{ created: boolean }> {
+  return change.evseUid ? storeEvseChange(tx, change, change.evseUid) : storeLocationLevel(tx, change);
+}
+
+/** A PUT or PATCH of the Location itself: its EVSE rows are replaced only when the body lists EVSEs. */
+async function storeLocationLevel(tx: Queryable, change: LocationChange): Promise<{ created: boolean }> {
+  const { owner, locationId } = change;
+  const [current] = await tx.query<{ data: ObjectData; deleted: boolean }>(
+    `SELECT data, deleted FROM objects WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3
+     FOR UPDATE`,
+    [owner.countryCode, owner.partyId, locationId],
+  );
+  const existing = current && !current.deleted ? current.data : undefined;
+  const next = applyLocationChange(existing, { method: change.method, body: change.body });
+  if (!next) throw unknownLocation(change);
+  const replacesEvses = change.method === 'PUT' || Array.isArray(change.body.evses);
+  if (replacesEvses) await replaceEvses(tx, owner, locationId, next.evses);
+  const document = 'evses' in next ? { ...next, evses: [] } : next;
+  await tx.query(
+    `INSERT INTO objects (module, country_code, party_id, object_id, data, last_updated, deleted)
+     VALUES ('locations', $1, $2, $3, $4, $5, false)
+     ON CONFLICT (module, country_code, party_id, object_id)
+     DO UPDATE SET data = EXCLUDED.data, last_updated = EXCLUDED.last_updated, deleted = false, stored_at = now()`,
+    [owner.countryCode, owner.partyId, locationId, JSON.stringify(document), next.last_updated ?? new Date().toISOString()],
+  );
+  return { created: !existing };
+}
+
+async function replaceEvses(tx: Queryable, owner: PartyRef, locationId: string, evses: unknown): Promise<void> {
+  await tx.query('DELETE FROM location_evses WHERE country_code = $1 AND party_id = $2 AND location_id = $3', [
+    owner.countryCode,
+    owner.partyId,
+    locationId,
+  ]);
+  if (!Array.isArray(evses) || evses.length === 0) return;
+  // Of two EVSEs with one uid, the first is kept, as location-tree finds the first.
+  await tx.query(
+    `INSERT INTO location_evses (country_code, party_id, location_id, evse_uid, position, data)
+     SELECT $1, $2, $3, upper(e.value->>'uid'), e.ordinality::integer, e.value
+     FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(value, ordinality)
+     ON CONFLICT DO NOTHING`,
+    [owner.countryCode, owner.partyId, locationId, JSON.stringify(evses)],
+  );
+}
+
+/**
+ * A PUT or PATCH of one EVSE or connector. The change is applied by location-tree to a Location
+ * holding only this EVSE, which is all the rules need (the parents' last_updated follow the child).
+ */
+async function storeEvseChange(tx: Queryable, change: LocationChange, evseUid: string): Promise<{ created: boolean }> {
+  const { owner, locationId } = change;
+  const key = [owner.countryCode, owner.partyId, locationId, evseUid.toUpperCase()];
+  const [location] = await tx.query<{ data: ObjectData; deleted: boolean }>(
+    `SELECT data, deleted FROM objects WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3`,
+    key.slice(0, 3),
+  );
+  if (!location || location.deleted) throw unknownLocation(change);
+  const [evse] = await tx.query<{ data: ObjectData }>(
+    `SELECT data FROM location_evses WHERE country_code = $1 AND party_id = $2 AND location_id = $3 AND evse_uid = $4
+     FOR UPDATE`,
+    key,
+  );
+  const partial = { ...location.data, evses: evse ? [evse.data] : [] };
+  const next = applyLocationChange(partial, change);
+  const nextEvse = (next?.evses as ObjectData[] | undefined)?.[0];
+  if (!next || !nextEvse) throw unknownLocation(change);
+  await tx.query(
+    `INSERT INTO location_evses (country_code, party_id, location_id, evse_uid, position, data)
+     VALUES ($1, $2, $3, $4, (SELECT coalesce(max(position), 0) + 1 FROM location_evses
+                              WHERE country_code = $1 AND party_id = $2 AND location_id = $3), $5)
+     ON CONFLICT (country_code, party_id, location_id, evse_uid) DO UPDATE SET data = EXCLUDED.data`,
+    [...key, JSON.stringify(nextEvse)],
+  );
+  await touchLocation(tx, owner, locationId, next.last_updated);
+  return { created: false };
+}
+
+/**
+ * The Location's last_updated follows a newer EVSE or connector (mod_locations: PUT/PATCH); the
+ * `evses` marker is set for a Location that had none. Both without reading the EVSEs.
+ */
+async function touchLocation(tx: Queryable, owner: PartyRef, locationId: string, lastUpdated: unknown): Promise<void> {
+  await tx.query(
+    `UPDATE objects SET
+       data = CASE WHEN $4::text::timestamptz > last_updated THEN jsonb_set(data, '{last_updated}', to_jsonb($4::text)) ELSE data END
+              || CASE WHEN data ? 'evses' THEN '{}'::jsonb ELSE '{"evses": []}'::jsonb END,
+       last_updated = greatest(last_updated, $4::text::timestamptz), stored_at = now()
+     WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3`,
+    [owner.countryCode, owner.partyId, locationId, typeof lastUpdated === 'string' ? lastUpdated : null],
+  );
+}
+
+/**
+ * The commonest push of all, an EVSE PATCH (a status change), stored and logged in one statement:
+ * the EVSE row is merged, the Location's last_updated follows when newer, and the event is
+ * appended only when the EVSE exists. 2003 (unknown location) otherwise, and nothing changes.
+ */
+export async function patchEvseAndLog(db: Queryable, change: LocationChange & { evseUid: string }, event: NewEvent): Promise<void> {
+  const lastUpdated = typeof change.body.last_updated === 'string' ? change.body.last_updated : null;
+  const [{ changed }] = await db.query<{ changed: number }>(
+    `WITH evse AS (
+       UPDATE location_evses SET data = data || $5::jsonb
+       WHERE country_code = $1 AND party_id = $2 AND location_id = $3 AND evse_uid = $4
+         AND EXISTS (SELECT 1 FROM objects WHERE module = 'locations' AND country_code = $1 AND party_id = $2
+                     AND object_id = $3 AND NOT deleted)
+       RETURNING 1
+     ), location AS (
+       UPDATE objects SET data = jsonb_set(data, '{last_updated}', to_jsonb($6::text)),
+                          last_updated = $6::text::timestamptz, stored_at = now()
+       WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3
+         AND $6::text::timestamptz > last_updated AND EXISTS (SELECT 1 FROM evse)
+     ), logged AS (
+       INSERT INTO events (${NEW_EVENT_COLUMNS}) SELECT ${eventPlaceholders(7)} WHERE EXISTS (SELECT 1 FROM evse)
+     )
+     SELECT count(*)::int AS changed FROM evse`,
+    [
+      change.owner.countryCode,
+      change.owner.partyId,
+      change.locationId,
+      change.evseUid.toUpperCase(),
+      JSON.stringify(change.body),
+      lastUpdated,
+      ...eventValues(event),
+    ],
+  );
+  if (changed === 0) throw unknownLocation(change);
+}
