@@ -101,4 +101,4 @@ describe(`switchyard CLI against a running hub (${databaseLabel})`, () => {
       child.kill('SIGTERM');
     }
   });
-}, 60_000);
+});

@@ -15,6 +15,9 @@ import type { RunningHub } from '../../src/switchyard.js';
 import { admin, databaseLabel, deliveriesSettled, eventually, startTestHub } from '../support/hub.js';
 import { FAST_DELIVERY } from '../support/network.js';
 
+// Whole simulations (hub, partners, onboarding, traffic) on a loaded 2-core machine: events are awaited up to this long.
+const LOADED_MACHINE_MS = 120_000;
+
 /** The partners' clock: it moves only when the test says, so meter readings are repeatable. */
 class ManualClock {
   private at = Math.floor(Date.now() / 1000) * 1000;
@@ -267,7 +270,7 @@ describe(`roaming traffic with failing partners (${databaseLabel})`, () => {
           sim.tally.get('malformed.refused') >= 2 &&
           sim.tally.get('tokens.rejected') >= 1 &&
           sim.tally.get('absence.down') >= 1,
-        20_000,
+        LOADED_MACHINE_MS,
         `traffic with every failure (so far: ${sim.summary()})`,
       );
       await sim.stop();
@@ -286,7 +289,7 @@ describe(`roaming traffic with failing partners (${databaseLabel})`, () => {
     } finally {
       await hub.close();
     }
-  });
+  }, LOADED_MACHINE_MS * 3);
 });
 
 describe(`a restarted simulation (${databaseLabel})`, () => {
@@ -296,7 +299,7 @@ describe(`a restarted simulation (${databaseLabel})`, () => {
     const options = { hubUrl: hub.url, adminToken: hub.adminToken, cpos: 1, emsps: 1, locations: 2, drivers: 8, traffic: false, stateFile };
     try {
       const first = await Simulation.start({ ...options, runId: 'R1' });
-      await eventually(() => first.cpos[0].tokens.size > 0, 10_000, 'tokens at the CPO');
+      await eventually(() => first.cpos[0].tokens.size > 0, LOADED_MACHINE_MS, 'tokens at the CPO');
       const card = first.emsps[0].drivers.find((d) => d.status === 'ACTIVE' && d.rfid)!.rfid!;
       const tapped = (await first.cpos[0].tap({ uid: card.uid }))!.session!;
       // The eMSP goes away before the CPO ends the session: the hub holds the CDR for it.
@@ -310,12 +313,12 @@ describe(`a restarted simulation (${databaseLabel})`, () => {
         expect(partners.map((p) => p.status)).toEqual(['CONNECTED', 'CONNECTED']);
         const urls = partners.flatMap((p) => p.endpoints.map((e) => e.url));
         expect(urls.every((url) => url.startsWith(second.cpos[0].platform.url) || url.startsWith(second.emsps[0].platform.url))).toBe(true);
-        await eventually(() => second.emsps[0].cdrs.get(`US*VST/${tapped.id}`.toUpperCase()), 10_000, 'the CDR held while the eMSP was away');
+        await eventually(() => second.emsps[0].cdrs.get(`US*VST/${tapped.id}`.toUpperCase()), LOADED_MACHINE_MS, 'the CDR held while the eMSP was away');
       } finally {
         await second.stop();
       }
     } finally {
       await hub.close();
     }
-  });
+  }, LOADED_MACHINE_MS * 3);
 });

@@ -16,9 +16,9 @@ const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
 const ADMIN_TOKEN = 'crash-test-admin-token';
 // Sized for a loaded 2-core machine: a process start, two onboardings and a redelivery all wait on the CPU.
-const PROCESS_START_MS = 60_000;
-const REDELIVERY_MS = 60_000;
-const TEST_MS = 180_000;
+const PROCESS_START_MS = 180_000;
+const REDELIVERY_MS = 120_000;
+const TEST_MS = 420_000;
 
 /** The hub as its own operating-system process, started the way an operator starts it. */
 async function hubProcess(database: { databaseUrl?: string; schema?: string; dataDir?: string }): Promise<{ child: ChildProcess; url: string }> {
