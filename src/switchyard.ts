@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DeliveryOptions } from './delivery/worker.js';
 import { Hub } from './hub/hub.js';
 import { buildServer } from './http/server.js';
+import type { AdmissionOptions } from './http/admission.js';
 import { parseParty } from './ocpi/headers.js';
 import { OutboundGuard } from './net/outbound-guard.js';
 
@@ -30,6 +31,8 @@ export interface SwitchyardOptions {
    * ranges... (`--allow-partner-network`). The demo, the simulator and the tests allow loopback.
    */
   allowPartnerNetworks?: string[];
+  /** Request budgets and failed-authentication throttling; defaults in http/admission.ts. */
+  admission?: AdmissionOptions;
   /** Delivery tuning (backoff, polling); tests shorten the delays. */
   delivery?: Partial<DeliveryOptions>;
   logger?: boolean | { level: string };
@@ -75,7 +78,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   });
   let server: FastifyInstance;
   try {
-    server = await buildServer(hub, { adminToken, logger: options.logger });
+    server = await buildServer(hub, { adminToken, logger: options.logger, admission: options.admission });
     await server.listen({ port, host });
   } catch (error) {
     await hub.close();

@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/database.js';
+import { Alterations } from './journal-storable.js';
 
 /** Who is to blame for a failed exchange. */
 export type Blame = 'CPO' | 'EMSP' | 'HUB' | 'NETWORK' | 'OTHER';
@@ -26,55 +27,47 @@ export interface JournalEntry {
   notes?: Record<string, unknown>;
 }
 
-/** Bodies are kept up to this size; larger ones are summarized. */
-const MAX_BODY_CHARS = 64 * 1024;
-/** Fields that carry credentials tokens: never written to the journal. */
-const SECRET_FIELDS = new Set(['token', 'token_a', 'token_b', 'token_c']);
-
-/** Removes credentials tokens from a payload before it is journaled. */
-export function redact(value: unknown, parentKey = ''): unknown {
-  if (Array.isArray(value)) return value.map((item) => redact(item, parentKey));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    // A Token object's fields are not secrets; the credentials `token` string is.
-    out[key] = SECRET_FIELDS.has(key) && typeof inner === 'string' ? '[redacted]' : redact(inner, key);
-  }
-  return out;
-}
-
-function bounded(value: unknown): unknown {
-  if (value === undefined) return null;
-  const text = JSON.stringify(redact(value));
-  if (text === undefined) return null;
-  return text.length <= MAX_BODY_CHARS ? JSON.parse(text) : { truncated: true, size: text.length };
-}
-
+/**
+ * Writes one journal entry. No entry is lost: content the database cannot hold is escaped or
+ * truncated (the `altered` column says so), and should the insert fail all the same, the summary
+ * of the exchange is stored without its bodies.
+ */
 export async function record(db: Queryable, entry: JournalEntry): Promise<void> {
+  const alterations = new Alterations();
+  const row = [
+    entry.direction,
+    alterations.optional(entry.correlationId),
+    alterations.optional(entry.requestId),
+    alterations.optional(entry.fromParty),
+    alterations.optional(entry.toParty),
+    entry.platformId ?? null,
+    alterations.optional(entry.module),
+    alterations.text(entry.method),
+    alterations.text(entry.url),
+    alterations.optional(entry.objectId),
+    entry.httpStatus ?? null,
+    entry.ocpiStatus ?? null,
+    entry.durationMs ?? null,
+    entry.blame ?? null,
+    alterations.optional(entry.error),
+    alterations.body(entry.requestBody),
+    alterations.body(entry.responseBody),
+    entry.notes ? alterations.body(entry.notes) : null,
+  ];
+  try {
+    await insert(db, [...row, alterations.flag]);
+  } catch (error) {
+    const why = `journal entry stored without bodies: ${error instanceof Error ? error.message : String(error)}`;
+    await insert(db, [...row.slice(0, 10), null, null, null, entry.blame ?? null, alterations.text(why), 'null', 'null', null, 'fallback']);
+  }
+}
+
+async function insert(db: Queryable, values: unknown[]): Promise<void> {
   await db.query(
     `INSERT INTO journal (direction, correlation_id, request_id, from_party, to_party, platform_id, module, method, url,
-       object_id, http_status, ocpi_status, duration_ms, blame, error, request_body, response_body, notes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-    [
-      entry.direction,
-      entry.correlationId ?? null,
-      entry.requestId ?? null,
-      entry.fromParty ?? null,
-      entry.toParty ?? null,
-      entry.platformId ?? null,
-      entry.module ?? null,
-      entry.method,
-      entry.url,
-      entry.objectId ?? null,
-      entry.httpStatus ?? null,
-      entry.ocpiStatus ?? null,
-      entry.durationMs ?? null,
-      entry.blame ?? null,
-      entry.error ?? null,
-      JSON.stringify(bounded(entry.requestBody)),
-      JSON.stringify(bounded(entry.responseBody)),
-      entry.notes ? JSON.stringify(entry.notes) : null,
-    ],
+       object_id, http_status, ocpi_status, duration_ms, blame, error, request_body, response_body, notes, altered)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+    values,
   );
 }
 
@@ -126,6 +119,7 @@ export interface JournalRow {
   request_body: unknown;
   response_body: unknown;
   notes: unknown;
+  altered: string | null;
 }
 
 export async function searchJournal(db: Queryable, query: JournalQuery): Promise<{ total: number; entries: JournalRow[] }> {
@@ -146,7 +140,7 @@ export async function searchJournal(db: Queryable, query: JournalQuery): Promise
   const [{ count }] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM journal ${where}`, params);
   const entries = await db.query<JournalRow>(
     `SELECT id, at, direction, correlation_id, request_id, from_party, to_party, module, method, url, object_id,
-            http_status, ocpi_status, duration_ms, blame, error, request_body, response_body, notes
+            http_status, ocpi_status, duration_ms, blame, error, request_body, response_body, notes, altered
      FROM journal ${where} ORDER BY at, id OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
     [...params, query.offset, query.limit],
   );

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { formatParty, type PartyRef, type RoutingHeaders } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import { appendEvent } from '../delivery/log.js';
@@ -86,7 +87,7 @@ export async function acceptPush(hub: HubContext, push: Push): Promise<{ created
     const existing = await lockObject(tx, push.module, push.owner, push.objectId);
     const current = existing && !existing.deleted ? existing.data : undefined;
     const next = nextState(push, current);
-    if (push.module === 'cdrs' && current) return { created: false, stored: current };
+    if (push.module === 'cdrs' && current) return { created: false, stored: sameCdrAgain(push, current) };
     await putObject(tx, push.module, push.owner, push.objectId, next.data, next.deleted);
     await appendEvent(tx, {
       module: push.module,
@@ -103,6 +104,19 @@ export async function acceptPush(hub: HubContext, push: Push): Promise<{ created
     });
     return { created: !current, stored: next.data };
   });
+}
+
+/**
+ * A CDR is never changed once accepted: the same CDR again is a retry (answered 1000, nothing sent
+ * twice); another CDR under the same id is refused, since a correction is a credit CDR with an id of
+ * its own (mod_cdrs, Credit CDRs).
+ */
+function sameCdrAgain(push: Push, current: ObjectData): ObjectData {
+  if (isDeepStrictEqual(push.body, current)) return current;
+  throw OcpiError.invalid(
+    `CDR ${push.objectId} was already accepted with different content; a CDR cannot be changed: send a credit CDR with a new id to correct it`,
+    '$.id',
+  );
 }
 
 function nextState(push: Push, current: ObjectData | undefined): { data: ObjectData; deleted: boolean } {

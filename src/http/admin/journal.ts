@@ -28,6 +28,7 @@ const JournalEntryView = Type.Object({
   request_body: Type.Unknown(),
   response_body: Type.Unknown(),
   notes: Type.Unknown(),
+  altered: Nullable(Type.String({ description: "What was changed to store the entry: 'escaped', 'truncated' or 'fallback'" })),
 });
 
 const entryView = (entry: JournalRow) => ({ ...entry, at: entry.at.toISOString() });

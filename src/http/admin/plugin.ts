@@ -2,15 +2,20 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../hub/context.js';
+import type { Admission } from '../admission.js';
 import { adminAuth } from './auth.js';
 import { adminErrorHandler, refuseUnstorableText } from './bad-input.js';
 import { agreementRoutes } from './agreements.js';
 import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
+import { partnerSecurityRoutes } from './partner-security.js';
 import { partyRoutes } from './parties.js';
 
 /** The operator's API under /api, documented as OpenAPI at /api/docs. */
-export async function adminPlugin(app: FastifyInstance, options: { hub: HubContext; adminToken: string }): Promise<void> {
+export async function adminPlugin(
+  app: FastifyInstance,
+  options: { hub: HubContext; adminToken: string; admission: Admission },
+): Promise<void> {
   await app.register(swagger, {
     openapi: {
       info: {
@@ -26,9 +31,10 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
   app.setErrorHandler(adminErrorHandler);
 
   await app.register(async (secured) => {
-    secured.addHook('onRequest', adminAuth(options.adminToken));
+    secured.addHook('onRequest', adminAuth(options.adminToken, options.admission));
     secured.addHook('preValidation', refuseUnstorableText);
     await partnerRoutes(secured, options.hub);
+    await partnerSecurityRoutes(secured, options.hub);
     await partyRoutes(secured, options.hub);
     await agreementRoutes(secured, options.hub);
     await journalRoutes(secured, options.hub);
