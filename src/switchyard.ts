@@ -4,6 +4,7 @@ import type { AuditOptions } from './clearing/audit/worker.js';
 import { Hub } from './hub/hub.js';
 import { adminTokenOf } from './hub/secrets.js';
 import { buildServer } from './http/server.js';
+import type { AdmissionOptions } from './http/admission.js';
 import { parseParty } from './ocpi/headers.js';
 import { OutboundGuard } from './net/outbound-guard.js';
 
@@ -31,6 +32,8 @@ export interface SwitchyardOptions {
    * ranges... (`--allow-partner-network`). The demo, the simulator and the tests allow loopback.
    */
   allowPartnerNetworks?: string[];
+  /** Request budgets and failed-authentication throttling; defaults in http/admission.ts. */
+  admission?: AdmissionOptions;
   /** Delivery tuning (backoff, polling); tests shorten the delays. */
   delivery?: Partial<DeliveryOptions>;
   /** CDR audit tuning (polling, when a session without a CDR is flagged). */
@@ -79,7 +82,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   let adminToken: string;
   try {
     adminToken = await adminTokenOf(hub.db, options.adminToken);
-    server = await buildServer(hub, { adminToken, logger: options.logger });
+    server = await buildServer(hub, { adminToken, logger: options.logger, admission: options.admission });
     await server.listen({ port, host });
   } catch (error) {
     await hub.close();

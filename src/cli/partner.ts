@@ -55,7 +55,7 @@ export function partnerCommand(): Command {
     withClientOptions(new Command('list'))
       .description('list partners, their parties and status')
       .action(async (options: ClientOptions) => {
-        const partners = await new AdminClient(options).get<PartnerSummary[]>('/api/partners');
+        const partners = await new AdminClient(options).get<PartnerSummary[]>('/api/partners?limit=500');
         print(options, partners, () => (partners.length ? partners.map(describe).join('\n') : 'No partners.'));
       }),
   );

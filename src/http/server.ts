@@ -1,12 +1,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { HubContext } from '../hub/context.js';
 import { parseJsonBody } from './json-body.js';
+import { Admission, type AdmissionOptions } from './admission.js';
 import { adminPlugin } from './admin/plugin.js';
 import { ocpiPlugin } from './ocpi/plugin.js';
 import { pncPlugin } from './pnc/plugin.js';
 
 export interface ServerOptions {
   adminToken: string;
+  /** Request budgets and failed-authentication throttling (defaults in admission.ts). */
+  admission?: AdmissionOptions;
   logger?: boolean | { level: string };
 }
 
@@ -32,8 +35,9 @@ export async function buildServer(hub: HubContext, options: ServerOptions): Prom
     }
   });
 
-  await app.register(async (ocpi) => ocpiPlugin(ocpi, hub), { prefix: '/ocpi' });
-  await app.register(adminPlugin, { prefix: '/api', hub, adminToken: options.adminToken });
+  const admission = new Admission(options.admission);
+  await app.register(async (ocpi) => ocpiPlugin(ocpi, hub, admission), { prefix: '/ocpi' });
+  await app.register(adminPlugin, { prefix: '/api', hub, adminToken: options.adminToken, admission });
   await app.register(pncPlugin, { prefix: '/opcp', hub, adminToken: options.adminToken });
   return app;
 }

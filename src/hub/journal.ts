@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/database.js';
+import { Alterations, SECRET_FIELDS } from './journal-storable.js';
 
 /** Who is to blame for a failed exchange. */
 export type Blame = 'CPO' | 'EMSP' | 'HUB' | 'NETWORK' | 'OTHER';
@@ -28,14 +29,6 @@ export interface JournalEntry {
   at?: Date;
 }
 
-/**
- * Bodies are kept up to this size (SWITCHYARD_JOURNAL_BODY_CAP, characters of JSON); a larger one
- * keeps its first characters as text and the entry is flagged `truncated`.
- */
-export const journalBodyCap = () => Number(process.env.SWITCHYARD_JOURNAL_BODY_CAP ?? 16 * 1024);
-/** Fields that carry credentials tokens: never written to the journal. */
-const SECRET_FIELDS = new Set(['token', 'token_a', 'token_b', 'token_c']);
-
 /** Removes credentials tokens from a payload before it is journaled. */
 export function redact(value: unknown, parentKey = ''): unknown {
   if (Array.isArray(value)) return value.map((item) => redact(item, parentKey));
@@ -48,56 +41,66 @@ export function redact(value: unknown, parentKey = ''): unknown {
   return out;
 }
 
-/** A body as the JSON text to store: redacted, or its first characters when it is too large. */
-function bounded(value: unknown): { json: string; truncated: boolean } {
-  const text = value === undefined ? undefined : JSON.stringify(redact(value));
-  if (text === undefined) return { json: 'null', truncated: false };
-  const cap = journalBodyCap();
-  if (text.length <= cap) return { json: text, truncated: false };
-  return { json: JSON.stringify({ truncated: true, size: text.length, head: text.slice(0, cap) }), truncated: true };
-}
-
 const INSERTED_COLUMNS = [
   'direction', 'correlation_id', 'request_id', 'from_party', 'to_party', 'platform_id', 'module', 'method', 'url',
   'object_id', 'http_status', 'ocpi_status', 'duration_ms', 'blame', 'error', 'request_body', 'response_body', 'notes',
-  'truncated', 'at',
+  'truncated', 'altered', 'at',
 ] as const;
 
-/** An entry as the values of INSERTED_COLUMNS, bodies redacted and bounded. */
+/** An entry as the values of INSERTED_COLUMNS: made storable (journal-storable.ts), bodies redacted and bounded. */
 export function journalValues(entry: JournalEntry): unknown[] {
-  const request = bounded(entry.requestBody);
-  const response = bounded(entry.responseBody);
-  return [
+  const alterations = new Alterations();
+  const values = [
     entry.direction,
-    entry.correlationId ?? null,
-    entry.requestId ?? null,
-    entry.fromParty ?? null,
-    entry.toParty ?? null,
+    alterations.optional(entry.correlationId),
+    alterations.optional(entry.requestId),
+    alterations.optional(entry.fromParty),
+    alterations.optional(entry.toParty),
     entry.platformId ?? null,
-    entry.module ?? null,
-    entry.method,
-    entry.url,
-    entry.objectId ?? null,
+    alterations.optional(entry.module),
+    alterations.text(entry.method),
+    alterations.text(entry.url),
+    alterations.optional(entry.objectId),
     entry.httpStatus ?? null,
     entry.ocpiStatus ?? null,
     entry.durationMs ?? null,
     entry.blame ?? null,
-    entry.error ?? null,
-    request.json,
-    response.json,
-    entry.notes ? JSON.stringify(entry.notes) : null,
-    request.truncated || response.truncated,
-    // The time the hop ended; now() would be the start of an enclosing transaction.
-    entry.at ?? new Date(),
+    alterations.optional(entry.error),
+    alterations.body(entry.requestBody),
+    alterations.body(entry.responseBody),
+    entry.notes ? alterations.body(entry.notes) : null,
   ];
+  // The time the hop ended; now() would be the start of an enclosing transaction.
+  return [...values, alterations.found.has('truncated'), alterations.flag, entry.at ?? new Date()];
 }
 
-/** Writes entries in one INSERT (any number of rows). */
+/** The summary of an entry whose insert failed all the same: no bodies, the reason as its error. */
+function fallbackValues(entry: JournalEntry, error: unknown): unknown[] {
+  const alterations = new Alterations();
+  const values = journalValues(entry);
+  const why = `journal entry stored without bodies: ${error instanceof Error ? error.message : String(error)}`;
+  return [...values.slice(0, 10), null, null, null, entry.blame ?? null, alterations.text(why), 'null', 'null', null, false, 'fallback', values.at(-1)];
+}
+
+async function insertRows(db: Queryable, rows: unknown[][]): Promise<void> {
+  const width = INSERTED_COLUMNS.length;
+  const placeholders = rows.map((_, row) => `(${INSERTED_COLUMNS.map((_, column) => `$${row * width + column + 1}`).join(', ')})`);
+  await db.query(`INSERT INTO journal (${INSERTED_COLUMNS.join(', ')}) VALUES ${placeholders.join(', ')}`, rows.flat());
+}
+
+/**
+ * Writes entries in one INSERT. No entry is lost: content the database cannot hold is escaped or
+ * truncated (the `altered` column says so); should a batch fail all the same, each entry is
+ * written alone, and one that still fails is stored as its summary without bodies.
+ */
 export async function recordAll(db: Queryable, entries: JournalEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const width = INSERTED_COLUMNS.length;
-  const rows = entries.map((_, row) => `(${INSERTED_COLUMNS.map((_, column) => `$${row * width + column + 1}`).join(', ')})`);
-  await db.query(`INSERT INTO journal (${INSERTED_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, entries.flatMap(journalValues));
+  try {
+    await insertRows(db, entries.map(journalValues));
+  } catch (error) {
+    if (entries.length === 1) await insertRows(db, [fallbackValues(entries[0], error)]);
+    else for (const entry of entries) await recordAll(db, [entry]);
+  }
 }
 
 export async function record(db: Queryable, entry: JournalEntry): Promise<void> {
@@ -163,10 +166,12 @@ export interface JournalRow {
   response_body: unknown;
   notes: unknown;
   truncated: boolean;
+  /** What was changed to store the entry: 'escaped', 'truncated' or 'fallback'. */
+  altered: string | null;
 }
 
 export const JOURNAL_COLUMNS = `id, at, direction, correlation_id, request_id, from_party, to_party, module, method, url, object_id,
-  http_status, ocpi_status, duration_ms, blame, error, request_body, response_body, notes, truncated`;
+  http_status, ocpi_status, duration_ms, blame, error, request_body, response_body, notes, truncated, altered`;
 
 export interface JournalPage {
   total?: number;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { formatParty, type PartyRef, type RoutingHeaders } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import { recordDuplicateCdr, recordReceivedCdr, recordTariffVersion } from '../clearing/intake.js';
@@ -101,7 +102,8 @@ export async function acceptPush(hub: HubContext, push: Push): Promise<{ created
           const current = existing && !existing.deleted ? existing.data : undefined;
           const next = nextState(push, current);
           if (push.module === 'cdrs' && current) {
-            // mod_cdrs: a CDR cannot be changed; a second POST changes nothing and is noted for clearing.
+            refuseChangedCdr(push, current);
+            // The same CDR again changes nothing; clearing notes that it came twice.
             await recordDuplicateCdr(tx, push.owner, push.objectId, push.requester.ref);
             return { created: false };
           }
@@ -194,6 +196,19 @@ async function putAndLog(db: Queryable, push: Push, event: NewEvent): Promise<{ 
     ],
   );
   return { created: row.created };
+}
+
+/**
+ * A CDR is never changed once accepted: the same CDR again is a retry (answered 1000, nothing sent
+ * twice); another CDR under the same id is refused, since a correction is a credit CDR with an id of
+ * its own (mod_cdrs, Credit CDRs).
+ */
+function refuseChangedCdr(push: Push, current: ObjectData): void {
+  if (isDeepStrictEqual(push.body, current)) return;
+  throw OcpiError.invalid(
+    `CDR ${push.objectId} was already accepted with different content; a CDR cannot be changed: send a credit CDR with a new id to correct it`,
+    '$.id',
+  );
 }
 
 function nextState(push: Push, current: ObjectData | undefined): { data: ObjectData; deleted: boolean } {

@@ -21,6 +21,10 @@ export interface Platform {
   quirks: Quirks;
   /** The role the operator gave the partner: what a 2.1.1 platform, which declares none, plays. */
   roleHint: 'CPO' | 'EMSP' | null;
+  /** The operator's request budget for this partner; null: the hub's default. */
+  rateLimit: { perSecond: number; burst: number } | null;
+  /** Its tokens count only over TLS with this client certificate (fingerprint or issuing CA). */
+  clientCertificate: { sha256?: string; ca?: string } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -60,6 +64,9 @@ export interface PlatformRow {
   last_seen_at: Date | null;
   quirks: Quirks;
   role_hint: 'CPO' | 'EMSP' | null;
+  rate_limit: { per_second: number; burst: number } | null;
+  client_cert_sha256: string | null;
+  client_cert_ca: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -85,6 +92,11 @@ export const toPlatform = (row: PlatformRow): Platform => ({
   lastSeenAt: row.last_seen_at,
   quirks: row.quirks ?? {},
   roleHint: row.role_hint,
+  rateLimit: row.rate_limit ? { perSecond: row.rate_limit.per_second, burst: row.rate_limit.burst } : null,
+  clientCertificate:
+    row.client_cert_sha256 || row.client_cert_ca
+      ? { ...(row.client_cert_sha256 ? { sha256: row.client_cert_sha256 } : {}), ...(row.client_cert_ca ? { ca: row.client_cert_ca } : {}) }
+      : null,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -123,9 +135,11 @@ export async function getPlatform(db: Queryable, id: string): Promise<Platform |
   return row && toPlatform(row);
 }
 
-export async function listPlatforms(db: Queryable): Promise<Platform[]> {
-  const rows = await db.query<PlatformRow>('SELECT * FROM platforms ORDER BY created_at, id');
-  return rows.map(toPlatform);
+/** One page of platforms, oldest first, and how many there are in all. */
+export async function listPlatforms(db: Queryable, page: { limit: number; offset: number }): Promise<{ total: number; platforms: Platform[] }> {
+  const [{ total }] = await db.query<{ total: number }>('SELECT count(*)::int AS total FROM platforms');
+  const rows = await db.query<PlatformRow>('SELECT * FROM platforms ORDER BY created_at, id LIMIT $1 OFFSET $2', [page.limit, page.offset]);
+  return { total, platforms: rows.map(toPlatform) };
 }
 
 export async function setQuirks(db: Queryable, platformId: string, quirks: Quirks): Promise<void> {
@@ -149,7 +163,7 @@ export async function findPlatformByToken(
     const digest = hashToken(candidate);
     const [row] = await db.query<PlatformRow & { token_hash: string; kind: TokenKind }>(
       `SELECT p.*, t.token_hash, t.kind FROM platform_tokens t JOIN platforms p ON p.id = t.platform_id
-       WHERE t.token_hash = $1`,
+       WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > now())`,
       [digest],
     );
     if (row && sameDigest(row.token_hash, digest)) return { platform: toPlatform(row), kind: row.kind };
@@ -157,12 +171,26 @@ export async function findPlatformByToken(
   return undefined;
 }
 
-export async function addToken(db: Queryable, platformId: string, token: string, kind: TokenKind): Promise<void> {
-  await db.query('INSERT INTO platform_tokens (token_hash, platform_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-    hashToken(token),
-    platformId,
-    kind,
-  ]);
+/** Stores a token the hub issued; one with `expiresAt` stops working then (token A). */
+export async function addToken(db: Queryable, platformId: string, token: string, kind: TokenKind, expiresAt?: Date): Promise<void> {
+  await db.query(
+    'INSERT INTO platform_tokens (token_hash, platform_id, kind, expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+    [hashToken(token), platformId, kind, expiresAt ?? null],
+  );
+  await announceChange(db);
+}
+
+/** The operator's security settings for a partner: request budget and client-certificate pin. */
+export async function setPartnerSecurity(
+  db: Queryable,
+  platformId: string,
+  settings: Pick<Platform, 'rateLimit' | 'clientCertificate'>,
+): Promise<void> {
+  const rateLimit = settings.rateLimit ? JSON.stringify({ per_second: settings.rateLimit.perSecond, burst: settings.rateLimit.burst }) : null;
+  await db.query(
+    `UPDATE platforms SET rate_limit = $2, client_cert_sha256 = $3, client_cert_ca = $4, updated_at = now() WHERE id = $1`,
+    [platformId, rateLimit, settings.clientCertificate?.sha256 ?? null, settings.clientCertificate?.ca ?? null],
+  );
   await announceChange(db);
 }
 

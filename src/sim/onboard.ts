@@ -76,7 +76,7 @@ async function resume(api: AdminApi, platform: OcpiPlatform, token: string): Pro
  */
 async function onboard(api: AdminApi, platform: OcpiPlatform, party: PartyRef & { role: string }): Promise<string> {
   const name = platform.options.name;
-  for (const stale of await api.request<PartnerSummary[]>('GET', '/api/partners')) {
+  for (const stale of await api.request<PartnerSummary[]>('GET', '/api/partners?limit=500')) {
     const ours = stale.parties.every((p) => p.role === party.role && formatParty({ countryCode: p.country_code, partyId: p.party_id }) === formatParty(party));
     if (stale.name === name && ours) await api.request('DELETE', `/api/partners/${stale.id}`);
   }

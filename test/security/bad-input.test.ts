@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationHeader } from '../../src/ocpi/auth.js';
 import { OcpiPlatform } from '../../src/sim/platform.js';
 import type { RunningHub } from '../../src/switchyard.js';
-import { connector, evse, location, session, tariff } from '../support/fixtures.js';
-import { admin, databaseLabel, startTestHub } from '../support/hub.js';
+import { cdr, connector, evse, location, session, tariff } from '../support/fixtures.js';
+import { admin, databaseLabel, deliveriesSettled, startTestHub } from '../support/hub.js';
 import { onboard } from '../support/network.js';
 
 const CPO = { countryCode: 'US', partyId: 'CP1' };
@@ -100,6 +100,24 @@ describe(`bad input never reaches a 500 (${databaseLabel})`, () => {
     expect(deep.body.status_message).toMatch(/nested deeper than 32 levels/);
     const huge = await raw('PUT', `${locationsUrl}/LOC-N`, `{"name":"${'x'.repeat(11 * 1024 * 1024)}"}`);
     expect(huge.status).toBe(413);
+  });
+
+  it('takes the same CDR again as a retry and refuses another CDR under the same id', async () => {
+    const url = cpo.hubUrl('cdrs', undefined, 'RECEIVER');
+    const first = await cpo.send({ method: 'POST', url, body: cdr(CPO, EMSP, 'CDR-DUP') });
+    const again = await cpo.send({ method: 'POST', url, body: cdr(CPO, EMSP, 'CDR-DUP') });
+    const changed = await cpo.send({ method: 'POST', url, body: cdr(CPO, EMSP, 'CDR-DUP', { total_energy: 31 }), correlationId: 'changed-cdr' });
+    expect([first.envelope?.status_code, again.envelope?.status_code]).toEqual([1000, 1000]);
+    expect(changed.envelope?.status_code).toBe(2001);
+    expect(changed.envelope?.status_message).toMatch(/^\$\.id: CDR CDR-DUP was already accepted with different content.*credit CDR/);
+    await deliveriesSettled(hub);
+    expect(emsp.receivedFor('cdrs').filter((r) => (r.body as { id?: string }).id === 'CDR-DUP')).toHaveLength(1);
+    const stored = await cpo.send({ method: 'GET', url: `${url}/US/CP1/CDR-DUP` });
+    expect((stored.envelope?.data as { total_energy: number }).total_energy).toBe(30);
+    const [entry] = await hub.hub.db.query<{ ocpi_status: number; blame: string }>(
+      `SELECT ocpi_status, blame FROM journal WHERE correlation_id = 'changed-cdr' AND direction = 'IN'`,
+    );
+    expect(entry).toEqual({ ocpi_status: 2001, blame: 'CPO' });
   });
 
   it('refuses absurd pagination with 2001 on every GET-all', async () => {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOfSession, type Principal } from '../../hub/accounts/accounts.js';
 import { audit } from '../../hub/accounts/audit.js';
 import type { HubContext } from '../../hub/context.js';
+import { TooManyRequests, type Admission } from '../admission.js';
 
 /**
  * Who may call the admin API. Automation presents the admin bearer token and acts as admin; people
@@ -42,11 +43,24 @@ function deny(reply: FastifyReply, code: 401 | 403, message: string) {
   return reply.code(code).send({ error: code === 401 ? 'unauthorized' : 'forbidden', message });
 }
 
-export function adminAccess(hub: HubContext, adminToken: string) {
+class WrongAdminToken extends Error {}
+
+/** A source address that fails too often is answered 429 for a while, whatever token it sends. */
+export function adminAccess(hub: HubContext, adminToken: string, admission: Admission) {
+  const checkBearer = async (given: string) => {
+    if (!safeEqual(given, adminToken)) throw new WrongAdminToken();
+  };
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     if (bearer) {
-      if (!safeEqual(bearer[1], adminToken)) return deny(reply, 401, 'A valid admin bearer token is required');
+      try {
+        await admission.authenticated(request.ip, () => checkBearer(bearer[1]), (error) => error instanceof WrongAdminToken);
+      } catch (error) {
+        if (error instanceof TooManyRequests) {
+          return reply.code(429).header('Retry-After', String(error.retryAfterSeconds)).send({ error: 'too_many_requests', message: error.message });
+        }
+        return deny(reply, 401, 'A valid admin bearer token is required');
+      }
       request.principal = { actor: 'admin-token', role: 'admin' };
       return;
     }

@@ -30,6 +30,7 @@ const JournalEntryView = Type.Object({
   response_body: Type.Unknown(),
   notes: Type.Unknown(),
   truncated: Type.Boolean({ description: 'A payload was over the size cap: only its head is kept' }),
+  altered: Nullable(Type.String({ description: "What was changed to store the entry: 'escaped', 'truncated' or 'fallback'" })),
 });
 
 const entryView = (entry: JournalRow) => ({

@@ -42,6 +42,10 @@ const PartnerView = Type.Object({
   endpoints: Type.Array(Type.Object({ module: Type.String(), role: Type.String(), url: Type.String() })),
 });
 
+/** How long a token A is valid unless the invitation says otherwise: a week to onboard. */
+const TOKEN_A_LIFETIME_S = 7 * 86_400;
+const MAX_PAGE = 500;
+
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 async function partnerView(db: Queryable, platform: Platform) {
@@ -85,25 +89,32 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
               description: 'The role the partner plays; required for OCPI 2.1.1 partners, whose credentials carry no role',
             }),
           ),
+          expires_in: Type.Optional(
+            Type.Integer({ minimum: 60, maximum: 365 * 86_400, description: 'Seconds token A stays valid (default 7 days)' }),
+          ),
         }),
         response: {
-          201: Type.Object({ id: Type.String(), token_a: Type.String(), versions_url: Type.String() }),
+          201: Type.Object({ id: Type.String(), token_a: Type.String(), versions_url: Type.String(), expires_at: Type.String() }),
         },
       },
     },
     async (request, reply) => {
-      const { name, standard_agreement: standardAgreement = true, role } = request.body as {
+      const { name, standard_agreement: standardAgreement = true, role, expires_in: expiresIn = TOKEN_A_LIFETIME_S } = request.body as {
         name: string;
         standard_agreement?: boolean;
         role?: 'CPO' | 'EMSP';
+        expires_in?: number;
       };
       const tokenA = newToken();
+      const expiresAt = new Date(Date.now() + expiresIn * 1000);
       const platform = await hub.db.transaction(async (tx) => {
         const created = await createPlatform(tx, name, { standardAgreement, roleHint: role });
-        await addToken(tx, created.id, tokenA, 'REGISTRATION');
+        await addToken(tx, created.id, tokenA, 'REGISTRATION', expiresAt);
         return created;
       });
-      return reply.code(201).send({ id: platform.id, token_a: tokenA, versions_url: versionsUrl(hub.config) });
+      return reply
+        .code(201)
+        .send({ id: platform.id, token_a: tokenA, versions_url: versionsUrl(hub.config), expires_at: expiresAt.toISOString() });
     },
   );
 
@@ -112,12 +123,25 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
     {
       schema: {
         summary: 'List partner platforms',
-        description: 'Every partner with its parties, connection status and endpoints.',
+        description:
+          'Partners with their parties, connection status and endpoints, oldest first, one page at a time: X-Total-Count gives the number of partners and Link the next page.',
         tags: ['partners'],
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 100 }),
+          offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
+        }),
         response: { 200: Type.Array(PartnerView) },
       },
     },
-    async () => Promise.all((await listPlatforms(hub.db)).map((p) => partnerView(hub.db, p))),
+    async (request, reply) => {
+      const page = request.query as { limit: number; offset: number };
+      const { total, platforms } = await listPlatforms(hub.db, page);
+      reply.header('X-Total-Count', String(total));
+      if (page.offset + page.limit < total) {
+        reply.header('Link', `</api/partners?offset=${page.offset + page.limit}&limit=${page.limit}>; rel="next"`);
+      }
+      return Promise.all(platforms.map((p) => partnerView(hub.db, p)));
+    },
   );
 
   app.get(

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../hub/context.js';
+import type { Admission } from '../admission.js';
 import { adminAccess, auditChanges, scopeOf } from './access.js';
 import { accountRoutes, loginRoutes } from './accounts.js';
 import { adminErrorHandler, refuseUnstorableText } from './bad-input.js';
@@ -11,13 +12,17 @@ import { clearingRoutes } from './clearing.js';
 import { deliveryRoutes } from './deliveries.js';
 import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
+import { partnerSecurityRoutes } from './partner-security.js';
 import { partyRoutes } from './parties.js';
 import { settlementRoutes } from './settlement.js';
 import { pncClientRoutes } from './pnc.js';
 import { supportRoutes } from './support.js';
 
 /** The operator's API under /api, documented as OpenAPI at /api/docs. */
-export async function adminPlugin(app: FastifyInstance, options: { hub: HubContext; adminToken: string }): Promise<void> {
+export async function adminPlugin(
+  app: FastifyInstance,
+  options: { hub: HubContext; adminToken: string; admission: Admission },
+): Promise<void> {
   await app.register(swagger, {
     openapi: {
       info: {
@@ -41,10 +46,11 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
   await loginRoutes(app, options.hub);
 
   await app.register(async (secured) => {
-    secured.addHook('onRequest', adminAccess(options.hub, options.adminToken));
+    secured.addHook('onRequest', adminAccess(options.hub, options.adminToken, options.admission));
     secured.addHook('preValidation', refuseUnstorableText);
     secured.addHook('onResponse', auditChanges(options.hub));
     await partnerRoutes(secured, options.hub);
+    await partnerSecurityRoutes(secured, options.hub);
     await partyRoutes(secured, options.hub);
     await agreementRoutes(secured, options.hub);
     await clearingRoutes(secured, options.hub);

@@ -6,6 +6,7 @@ import { touchPlatform } from '../../hub/registry.js';
 import { authenticate, readOcpiHeaders } from './context.js';
 import { journalInbound } from './journal-hook.js';
 import { checkUrlParams } from './url-params.js';
+import type { Admission } from '../admission.js';
 import { credentialsRoutes } from './credentials.js';
 import { hubClientInfoRoutes } from './hubclientinfo.js';
 import { authorizeRoutes } from './modules/authorize-routes.js';
@@ -21,11 +22,11 @@ import { SUPPORTED_VERSIONS } from '../../hub/versions.js';
 const TOUCH_INTERVAL_MS = 30_000;
 
 /** The partner-facing OCPI API under /ocpi. */
-export async function ocpiPlugin(app: FastifyInstance, hub: HubContext): Promise<void> {
+export async function ocpiPlugin(app: FastifyInstance, hub: HubContext, admission: Admission): Promise<void> {
   const lastTouched = new Map<string, number>();
 
   app.addHook('onRequest', async (request, reply) => readOcpiHeaders(request, reply));
-  app.addHook('preHandler', async (request) => authenticate(hub, request));
+  app.addHook('preHandler', async (request, reply) => admission.admitOcpi(request, reply, () => authenticate(hub, request)));
   app.addHook('preHandler', async (request) => checkUrlParams(request));
   app.addHook('onSend', async (request, _reply, payload) => {
     if (request.ocpi) request.ocpi.responsePayload = payload;

@@ -1,0 +1,76 @@
+/**
+ * Makes a journal entry storable whatever the exchange carried: PostgreSQL's jsonb and text take no
+ * NUL and no unpaired UTF-16 surrogate, and a body may be huge or nested deeper than is sensible to
+ * walk. Such content is escaped (replaced by U+FFFD) or truncated, and the entry says which.
+ */
+
+/**
+ * Bodies are kept up to this size (SWITCHYARD_JOURNAL_BODY_CAP, characters of JSON); a larger one
+ * keeps its first characters as text and the entry is flagged truncated.
+ */
+export const journalBodyCap = () => Number(process.env.SWITCHYARD_JOURNAL_BODY_CAP ?? 16 * 1024);
+/** Text columns (URL, error, ids) are cut at this length. */
+const MAX_TEXT_CHARS = 4096;
+/** Deeper than any OCPI object: what lies below is replaced by a marker. */
+const MAX_DEPTH = 32;
+
+/** Fields that carry credentials tokens: never written to the journal. */
+export const SECRET_FIELDS = new Set(['token', 'token_a', 'token_b', 'token_c']);
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export type Alteration = 'escaped' | 'truncated';
+
+/** Collects what had to change while an entry was made storable. */
+export class Alterations {
+  readonly found = new Set<Alteration>();
+
+  text(value: string, max = MAX_TEXT_CHARS): string {
+    let text = value;
+    if (UNSTORABLE.test(text)) {
+      this.found.add('escaped');
+      text = text.replace(UNSTORABLE, '\ufffd');
+    }
+    UNSTORABLE.lastIndex = 0;
+    if (text.length > max) {
+      this.found.add('truncated');
+      text = `${text.slice(0, max)}…`;
+    }
+    return text;
+  }
+
+  /** Text column, or null. */
+  optional(value: string | undefined): string | null {
+    return value === undefined ? null : this.text(value);
+  }
+
+  /** A body as JSON text for a jsonb column: credentials tokens redacted, escaped, bounded. */
+  body(value: unknown): string {
+    if (value === undefined) return 'null';
+    const text = JSON.stringify(this.walk(value, 0)) ?? 'null';
+    const cap = journalBodyCap();
+    if (text.length <= cap) return text;
+    this.found.add('truncated');
+    return JSON.stringify({ truncated: true, size: text.length, head: text.slice(0, cap) });
+  }
+
+  get flag(): string | null {
+    return this.found.size === 0 ? null : [...this.found].sort().join(',');
+  }
+
+  private walk(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return this.text(value, Number.MAX_SAFE_INTEGER);
+    if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? String(value) : value;
+    if (depth >= MAX_DEPTH) {
+      this.found.add('truncated');
+      return '[nested too deep]';
+    }
+    if (Array.isArray(value)) return value.map((item) => this.walk(item, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      // A Token object's fields are not secrets; the credentials `token` string is.
+      out[this.text(key)] = SECRET_FIELDS.has(key) && typeof inner === 'string' ? '[redacted]' : this.walk(inner, depth + 1);
+    }
+    return out;
+  }
+}
