@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CliError } from './admin-client.js';
 import { agreementCommand, partyCommand } from './agreement.js';
 import { deliveriesCommand } from './deliveries.js';
+import { cdrsCommand, priceCommand } from './clearing.js';
 import { demoCommand } from './demo.js';
 import { journalCommand } from './journal.js';
 import { partnerCommand } from './partner.js';
@@ -23,6 +24,8 @@ program.addCommand(agreementCommand());
 program.addCommand(journalCommand());
 program.addCommand(deliveriesCommand());
 program.addCommand(userCommand());
+program.addCommand(priceCommand());
+program.addCommand(cdrsCommand());
 
 try {
   await program.parseAsync(process.argv);
