@@ -4,6 +4,7 @@ import { forward } from '../../hub/forward.js';
 import { findParty } from '../../hub/routing.js';
 import { formatParty, parseParty, type PartyRef } from '../../ocpi/headers.js';
 import { OcpiStatus } from '../../ocpi/status.js';
+import { ocpiTimestamp } from '../../ocpi/time.js';
 import type { InvoiceReconciliationRecord } from '../../ocpi/v2_3_0/invoicereconciliation.js';
 import type { Queryable } from '../../store/database.js';
 import { invoiceParties, statementCdrIds, type Statement } from '../settlement/statements.js';
@@ -117,7 +118,7 @@ const toRecord = (row: RecordRow): InvoiceReconciliationRecord => ({
   id: row.id,
   invoice_id: row.invoice_id,
   cdrs: row.cdrs,
-  last_updated: new Date(row.last_updated).toISOString(),
+  last_updated: ocpiTimestamp(new Date(row.last_updated)),
 });
 
 /** The records addressed to a party (its Sender view through the hub), oldest first. */
@@ -155,7 +156,7 @@ export async function invoiceRecord(db: Queryable, statement: Statement): Promis
     id: statement.invoiceNumber!,
     invoice_id: statement.invoiceNumber!,
     cdrs: (await statementCdrIds(db, statement.id)).map((c) => c.cdrId),
-    last_updated: new Date().toISOString(),
+    last_updated: ocpiTimestamp(),
   };
 }
 

@@ -25,6 +25,7 @@ export interface RunResult {
   period: string;
   statements: number;
   lines: number;
+  steps: number;
 }
 
 // Any constant: one run of one period at a time, across hub processes.
@@ -256,7 +257,7 @@ export async function settlePeriod(
     await onProgress({ done: 4, total, step: 'writing statements' });
     await writeStatements(tx, period, built);
     await onProgress({ done: 5, total, step: 'done' });
-    return { period: period.label, statements: built.length, lines: sum(classes.map((c) => c.count)).toNumber() };
+    return { period: period.label, statements: built.length, lines: sum(classes.map((c) => c.count)).toNumber(), steps: total };
   });
 }
 
@@ -271,20 +272,29 @@ export interface RunRecord {
   finished_at: Date | null;
 }
 
-/** Starts a run in the background, its progress recorded in settlement_runs; returns its id. */
+/**
+ * Progress of the runs this process is doing. Kept in memory: the run works in one transaction,
+ * whose writes nobody sees before it commits (and the embedded engine has a single connection).
+ */
+const liveProgress = new Map<string, RunProgress>();
+
+/** Starts a run in the background; its outcome is recorded in settlement_runs. */
 export async function startRun(db: Database, label: string): Promise<RunRecord> {
   periodOf(label);
   const [closed] = await db.query('SELECT 1 FROM settlement_periods WHERE label = $1 AND status = $2', [label, 'CLOSED']);
   if (closed) throw new SettlementError(`period ${label} is closed; its statements no longer change`, 'period_closed');
   const [run] = await db.query<RunRecord>('INSERT INTO settlement_runs (id, period) VALUES ($1, $2) RETURNING *', [randomUUID(), label]);
-  void settlePeriod(db, label, (p) => db.query('UPDATE settlement_runs SET steps_done = $2, steps_total = $3 WHERE id = $1', [run.id, p.done, p.total]).then(() => undefined))
-    .then(() => db.query(`UPDATE settlement_runs SET status = 'DONE', finished_at = now() WHERE id = $1`, [run.id]))
+  liveProgress.set(run.id, { done: 0, total: 5, step: 'starting' });
+  void settlePeriod(db, label, (progress) => void liveProgress.set(run.id, progress))
+    .then((result) => db.query(`UPDATE settlement_runs SET status = 'DONE', steps_done = $2, steps_total = $2, finished_at = now() WHERE id = $1`, [run.id, result.steps]))
     .catch((error: Error) => db.query(`UPDATE settlement_runs SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1`, [run.id, error.message]))
-    .catch(() => undefined);
+    .catch(() => undefined)
+    .finally(() => liveProgress.delete(run.id));
   return run;
 }
 
 export async function getRun(db: Queryable, id: string): Promise<RunRecord | undefined> {
   const [run] = await db.query<RunRecord>('SELECT * FROM settlement_runs WHERE id::text = $1', [id]);
-  return run;
+  const progress = liveProgress.get(id);
+  return run && progress && run.status === 'RUNNING' ? { ...run, steps_done: progress.done, steps_total: progress.total } : run;
 }
