@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryOptions } from './delivery/worker.js';
+import type { AuditOptions } from './clearing/audit/worker.js';
 import { Hub } from './hub/hub.js';
 import { buildServer } from './http/server.js';
 import { parseParty } from './ocpi/headers.js';
@@ -26,6 +27,8 @@ export interface SwitchyardOptions {
   commandGraceMs?: number;
   /** Delivery tuning (backoff, polling); tests shorten the delays. */
   delivery?: Partial<DeliveryOptions>;
+  /** CDR audit tuning (polling, when a session without a CDR is flagged). */
+  audit?: Partial<AuditOptions>;
   logger?: boolean | { level: string };
 }
 
@@ -62,7 +65,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
     dataDir: options.dataDir,
     schema: options.databaseSchema,
     secretKey: options.secretKey,
-  }, options.delivery);
+  }, options.delivery, options.audit);
   let server: FastifyInstance;
   try {
     server = await buildServer(hub, { adminToken, logger: options.logger });

@@ -1,6 +1,7 @@
 import type { PartyRef } from '../ocpi/headers.js';
 import type { Cdr, Price, Tariff } from '../ocpi/v2_2_1/index.js';
 import type { Queryable } from '../store/database.js';
+import { recordTransition } from './audit/transitions.js';
 import type { DimensionAmounts } from './cdr-records.js';
 
 /**
@@ -105,10 +106,7 @@ export async function recordReceivedCdr(tx: Queryable, received: ReceivedCdr): P
     ],
   );
   if (!row) return;
-  await tx.query(
-    `INSERT INTO clearing_cdr_history (record_seq, actor, action, to_status) VALUES ($1, $2, 'RECEIVE', 'RECEIVED')`,
-    [row.seq, `${received.from.countryCode}*${received.from.partyId}`],
-  );
+  await recordTransition(tx, row.seq, { actor: `${received.from.countryCode}*${received.from.partyId}`, action: 'RECEIVE', to: 'RECEIVED' });
 }
 
 /** A CDR pushed again under the same id is not stored twice; its record notes the repeat. */

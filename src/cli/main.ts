@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { CliError } from './admin-client.js';
 import { agreementCommand, partyCommand } from './agreement.js';
+import { cdrsCommand, priceCommand } from './clearing.js';
 import { demoCommand } from './demo.js';
 import { journalCommand } from './journal.js';
 import { partnerCommand } from './partner.js';
@@ -19,6 +20,8 @@ program.addCommand(partnerCommand());
 program.addCommand(partyCommand());
 program.addCommand(agreementCommand());
 program.addCommand(journalCommand());
+program.addCommand(priceCommand());
+program.addCommand(cdrsCommand());
 
 try {
   await program.parseAsync(process.argv);

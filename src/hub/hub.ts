@@ -1,3 +1,4 @@
+import { AuditWorker, DEFAULT_AUDIT, type AuditOptions } from '../clearing/audit/worker.js';
 import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from '../delivery/worker.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.js';
@@ -13,6 +14,8 @@ const PROBE_TICK_MS = 30_000;
 export class Hub implements HubContext {
   private timers: NodeJS.Timeout[] = [];
   readonly delivery: DeliveryWorker;
+  /** Audits every received CDR after its push committed. */
+  readonly clearing: AuditWorker;
 
   private constructor(
     readonly db: Database,
@@ -20,8 +23,10 @@ export class Hub implements HubContext {
     readonly sealer: TokenSealer,
     readonly clientInfo: ClientInfoNotifier,
     deliveryOptions: DeliveryOptions,
+    auditOptions: AuditOptions,
   ) {
     this.delivery = new DeliveryWorker(this, deliveryOptions);
+    this.clearing = new AuditWorker(db, auditOptions);
   }
 
   /** Opens the database, applies pending migrations and loads the hub's secrets. */
@@ -29,23 +34,25 @@ export class Hub implements HubContext {
     config: HubConfig,
     database: DatabaseOptions & { secretKey?: string },
     delivery: Partial<DeliveryOptions> = {},
+    audit: Partial<AuditOptions> = {},
   ): Promise<Hub> {
     const db = await openDatabase(database);
     try {
       await migrate(db);
       const sealer = await TokenSealer.load(db, database.secretKey);
       const clientInfo = new ClientInfoNotifier(db, sealer, config.callTimeoutMs);
-      return new Hub(db, config, sealer, clientInfo, { ...DEFAULT_DELIVERY, ...delivery });
+      return new Hub(db, config, sealer, clientInfo, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit });
     } catch (error) {
       await db.close();
       throw error;
     }
   }
 
-  /** Starts background work: delivery and the still-alive probe. */
+  /** Starts background work: delivery, the CDR audit and the still-alive probe. */
   async start(): Promise<void> {
     await this.delivery.releaseStaleLeases();
     this.delivery.start();
+    this.clearing.start();
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
     this.every(1000, () => expireAsyncRequests(this));
   }
@@ -54,6 +61,7 @@ export class Hub implements HubContext {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     await this.delivery.stop();
+    await this.clearing.stop();
     await this.clientInfo.settled();
     await this.db.close();
   }

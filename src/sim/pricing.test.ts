@@ -100,12 +100,4 @@ describe('pricing a session by its tariff', () => {
     const cost = priceSession(tariff(CA, AC_TARIFF), periods, { start: new Date('2026-11-28T15:00:00Z'), timeZone: 'America/Vancouver' });
     expect(cost.total).toEqual({ excl_vat: 1, incl_vat: 1.05 });
   });
-
-  it('refuses tariffs it cannot price rather than pricing them wrongly', () => {
-    const withPower: Tariff = {
-      ...tariff(US, DC_TARIFF),
-      elements: [{ price_components: [{ type: 'ENERGY', price: 0.5, step_size: 1 }], restrictions: { max_power: 32 } }],
-    };
-    expect(() => priceSession(withPower, [], { start: new Date(), timeZone: 'UTC' })).toThrow(/power/);
-  });
 });
