@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CliError } from './admin-client.js';
 import { agreementCommand, partyCommand } from './agreement.js';
 import { cdrsCommand, priceCommand } from './clearing.js';
+import { settleCommand, statementsCommand } from './settlement.js';
 import { demoCommand } from './demo.js';
 import { journalCommand } from './journal.js';
 import { partnerCommand } from './partner.js';
@@ -22,6 +23,8 @@ program.addCommand(agreementCommand());
 program.addCommand(journalCommand());
 program.addCommand(priceCommand());
 program.addCommand(cdrsCommand());
+program.addCommand(settleCommand());
+program.addCommand(statementsCommand());
 
 try {
   await program.parseAsync(process.argv);
