@@ -51,8 +51,8 @@ async function statementFor(db: Queryable, record: InvoiceReconciliationRecord, 
   if (byNumber) return byNumber.id;
   const parties = [formatParty({ countryCode: record.country_code, partyId: record.party_id }), formatParty(recipient)].map((p) => p.toUpperCase());
   const [byCdrs] = await db.query<{ statement_id: string }>(
-    `SELECT l.statement_id FROM statement_lines l JOIN statements s ON s.id = l.statement_id
-     WHERE upper(l.cdr_id) = ANY($1::text[])
+    `SELECT l.statement_id FROM statement_lines l JOIN settlement_cdrs c ON c.seq = l.cdr_seq JOIN statements s ON s.id = l.statement_id
+     WHERE upper(c.cdr_id) = ANY($1::text[])
        AND s.cpo_country || '*' || s.cpo_party = ANY($2::text[]) AND s.emsp_country || '*' || s.emsp_party = ANY($2::text[])
      GROUP BY l.statement_id ORDER BY count(*) DESC, l.statement_id LIMIT 1`,
     [record.cdrs.map((id) => id.toUpperCase()), parties],
