@@ -22,21 +22,12 @@ describe(`settlement over the admin API and invoice reconciliation over OCPI 2.3
 
   beforeAll(async () => {
     hub = await startTestHub();
+    // 2.3.0 platforms whose own logic works in 2.2.1 objects (the CDR fixture), with both interfaces of the module.
+    const start = (name: string, role: 'CPO' | 'EMSP', party: typeof CP1, modules: ModuleEndpoint[]) =>
+      OcpiPlatform.start({ name, version: '2.3.0', thinksIn221: true, roles: [{ role, ...party, name }], modules: [...modules, ...RECONCILIATION] });
     [cpo, emsp] = await Promise.all([
-      OcpiPlatform.start({
-        name: 'Volt Street',
-        version: '2.3.0',
-        thinksIn221: true,
-        roles: [{ role: 'CPO', ...CP1, name: 'Volt Street' }],
-        modules: [{ identifier: 'locations', role: 'SENDER' }, { identifier: 'cdrs', role: 'SENDER' }, ...RECONCILIATION],
-      }),
-      OcpiPlatform.start({
-        name: 'DriveOn',
-        version: '2.3.0',
-        thinksIn221: true,
-        roles: [{ role: 'EMSP', ...MS1, name: 'DriveOn' }],
-        modules: [{ identifier: 'tokens', role: 'SENDER' }, { identifier: 'cdrs', role: 'RECEIVER' }, ...RECONCILIATION],
-      }),
+      start('Volt Street', 'CPO', CP1, [{ identifier: 'locations', role: 'SENDER' }, { identifier: 'cdrs', role: 'SENDER' }]),
+      start('DriveOn', 'EMSP', MS1, [{ identifier: 'tokens', role: 'SENDER' }, { identifier: 'cdrs', role: 'RECEIVER' }]),
     ]);
     await onboard(hub, cpo);
     await onboard(hub, emsp);
