@@ -22,6 +22,15 @@ export class AdminClient {
     return this.send<void>('DELETE', path);
   }
 
+  /** A document the API serves as is (CSV, PDF). */
+  async download(path: string): Promise<Buffer> {
+    const response = await fetch(`${this.baseUrl}${path}`, { headers: { Authorization: `Bearer ${this.options.adminToken}` } }).catch((error: Error) => {
+      throw new CliError(`Cannot reach the hub at ${this.baseUrl}: ${error.message}`);
+    });
+    if (!response.ok) throw new CliError(`GET ${path} failed (HTTP ${response.status}): ${await response.text()}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
   private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {

@@ -3,6 +3,7 @@ import { CliError } from './admin-client.js';
 import { agreementCommand, partyCommand } from './agreement.js';
 import { deliveriesCommand } from './deliveries.js';
 import { cdrsCommand, priceCommand } from './clearing.js';
+import { settleCommand, statementsCommand } from './settlement.js';
 import { demoCommand } from './demo.js';
 import { journalCommand } from './journal.js';
 import { partnerCommand } from './partner.js';
@@ -26,6 +27,8 @@ program.addCommand(deliveriesCommand());
 program.addCommand(userCommand());
 program.addCommand(priceCommand());
 program.addCommand(cdrsCommand());
+program.addCommand(settleCommand());
+program.addCommand(statementsCommand());
 
 try {
   await program.parseAsync(process.argv);

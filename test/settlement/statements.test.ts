@@ -52,7 +52,7 @@ describe(`settlement statements, computed by hand (${databaseLabel})`, () => {
     const cad = (await getStatement(db, '2026-11-CACP2-USMS1-CAD'))!;
     // 3 sessions × 0.20 + 1 % of 36.00 = 0.96, raised to the 1.00 minimum; HST 13 % for Ontario.
     expect(cad.totals.fees.map((f) => [f.party, f.net, f.taxes.map((t) => `${t.name} ${t.amount}`), f.total])).toEqual([
-      ['CA*CP2', '1.00', ['HST ON 0.13'], '1.13'],
+      ['CA*CP2', '1.00', ['HST 0.13'], '1.13'],
       ['US*MS1', '1.00', [], '1.00'],
     ]);
     const usd = (await getStatement(db, '2026-11-USCP1-CAMS2-USD'))!;

@@ -40,19 +40,21 @@ function amountRow(doc: Doc, label: string, amount: string, bold = false): void 
   doc.text(amount, MARGIN + 360, y, { width: 150, align: 'right' });
 }
 
-const LINE_COLUMNS: Array<[string, number]> = [['CDR', 90], ['Ended (local)', 95], ['Place', 90], ['kWh', 45], ['Net', 55], ['Tax', 50], ['Total', 55], ['Status', 60]];
+/** The CDR table: fixed-width columns in Courier, one text run per row (thousands of rows stay fast). */
+const LINE_COLUMNS: Array<[string, number, 'left' | 'right']> = [
+  ['CDR', 22, 'left'], ['Ended (local)', 16, 'left'], ['Place', 16, 'left'], ['kWh', 9, 'right'],
+  ['Net', 10, 'right'], ['Tax', 8, 'right'], ['Total', 10, 'right'], ['Status', 16, 'left'],
+];
 
-function lineRow(doc: Doc, values: string[], bold = false): void {
-  if (doc.y > doc.page.height - MARGIN - 20) doc.addPage();
-  const y = doc.y;
-  let x = MARGIN - 10;
-  doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7.5);
-  values.forEach((value, i) => {
-    const [, width] = LINE_COLUMNS[i];
-    doc.text(value, x, y, { width: width - 4, lineBreak: false, ellipsis: true, align: i >= 3 && i <= 6 ? 'right' : 'left' });
-    x += width;
-  });
-  doc.y = y + 11;
+const cell = (value: string, width: number, align: 'left' | 'right') => {
+  const text = value.length > width ? `${value.slice(0, width - 1)}…` : value;
+  return align === 'left' ? text.padEnd(width) : text.padStart(width);
+};
+
+function lineRow(doc: Doc, values: string[]): void {
+  if (doc.y > doc.page.height - MARGIN - 12) doc.addPage().font('Courier').fontSize(7);
+  doc.text(values.map((value, i) => cell(value, LINE_COLUMNS[i][1], LINE_COLUMNS[i][2])).join(' '), MARGIN, doc.y, { lineBreak: false });
+  doc.y += 9;
 }
 
 async function render(doc: Doc, db: Queryable, statement: Statement): Promise<void> {
@@ -110,7 +112,9 @@ async function render(doc: Doc, db: Queryable, statement: Statement): Promise<vo
   doc.moveDown(1);
   doc.font('Helvetica-Bold').fontSize(12).text('Charge detail records', MARGIN);
   doc.moveDown(0.3);
-  lineRow(doc, LINE_COLUMNS.map(([name]) => name), true);
+  doc.font('Courier-Bold').fontSize(7);
+  lineRow(doc, LINE_COLUMNS.map(([name]) => name));
+  doc.font('Courier');
   for await (const line of statementLines(db, statement.id)) {
     lineRow(doc, [
       line.cdr_id,

@@ -4,6 +4,7 @@ import { forward } from '../../hub/forward.js';
 import { findParty } from '../../hub/routing.js';
 import { formatParty, parseParty, type PartyRef } from '../../ocpi/headers.js';
 import { OcpiStatus } from '../../ocpi/status.js';
+import { ocpiTimestamp } from '../../ocpi/time.js';
 import type { InvoiceReconciliationRecord } from '../../ocpi/v2_3_0/invoicereconciliation.js';
 import type { Queryable } from '../../store/database.js';
 import { invoiceParties, statementCdrIds, type Statement } from '../settlement/statements.js';
@@ -50,8 +51,8 @@ async function statementFor(db: Queryable, record: InvoiceReconciliationRecord, 
   if (byNumber) return byNumber.id;
   const parties = [formatParty({ countryCode: record.country_code, partyId: record.party_id }), formatParty(recipient)].map((p) => p.toUpperCase());
   const [byCdrs] = await db.query<{ statement_id: string }>(
-    `SELECT l.statement_id FROM statement_lines l JOIN statements s ON s.id = l.statement_id
-     WHERE upper(l.cdr_id) = ANY($1::text[])
+    `SELECT l.statement_id FROM statement_lines l JOIN settlement_cdrs c ON c.seq = l.cdr_seq JOIN statements s ON s.id = l.statement_id
+     WHERE upper(c.cdr_id) = ANY($1::text[])
        AND s.cpo_country || '*' || s.cpo_party = ANY($2::text[]) AND s.emsp_country || '*' || s.emsp_party = ANY($2::text[])
      GROUP BY l.statement_id ORDER BY count(*) DESC, l.statement_id LIMIT 1`,
     [record.cdrs.map((id) => id.toUpperCase()), parties],
@@ -117,7 +118,7 @@ const toRecord = (row: RecordRow): InvoiceReconciliationRecord => ({
   id: row.id,
   invoice_id: row.invoice_id,
   cdrs: row.cdrs,
-  last_updated: new Date(row.last_updated).toISOString(),
+  last_updated: ocpiTimestamp(new Date(row.last_updated)),
 });
 
 /** The records addressed to a party (its Sender view through the hub), oldest first. */
@@ -155,7 +156,7 @@ export async function invoiceRecord(db: Queryable, statement: Statement): Promis
     id: statement.invoiceNumber!,
     invoice_id: statement.invoiceNumber!,
     cdrs: (await statementCdrIds(db, statement.id)).map((c) => c.cdrId),
-    last_updated: new Date().toISOString(),
+    last_updated: ocpiTimestamp(),
   };
 }
 

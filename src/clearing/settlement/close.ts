@@ -34,13 +34,12 @@ export async function closePeriod(db: Database, label: string, issuedOn: string)
       );
       if (!pairTerms.hubIssuesInvoices) continue;
       await tx.query(
-        `UPDATE settlement_cdrs c SET invoice_reference_id = $2 FROM statement_lines l
-         WHERE l.statement_id = $1 AND c.owner_country = l.owner_country AND c.owner_party = l.owner_party AND c.cdr_id = l.cdr_id`,
+        `UPDATE settlement_cdrs c SET invoice_reference_id = $2 FROM statement_lines l WHERE l.statement_id = $1 AND c.seq = l.cdr_seq`,
         [statement.id, invoiceNumber],
       );
       await tx.query(
-        `UPDATE clearing_cdrs c SET invoice_reference_id = $2 FROM statement_lines l
-         WHERE l.statement_id = $1 AND c.country_code = l.owner_country AND c.party_id = l.owner_party AND c.cdr_id = l.cdr_id`,
+        `UPDATE clearing_cdrs r SET invoice_reference_id = $2 FROM statement_lines l JOIN settlement_cdrs c ON c.seq = l.cdr_seq
+         WHERE l.statement_id = $1 AND r.country_code = c.owner_country AND r.party_id = c.owner_party AND r.cdr_id = c.cdr_id`,
         [statement.id, invoiceNumber],
       );
     }

@@ -25,6 +25,7 @@ export interface RunResult {
   period: string;
   statements: number;
   lines: number;
+  steps: number;
 }
 
 // Any constant: one run of one period at a time, across hub processes.
@@ -52,17 +53,16 @@ async function takeLines(tx: Queryable, period: Period): Promise<number> {
   const tz = 'coalesce(t.time_zone, d.time_zone)';
   const rows = await tx.query<{ n: number }>(
     `WITH taken AS (
-       INSERT INTO statement_lines (owner_country, owner_party, cdr_id, statement_id, period, status, prior_period)
-       SELECT c.owner_country, c.owner_party, c.cdr_id,
+       INSERT INTO statement_lines (cdr_seq, statement_id, status, prior_period)
+       SELECT c.seq,
               $1 || '-' || c.owner_country || c.owner_party || '-' || c.emsp_country || c.emsp_party || '-' || c.currency,
-              $1, c.status,
+              c.status,
               CASE WHEN c.end_at < ($2::timestamp AT TIME ZONE ${tz})
                    THEN ${PERIOD_LABEL_SQL[period.cadence](`(c.end_at AT TIME ZONE ${tz})`)} END
        FROM settlement_cdrs c ${TERMS_JOIN}
        WHERE coalesce(t.cadence, d.cadence) = $4
          AND c.end_at < ($3::timestamp AT TIME ZONE ${tz})
-         AND NOT EXISTS (SELECT 1 FROM statement_lines s
-                         WHERE s.owner_country = c.owner_country AND s.owner_party = c.owner_party AND s.cdr_id = c.cdr_id)
+         AND NOT EXISTS (SELECT 1 FROM statement_lines s WHERE s.cdr_seq = c.seq)
        RETURNING 1)
      SELECT count(*)::int AS n FROM taken`,
     [period.label, period.startLocal, period.endLocal, period.cadence],
@@ -70,7 +70,10 @@ async function takeLines(tx: Queryable, period: Period): Promise<number> {
   return rows[0].n;
 }
 
-interface ClassRow {
+/** The lines of the period named by $1: statement ids begin with the period's label and a hyphen. */
+const IN_PERIOD = `l.statement_id >= $1 || '-' AND l.statement_id < $1 || '.'`;
+
+interface SumRow {
   statement_id: string;
   cpo_country: string;
   cpo_party: string;
@@ -78,6 +81,12 @@ interface ClassRow {
   emsp_party: string;
   currency: string;
   class: keyof StatementTotals['classes'];
+  /** Null on the per-class rows; the tax's name on the per-tax rows. */
+  tax_name: string | null;
+  tax_percentage: string | null;
+  tax_amount: string | null;
+  /** 1 on the per-class rows, 0 on the per-tax rows. */
+  per_class: number;
   count: number;
   net: string;
   tax: string;
@@ -94,48 +103,36 @@ interface ClassRow {
   prior_gross: string;
 }
 
-
-/** One aggregate over the period's lines: the sums per statement and class of line. */
-async function classTotals(tx: Queryable, label: string): Promise<ClassRow[]> {
-  return tx.query<ClassRow>(
+/**
+ * One pass over the period's lines: sums per statement and class of line, and per tax. Each line
+ * is joined to its tax entries; the line's own amounts count once (on its first entry, or on its
+ * only row when it has none), and GROUPING SETS give both levels from the same scan.
+ */
+async function periodSums(tx: Queryable, label: string): Promise<SumRow[]> {
+  const once = 'WHERE t.ord IS NULL OR t.ord = 1';
+  return tx.query<SumRow>(
     `SELECT l.statement_id, c.owner_country AS cpo_country, c.owner_party AS cpo_party, c.emsp_country, c.emsp_party, c.currency,
-            ${LINE_CLASS_SQL} AS class, count(*)::int AS count,
-            sum(c.claimed_total)::text AS net, sum(c.tax_total)::text AS tax,
-            sum(c.energy_cost)::text AS energy_cost, sum(c.time_cost)::text AS time_cost, sum(c.parking_cost)::text AS parking_cost,
-            sum(c.fixed_cost)::text AS fixed_cost, sum(c.reservation_cost)::text AS reservation_cost,
-            (count(*) FILTER (WHERE c.credit_of IS NULL))::int AS sessions,
-            coalesce(sum(c.energy_kwh) FILTER (WHERE c.credit_of IS NULL), 0)::text AS kwh,
-            (count(*) FILTER (WHERE c.credit_of IS NOT NULL))::int AS credit_count,
-            coalesce(sum(c.claimed_total + c.tax_total) FILTER (WHERE c.credit_of IS NOT NULL), 0)::text AS credit_gross,
-            (count(*) FILTER (WHERE l.prior_period IS NOT NULL))::int AS prior_count,
-            coalesce(sum(c.claimed_total + c.tax_total) FILTER (WHERE l.prior_period IS NOT NULL), 0)::text AS prior_gross
+            ${LINE_CLASS_SQL} AS class, t.tax->>'name' AS tax_name, t.tax->>'percentage' AS tax_percentage,
+            sum((t.tax->>'amount')::numeric)::text AS tax_amount, GROUPING(t.tax->>'name') AS per_class,
+            (count(*) FILTER (${once}))::int AS count,
+            coalesce(sum(c.claimed_total) FILTER (${once}), 0)::text AS net, coalesce(sum(c.tax_total) FILTER (${once}), 0)::text AS tax,
+            coalesce(sum(c.energy_cost) FILTER (${once}), 0)::text AS energy_cost, coalesce(sum(c.time_cost) FILTER (${once}), 0)::text AS time_cost,
+            coalesce(sum(c.parking_cost) FILTER (${once}), 0)::text AS parking_cost, coalesce(sum(c.fixed_cost) FILTER (${once}), 0)::text AS fixed_cost,
+            coalesce(sum(c.reservation_cost) FILTER (${once}), 0)::text AS reservation_cost,
+            (count(*) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND c.credit_of IS NULL))::int AS sessions,
+            coalesce(sum(c.energy_kwh) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND c.credit_of IS NULL), 0)::text AS kwh,
+            (count(*) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND c.credit_of IS NOT NULL))::int AS credit_count,
+            coalesce(sum(c.claimed_total + c.tax_total) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND c.credit_of IS NOT NULL), 0)::text AS credit_gross,
+            (count(*) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND l.prior_period IS NOT NULL))::int AS prior_count,
+            coalesce(sum(c.claimed_total + c.tax_total) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND l.prior_period IS NOT NULL), 0)::text AS prior_gross
      FROM statement_lines l
-     JOIN settlement_cdrs c ON c.owner_country = l.owner_country AND c.owner_party = l.owner_party AND c.cdr_id = l.cdr_id
-     WHERE l.period = $1
-     GROUP BY l.statement_id, c.owner_country, c.owner_party, c.emsp_country, c.emsp_party, c.currency, ${LINE_CLASS_SQL}`,
-    [label],
-  );
-}
-
-interface TaxRow {
-  statement_id: string;
-  class: string;
-  name: string;
-  percentage: string | null;
-  amount: string;
-}
-
-/** The taxes of the period's lines, per statement, class and tax. */
-async function taxTotals(tx: Queryable, label: string): Promise<TaxRow[]> {
-  return tx.query<TaxRow>(
-    `SELECT l.statement_id, ${LINE_CLASS_SQL} AS class, tax->>'name' AS name, tax->>'percentage' AS percentage,
-            sum((tax->>'amount')::numeric)::text AS amount
-     FROM statement_lines l
-     JOIN settlement_cdrs c ON c.owner_country = l.owner_country AND c.owner_party = l.owner_party AND c.cdr_id = l.cdr_id
-     CROSS JOIN LATERAL jsonb_array_elements(c.taxes) AS tax
-     WHERE l.period = $1 AND jsonb_array_length(c.taxes) > 0
-     GROUP BY l.statement_id, ${LINE_CLASS_SQL}, tax->>'name', tax->>'percentage'
-     ORDER BY 1, 2, 3`,
+     JOIN settlement_cdrs c ON c.seq = l.cdr_seq
+     LEFT JOIN LATERAL jsonb_array_elements(c.taxes) WITH ORDINALITY AS t(tax, ord) ON true
+     WHERE ${IN_PERIOD}
+     GROUP BY GROUPING SETS (
+       (l.statement_id, c.owner_country, c.owner_party, c.emsp_country, c.emsp_party, c.currency, ${LINE_CLASS_SQL}),
+       (l.statement_id, c.owner_country, c.owner_party, c.emsp_country, c.emsp_party, c.currency, ${LINE_CLASS_SQL}, t.tax->>'name', t.tax->>'percentage'))
+     ORDER BY l.statement_id, per_class DESC, tax_name`,
     [label],
   );
 }
@@ -143,10 +140,10 @@ async function taxTotals(tx: Queryable, label: string): Promise<TaxRow[]> {
 const emptyClass = (): ClassTotals => ({ count: 0, net: '0', tax: '0', gross: '0', taxes: [] });
 
 /** The statements' totals from the aggregates, and the hub's fee lines on them. */
-async function buildStatements(tx: Queryable, period: Period, classes: ClassRow[], taxes: TaxRow[]) {
+async function buildStatements(tx: Queryable, period: Period, sums: SumRow[]) {
   const [terms, schedules] = await Promise.all([listTerms(tx), listFeeSchedules(tx)]);
-  const statements = new Map<string, { row: ClassRow; totals: StatementTotals }>();
-  for (const row of classes) {
+  const statements = new Map<string, { row: SumRow; totals: StatementTotals }>();
+  for (const row of sums.filter((r) => r.per_class === 1)) {
     const entry = statements.get(row.statement_id) ?? {
       row,
       totals: {
@@ -170,10 +167,9 @@ async function buildStatements(tx: Queryable, period: Period, classes: ClassRow[
     totals.prior_period_adjustments = { count: row.prior_count, gross: money(row.prior_gross) };
     totals.amount_payable = totals.classes.payable.gross;
   }
-  for (const tax of taxes) {
-    const totals = statements.get(tax.statement_id)?.totals;
-    const subtotal: TaxSubtotal = { name: tax.name, percentage: tax.percentage, amount: dec(tax.amount).toFixed(2) };
-    totals?.classes[tax.class as keyof StatementTotals['classes']].taxes.push(subtotal);
+  for (const tax of sums.filter((r) => r.per_class === 0 && r.tax_name !== null)) {
+    const subtotal: TaxSubtotal = { name: tax.tax_name!, percentage: tax.tax_percentage, amount: amountText(tax.tax_amount!, tax.currency) };
+    statements.get(tax.statement_id)!.totals.classes[tax.class].taxes.push(subtotal);
   }
   const taxDate = period.endLocal.slice(0, 10);
   const result = [];
@@ -207,18 +203,20 @@ const feeView = (line: FeeLine): StatementTotals['fees'][number] => ({
   total: line.total.toFixed(2),
 });
 
-/** Rewrites an open period's statements from its lines. */
+/** Rewrites an open period's statements from its lines, in one statement. */
 async function writeStatements(tx: Queryable, period: Period, built: Awaited<ReturnType<typeof buildStatements>>) {
   await tx.query('DELETE FROM statements WHERE period = $1', [period.label]);
-  for (const s of built) {
+  const rows = built.map((s) => {
     const [cpoCountry, cpoParty] = s.cpo.split('*');
     const [emspCountry, emspParty] = s.emsp.split('*');
-    await tx.query(
-      `INSERT INTO statements (id, period, cpo_country, cpo_party, emsp_country, emsp_party, currency, time_zone, billing, totals)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [s.id, period.label, cpoCountry, cpoParty, emspCountry, emspParty, s.currency, s.terms.timeZone, s.terms.billing, JSON.stringify(s.totals)],
-    );
-  }
+    return { id: s.id, cpo_country: cpoCountry, cpo_party: cpoParty, emsp_country: emspCountry, emsp_party: emspParty, currency: s.currency, time_zone: s.terms.timeZone, billing: s.terms.billing, totals: s.totals };
+  });
+  await tx.query(
+    `INSERT INTO statements (id, period, cpo_country, cpo_party, emsp_country, emsp_party, currency, time_zone, billing, totals)
+     SELECT r.id, $1, r.cpo_country, r.cpo_party, r.emsp_country, r.emsp_party, r.currency, r.time_zone, r.billing, r.totals
+     FROM jsonb_to_recordset($2::jsonb) AS r(id text, cpo_country text, cpo_party text, emsp_country text, emsp_party text, currency text, time_zone text, billing text, totals jsonb)`,
+    [period.label, JSON.stringify(rows)],
+  );
 }
 
 /**
@@ -245,18 +243,18 @@ export async function settlePeriod(
     // Lines keep the CDR's status as of this run: take the latest verdicts on this open period.
     await tx.query(
       `UPDATE statement_lines l SET status = c.status FROM settlement_cdrs c
-       WHERE l.period = $1 AND c.owner_country = l.owner_country AND c.owner_party = l.owner_party AND c.cdr_id = l.cdr_id AND l.status <> c.status`,
+       WHERE ${IN_PERIOD} AND c.seq = l.cdr_seq AND l.status <> c.status`,
       [period.label],
     );
     await takeLines(tx, period);
     await onProgress({ done: 2, total, step: 'summing statements' });
-    const [classes, taxes] = [await classTotals(tx, period.label), await taxTotals(tx, period.label)];
+    const sums = await periodSums(tx, period.label);
     await onProgress({ done: 3, total, step: 'hub fees' });
-    const built = await buildStatements(tx, period, classes, taxes);
+    const built = await buildStatements(tx, period, sums);
     await onProgress({ done: 4, total, step: 'writing statements' });
     await writeStatements(tx, period, built);
     await onProgress({ done: 5, total, step: 'done' });
-    return { period: period.label, statements: built.length, lines: sum(classes.map((c) => c.count)).toNumber() };
+    return { period: period.label, statements: built.length, lines: sum(sums.filter((r) => r.per_class === 1).map((r) => r.count)).toNumber(), steps: total };
   });
 }
 
@@ -271,20 +269,29 @@ export interface RunRecord {
   finished_at: Date | null;
 }
 
-/** Starts a run in the background, its progress recorded in settlement_runs; returns its id. */
+/**
+ * Progress of the runs this process is doing. Kept in memory: the run works in one transaction,
+ * whose writes nobody sees before it commits (and the embedded engine has a single connection).
+ */
+const liveProgress = new Map<string, RunProgress>();
+
+/** Starts a run in the background; its outcome is recorded in settlement_runs. */
 export async function startRun(db: Database, label: string): Promise<RunRecord> {
   periodOf(label);
   const [closed] = await db.query('SELECT 1 FROM settlement_periods WHERE label = $1 AND status = $2', [label, 'CLOSED']);
   if (closed) throw new SettlementError(`period ${label} is closed; its statements no longer change`, 'period_closed');
   const [run] = await db.query<RunRecord>('INSERT INTO settlement_runs (id, period) VALUES ($1, $2) RETURNING *', [randomUUID(), label]);
-  void settlePeriod(db, label, (p) => db.query('UPDATE settlement_runs SET steps_done = $2, steps_total = $3 WHERE id = $1', [run.id, p.done, p.total]).then(() => undefined))
-    .then(() => db.query(`UPDATE settlement_runs SET status = 'DONE', finished_at = now() WHERE id = $1`, [run.id]))
+  liveProgress.set(run.id, { done: 0, total: 5, step: 'starting' });
+  void settlePeriod(db, label, (progress) => void liveProgress.set(run.id, progress))
+    .then((result) => db.query(`UPDATE settlement_runs SET status = 'DONE', steps_done = $2, steps_total = $2, finished_at = now() WHERE id = $1`, [run.id, result.steps]))
     .catch((error: Error) => db.query(`UPDATE settlement_runs SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1`, [run.id, error.message]))
-    .catch(() => undefined);
+    .catch(() => undefined)
+    .finally(() => liveProgress.delete(run.id));
   return run;
 }
 
 export async function getRun(db: Queryable, id: string): Promise<RunRecord | undefined> {
   const [run] = await db.query<RunRecord>('SELECT * FROM settlement_runs WHERE id::text = $1', [id]);
-  return run;
+  const progress = liveProgress.get(id);
+  return run && progress && run.status === 'RUNNING' ? { ...run, steps_done: progress.done, steps_total: progress.total } : run;
 }

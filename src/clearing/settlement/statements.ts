@@ -135,6 +135,8 @@ export interface StatementLine {
   class: LineClass;
   credit_of: string | null;
   prior_period: string | null;
+  /** Where the line stands in its statement: pass it as `after` to read on from it. */
+  cursor: string;
 }
 
 export type LineClass = 'payable' | 'held_back' | 'written_off';
@@ -152,37 +154,34 @@ const LINE_SELECT = `
          c.fixed_cost::text AS fixed_cost, c.reservation_cost::text AS reservation_cost,
          c.claimed_total::text AS claimed_total, c.computed_total::text AS computed_total, c.taxes,
          c.tax_total::text AS tax_total, (c.claimed_total + c.tax_total)::text AS total,
-         l.status, ${LINE_CLASS_SQL} AS class, c.credit_of, l.prior_period, l.owner_country, l.owner_party
+         l.status, ${LINE_CLASS_SQL} AS class, c.credit_of, l.prior_period, l.cdr_seq::text AS cursor
   FROM statement_lines l
-  JOIN settlement_cdrs c ON c.owner_country = l.owner_country AND c.owner_party = l.owner_party AND c.cdr_id = l.cdr_id`;
+  JOIN settlement_cdrs c ON c.seq = l.cdr_seq`;
 
 /**
  * A statement's lines in CDR order, one page at a time (keyset), so that any size of statement
  * streams in bounded memory.
  */
 export async function* statementLines(db: Queryable, statementId: string, options: { after?: string; pageSize?: number } = {}): AsyncGenerator<StatementLine> {
-  let after = options.after ?? '';
+  let after = options.after && /^\d+$/.test(options.after) ? options.after : '0';
   const pageSize = options.pageSize ?? 1000;
   for (;;) {
     const rows = await db.query<StatementLine>(
-      `${LINE_SELECT} WHERE l.statement_id = $1 AND l.cdr_id > $2 ORDER BY l.cdr_id LIMIT $3`,
+      `${LINE_SELECT} WHERE l.statement_id = $1 AND l.cdr_seq > $2::bigint ORDER BY l.cdr_seq LIMIT $3`,
       [statementId, after, pageSize],
     );
-    for (const row of rows) {
-      const { owner_country: _c, owner_party: _p, ...line } = row as StatementLine & { owner_country: string; owner_party: string };
-      yield line;
-    }
+    yield* rows;
     if (rows.length < pageSize) return;
-    after = rows[rows.length - 1].cdr_id;
+    after = rows[rows.length - 1].cursor;
   }
 }
 
 /** The ids of a statement's CDRs (for the reconciliation record). */
 export async function statementCdrIds(db: Queryable, statementId: string): Promise<Array<{ cdrId: string; credit: boolean }>> {
   const rows = await db.query<{ cdr_id: string; credit: boolean }>(
-    `SELECT l.cdr_id, c.credit_of IS NOT NULL AS credit FROM statement_lines l
-     JOIN settlement_cdrs c ON c.owner_country = l.owner_country AND c.owner_party = l.owner_party AND c.cdr_id = l.cdr_id
-     WHERE l.statement_id = $1 ORDER BY l.cdr_id`,
+    `SELECT c.cdr_id, c.credit_of IS NOT NULL AS credit FROM statement_lines l
+     JOIN settlement_cdrs c ON c.seq = l.cdr_seq
+     WHERE l.statement_id = $1 ORDER BY l.cdr_seq`,
     [statementId],
   );
   return rows.map((r) => ({ cdrId: r.cdr_id, credit: r.credit }));

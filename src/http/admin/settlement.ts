@@ -402,7 +402,7 @@ export async function settlementRoutes(app: FastifyInstance, hub: HubContext): P
         if (lines.length === limit) break;
         lines.push({ ...line, currency: statement.currency });
       }
-      const next = lines.length === limit ? lines[lines.length - 1].cdr_id : null;
+      const next = lines.length === limit ? lines[lines.length - 1].cursor : null;
       return {
         ...statementView(statement),
         payments: (await paymentsOf(hub.db, statement.id)).map((p) => ({ amount: moneyText(p.amount, statement.currency), paid_on: p.paidOn, reference: p.reference })),

@@ -5,6 +5,8 @@
 -- Amounts are invoice amounts (rounded to the currency's minor unit), excluding taxes; a credit
 -- CDR's amounts are negative.
 CREATE TABLE settlement_cdrs (
+  -- A compact key for statement lines to point at.
+  seq                   bigserial NOT NULL UNIQUE,
   owner_country         text NOT NULL,
   owner_party           text NOT NULL,
   cdr_id                text NOT NULL,
@@ -135,21 +137,17 @@ CREATE TABLE statements (
 );
 CREATE INDEX statements_period ON statements (period);
 
--- Membership by list: a CDR is on exactly one statement, for ever. `status` is the CDR's status
--- when its period closed (or at the last run of an open period); `prior_period` names the period
--- a late CDR belonged to by date.
+-- Membership by list: a CDR (settlement_cdrs.seq) is on exactly one statement, for ever.
+-- `status` is the CDR's status when its period closed (or at the last run of an open period);
+-- `prior_period` names the period a late CDR belonged to by date. Statement ids begin with their
+-- period's label, so a period's lines are one range of the statement index.
 CREATE TABLE statement_lines (
-  owner_country  text NOT NULL,
-  owner_party    text NOT NULL,
-  cdr_id         text NOT NULL,
+  cdr_seq        bigint PRIMARY KEY,
   statement_id   text NOT NULL,
-  period         text NOT NULL,
   status         text NOT NULL,
-  prior_period   text,
-  PRIMARY KEY (owner_country, owner_party, cdr_id)
+  prior_period   text
 );
-CREATE INDEX statement_lines_statement ON statement_lines (statement_id, owner_country, owner_party, cdr_id);
-CREATE INDEX statement_lines_period ON statement_lines (period);
+CREATE INDEX statement_lines_statement ON statement_lines (statement_id, cdr_seq);
 
 CREATE SEQUENCE invoice_numbers;
 
