@@ -66,6 +66,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   let server: FastifyInstance;
   try {
     server = await buildServer(hub, { adminToken, logger: options.logger });
+    hub.log = server.log;
     await server.listen({ port, host });
   } catch (error) {
     await hub.close();

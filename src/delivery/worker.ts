@@ -3,7 +3,7 @@ import { formatParty } from '../ocpi/headers.js';
 import type { HubContext } from '../hub/context.js';
 import { blameFor, record, type Blame } from '../hub/journal.js';
 import { getObject, type StoredModule } from '../hub/objects.js';
-import { setPlatformStatus } from '../hub/registry.js';
+import { changePlatformStatus } from '../hub/platform-status.js';
 import { agreementFor, broadcastRoles, OWNER_ROLE, findParty } from '../hub/routing.js';
 import { retryDelayMs, type BackoffPolicy } from './backoff.js';
 import { readAfter, type LoggedEvent } from './log.js';
@@ -178,7 +178,7 @@ export class DeliveryWorker {
       cursor.party,
     ]);
     if (receiver && receiver.platformStatus === 'OFFLINE' && relevant.length > 0) {
-      this.hub.clientInfo.partiesChanged(await setPlatformStatus(this.hub.db, receiver.platformId, 'CONNECTED'));
+      await changePlatformStatus(this.hub, receiver.platformId, 'CONNECTED', 'deliveries succeed again');
     }
   }
 
@@ -203,7 +203,7 @@ export class DeliveryWorker {
       [cursor.party, failures, error, retryDelayMs(failures, this.options)],
     );
     if (failures >= this.options.offlineAfterFailures && receiver.platformStatus === 'CONNECTED') {
-      this.hub.clientInfo.partiesChanged(await setPlatformStatus(this.hub.db, receiver.platformId, 'OFFLINE'));
+      await changePlatformStatus(this.hub, receiver.platformId, 'OFFLINE', `${failures} deliveries failed in a row: ${error}`);
     }
   }
 

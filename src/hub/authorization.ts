@@ -15,6 +15,7 @@ import type { AgreementBasis } from './agreements.js';
 import type { HubContext } from './context.js';
 import { forward } from './forward.js';
 import { record, type Blame } from './journal.js';
+import { observeAuthorization } from './metrics.js';
 import { findById, getObject } from './objects.js';
 import type { AuthorizationFallback } from './party-settings.js';
 import { objectKey } from './push.js';
@@ -299,6 +300,7 @@ async function conclude(hub: HubContext, request: AuthorizationRequest, outcome:
         detail,
       ],
     );
+    observeAuthorization({ cpo: formatParty(request.cpo.ref), emsp: emsp ? formatParty(emsp.ref) : null, allowed, rule });
     // The answer to the CPO, from whoever decided: the eMSP when it answered, else the hub.
     await record(tx, {
       direction: 'OUT',

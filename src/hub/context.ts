@@ -30,6 +30,13 @@ export interface HubContext {
   clientInfo: ClientInfoNotifier;
   /** Wakes the delivery workers after a push was accepted. */
   delivery: { kick(): void };
+  /** Structured log lines (the HTTP server's logger once it runs). */
+  log?: HubLog;
+}
+
+export interface HubLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
 }
 
 export function versionsUrl(config: HubConfig): string {

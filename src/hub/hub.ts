@@ -3,7 +3,7 @@ import { migrate } from '../store/migrate.js';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.js';
 import { ClientInfoNotifier } from './client-info.js';
 import { expireAsyncRequests } from './async-requests.js';
-import type { HubConfig, HubContext } from './context.js';
+import type { HubConfig, HubContext, HubLog } from './context.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { TokenSealer } from './secrets.js';
 
@@ -13,6 +13,7 @@ const PROBE_TICK_MS = 30_000;
 export class Hub implements HubContext {
   private timers: NodeJS.Timeout[] = [];
   readonly delivery: DeliveryWorker;
+  log?: HubLog;
 
   private constructor(
     readonly db: Database,

@@ -1,3 +1,4 @@
+import { observeHop } from './metrics.js';
 import type { Queryable } from '../store/database.js';
 
 /** Who is to blame for a failed exchange. */
@@ -55,6 +56,7 @@ function bounded(value: unknown): { body: unknown; truncated: boolean } {
 }
 
 export async function record(db: Queryable, entry: JournalEntry): Promise<void> {
+  observeHop(entry);
   const request = bounded(entry.requestBody);
   const response = bounded(entry.responseBody);
   await db.query(

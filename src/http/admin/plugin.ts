@@ -6,6 +6,7 @@ import type { HubContext } from '../../hub/context.js';
 import { adminAccess, auditChanges, scopeOf } from './access.js';
 import { accountRoutes, loginRoutes } from './accounts.js';
 import { agreementRoutes } from './agreements.js';
+import { readableSchemaError } from './errors.js';
 import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
 import { partyRoutes } from './parties.js';
@@ -31,6 +32,7 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(cookie);
+  app.setSchemaErrorFormatter(readableSchemaError);
   await loginRoutes(app, options.hub);
 
   await app.register(async (secured) => {
