@@ -4,10 +4,13 @@ import { openDatabase, type Database, type DatabaseOptions } from '../store/data
 import { ClientInfoNotifier } from './client-info.js';
 import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext, HubLog } from './context.js';
+import { journalRetentionDays, pruneJournal } from './journal-retention.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { TokenSealer } from './secrets.js';
 
 const PROBE_TICK_MS = 30_000;
+/** How often old journal entries are deleted. */
+const RETENTION_TICK_MS = 3_600_000;
 
 /** The hub's services over one database, with their background work. */
 export class Hub implements HubContext {
@@ -49,6 +52,7 @@ export class Hub implements HubContext {
     this.delivery.start();
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
     this.every(1000, () => expireAsyncRequests(this));
+    this.every(RETENTION_TICK_MS, async () => void (await pruneJournal(this.db, journalRetentionDays())));
   }
 
   async close(): Promise<void> {
