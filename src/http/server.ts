@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { HubContext } from '../hub/context.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import { adminPlugin } from './admin/plugin.js';
+import { consoleRoutes } from './console.js';
 import { metricsRoute, type MetricsAccess } from './metrics.js';
 import { ocpiPlugin } from './ocpi/plugin.js';
 
@@ -38,6 +39,7 @@ export async function buildServer(hub: HubContext, options: ServerOptions): Prom
 
   await app.register(async (ocpi) => ocpiPlugin(ocpi, hub), { prefix: '/ocpi' });
   await app.register(adminPlugin, { prefix: '/api', hub, adminToken: options.adminToken });
+  await consoleRoutes(app);
   await metricsRoute(app, hub, {
     tokens: [options.adminToken, ...(options.metrics?.tokens ?? [process.env.SWITCHYARD_METRICS_TOKEN ?? ''])],
     allow: options.metrics?.allow ?? (process.env.SWITCHYARD_METRICS_ALLOW ?? '').split(','),

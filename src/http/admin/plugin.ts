@@ -8,6 +8,7 @@ import { accountRoutes, loginRoutes } from './accounts.js';
 import { agreementRoutes } from './agreements.js';
 import { readableSchemaError } from './errors.js';
 import { journalRoutes } from './journal.js';
+import { overviewRoutes } from './overview.js';
 import { partnerRoutes } from './partners.js';
 import { partyRoutes } from './parties.js';
 import { supportRoutes } from './support.js';
@@ -44,5 +45,6 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
     await journalRoutes(secured, options.hub, scopeOf);
     await supportRoutes(secured, options.hub, scopeOf);
     await accountRoutes(secured, options.hub);
+    await overviewRoutes(secured, options.hub, scopeOf);
   });
 }
