@@ -1,27 +1,10 @@
 import { Fragment, useEffect, useRef, useState } from 'react';
+import type { JournalRow } from '../../hub/journal';
 import { api } from '../api';
-import { Pretty } from './common';
+import { Head, Pretty } from './common';
 
-interface Entry {
-  id: number;
-  at: string;
-  direction: string;
-  correlation_id: string | null;
-  from_party: string | null;
-  to_party: string | null;
-  module: string | null;
-  method: string;
-  url: string;
-  http_status: number | null;
-  ocpi_status: number | null;
-  duration_ms: number | null;
-  blame: string | null;
-  error: string | null;
-  request_body: unknown;
-  response_body: unknown;
-  notes: unknown;
-  truncated: boolean;
-}
+/** A journal entry as the admin API answers it: times as text. */
+type Entry = Omit<JournalRow, 'at'> & { at: string };
 
 const FILTERS = ['party', 'module', 'status', 'object_id'] as const;
 
@@ -92,17 +75,7 @@ export function Journal() {
       </form>
       {error && <p className="error">{error}</p>}
       <table data-testid="journal">
-        <thead>
-          <tr>
-            <th>At</th>
-            <th>Dir</th>
-            <th>Route</th>
-            <th>Request</th>
-            <th>Answer</th>
-            <th>Took</th>
-            <th>Fault</th>
-          </tr>
-        </thead>
+        <Head columns={['At', 'Dir', 'Route', 'Request', 'Answer', 'Took', 'Fault']} />
         <tbody>
           {entries.map((entry) => (
             <Fragment key={entry.id}>

@@ -1,18 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { Badge, useApi } from './common';
+import type { NetworkStats } from '../../hub/support/stats';
+import { Badge, Head, WindowSelect, useApi } from './common';
 
-interface Stats {
-  window_hours: number;
-  bucket_seconds: number;
-  buckets: number[];
-  messages: Record<string, number[]>;
-  errors: number[];
-  authorizations: Record<string, number>;
-  partners_by_status: Record<string, number>;
-  failures_by_blame: Record<string, number>;
-}
+/** What GET /api/stats answers. */
+type Stats = NetworkStats;
 
 const COLOURS = ['#2d6cdf', '#1e8449', '#d68910', '#8e44ad', '#c0392b', '#16a085', '#7f8c8d', '#e67e22', '#34495e'];
 
@@ -57,15 +50,7 @@ export function Overview() {
   const backlog = (sla ?? []).reduce((a, p) => a + p.delivery_backlog, 0);
   return (
     <>
-      <form className="inline">
-        <label>
-          Window
-          <select value={hours} onChange={(e) => setHours(Number(e.target.value))}>
-            <option value={1}>last hour</option>
-            <option value={24}>last day</option>
-          </select>
-        </label>
-      </form>
+      <WindowSelect hours={hours} onChange={setHours} choices={[[1, 'last hour'], [24, 'last day']]} />
       <div className="cards">
         {Object.entries(stats.partners_by_status).map(([status, count]) => (
           <div className="card" key={status}>
@@ -108,15 +93,7 @@ export function Overview() {
       <div className="panel">
         <h2>Delivery lag per receiver</h2>
         <table>
-          <thead>
-            <tr>
-              <th>Party</th>
-              <th>Waiting</th>
-              <th>Lag</th>
-              <th>Failures</th>
-              <th>Last error</th>
-            </tr>
-          </thead>
+          <Head columns={['Party', 'Waiting', 'Lag', 'Failures', 'Last error']} />
           <tbody>
             {(sla ?? []).filter((p) => p.role !== 'CPO' || p.delivery_backlog).map((p) => (
               <tr key={`${p.party}-${p.role}`}>

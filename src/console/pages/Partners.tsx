@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, type Me } from '../api';
-import { Badge, useApi } from './common';
+import { Badge, Head, useApi } from './common';
 import { SlaTable } from './Sla';
 
 interface Partner {
@@ -30,15 +30,7 @@ export function Partners({ me }: { me: Me }) {
     <>
       {canChange && <Invite onInvited={reload} />}
       <table data-testid="partners">
-        <thead>
-          <tr>
-            <th>Partner</th>
-            <th>Status</th>
-            <th>OCPI</th>
-            <th>Parties</th>
-            <th />
-          </tr>
-        </thead>
+        <Head columns={['Partner', 'Status', 'OCPI', 'Parties', '']} />
         <tbody>
           {(partners ?? []).map((p) => (
             <tr key={p.id}>

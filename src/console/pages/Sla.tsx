@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, percent, time, useApi } from './common';
+import { Badge, Head, WindowSelect, percent, time, useApi } from './common';
 
 /** Service figures per party (a partner sees its own). */
 export function Sla() {
@@ -7,16 +7,7 @@ export function Sla() {
   const { data, error } = useApi<any[]>(`/api/sla?hours=${hours}`);
   return (
     <>
-      <form className="inline">
-        <label>
-          Window
-          <select value={hours} onChange={(e) => setHours(Number(e.target.value))}>
-            <option value={1}>last hour</option>
-            <option value={24}>last day</option>
-            <option value={168}>last week</option>
-          </select>
-        </label>
-      </form>
+      <WindowSelect hours={hours} onChange={setHours} choices={[[1, 'last hour'], [24, 'last day'], [168, 'last week']]} />
       {error && <p className="error">{error}</p>}
       <SlaTable rows={data ?? []} />
     </>
@@ -26,21 +17,7 @@ export function Sla() {
 export function SlaTable({ rows }: { rows: any[] }) {
   return (
     <table data-testid="sla">
-      <thead>
-        <tr>
-          <th>Party</th>
-          <th>Role</th>
-          <th>Status</th>
-          <th>Requests</th>
-          <th>p50</th>
-          <th>p99</th>
-          <th>Error rate</th>
-          <th>Deliveries waiting</th>
-          <th>Lag</th>
-          <th>Uptime</th>
-          <th>Freshest data</th>
-        </tr>
-      </thead>
+      <Head columns={['Party', 'Role', 'Status', 'Requests', 'p50', 'p99', 'Error rate', 'Deliveries waiting', 'Lag', 'Uptime', 'Freshest data']} />
       <tbody>
         {rows.map((p) => (
           <tr key={`${p.party}-${p.role}`}>

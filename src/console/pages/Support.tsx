@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api';
-import { Badge, time } from './common';
+import { Badge, Head, time } from './common';
 
 interface Match {
   kind: string;
@@ -95,16 +95,7 @@ function TimelineView({ timeline }: { timeline: Timeline }) {
         </p>
       </div>
       <table data-testid="timeline">
-        <thead>
-          <tr>
-            <th>Started</th>
-            <th>What</th>
-            <th>Route</th>
-            <th>Answer</th>
-            <th>Took</th>
-            <th>Fault</th>
-          </tr>
-        </thead>
+        <Head columns={['Started', 'What', 'Route', 'Answer', 'Took', 'Fault']} />
         <tbody>
           {timeline.hops.map((hop, i) => (
             <tr key={i} className={hop.blame ? 'failed' : ''}>

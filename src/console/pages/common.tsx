@@ -27,3 +27,31 @@ export const Pretty = ({ value }: { value: unknown }) => <pre>{JSON.stringify(va
 export const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 2 : 1)} %`;
 
 export const time = (iso: string) => new Date(iso).toLocaleString();
+
+export const Head = ({ columns }: { columns: string[] }) => (
+  <thead>
+    <tr>
+      {columns.map((column, i) => (
+        <th key={i}>{column}</th>
+      ))}
+    </tr>
+  </thead>
+);
+
+/** The window of the figures shown, in hours back from now. */
+export function WindowSelect({ hours, onChange, choices }: { hours: number; onChange: (hours: number) => void; choices: [number, string][] }) {
+  return (
+    <form className="inline">
+      <label>
+        Window
+        <select value={hours} onChange={(e) => onChange(Number(e.target.value))}>
+          {choices.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </form>
+  );
+}
