@@ -84,6 +84,9 @@ describe.skipIf(!hasBrowser)(`the console in a browser (${databaseLabel})`, () =
     for (const name of ['Volt Street', 'Maple Charge', 'DriveOn', 'Northern Roam']) {
       await expect.poll(() => page.getByTestId('partners').innerText()).toContain(name);
     }
+    await page.getByText('Details').first().click();
+    await expect.poll(() => page.getByTestId('partner-details').innerText()).toContain('Credentials exchanged');
+    if (screenshots) await page.screenshot({ path: `${ROOT}docs/console-partners.png`, fullPage: true });
 
     await visit(page, 'agreements', 'matrix');
     await page.fill('input[name=cpo]', 'US*MS1');

@@ -27,8 +27,8 @@ export function SlaTable({ rows }: { rows: any[] }) {
               <Badge value={p.status} />
             </td>
             <td>{p.requests}</td>
-            <td>{p.p50_ms ?? '—'} ms</td>
-            <td>{p.p99_ms ?? '—'} ms</td>
+            <td>{p.p50_ms === null ? '—' : `${p.p50_ms} ms`}</td>
+            <td>{p.p99_ms === null ? '—' : `${p.p99_ms} ms`}</td>
             <td>{percent(p.error_rate)}</td>
             <td>{p.delivery_backlog}</td>
             <td>{p.delivery_lag_seconds} s</td>
