@@ -1,9 +1,12 @@
 // Compiles the server (src → dist) so the CLI runs plain JavaScript and starts at once.
 // Run through `npm run build:server` (npm puts tsc on the PATH); `npm install` runs it via `prepare`.
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
-rmSync('dist', { recursive: true, force: true });
+// Everything but the console, which `npm run build:console` builds into dist/console.
+for (const entry of existsSync('dist') ? readdirSync('dist') : []) {
+  if (entry !== 'console') rmSync(`dist/${entry}`, { recursive: true, force: true });
+}
 execFileSync('tsc', ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 // The SQL migrations are read at run time, beside the compiled migrate.js.
 cpSync('src/store/migrations', 'dist/store/migrations', { recursive: true });

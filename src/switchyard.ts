@@ -83,6 +83,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   try {
     adminToken = await adminTokenOf(hub.db, options.adminToken);
     server = await buildServer(hub, { adminToken, logger: options.logger, admission: options.admission });
+    hub.log = server.log;
     await server.listen({ port, host });
   } catch (error) {
     await hub.close();

@@ -1,6 +1,6 @@
 import type { HubContext } from '../hub/context.js';
 import type { JournalWriter } from '../hub/journal-writer.js';
-import { setPlatformStatus } from '../hub/registry.js';
+import { changePlatformStatus } from '../hub/platform-status.js';
 import { readAfter, type Cursor, type LoggedEvent } from '../store/event-log.js';
 import type { BackoffPolicy } from './backoff.js';
 import { ReceiverDirectory, type Snapshot } from './directory.js';
@@ -157,12 +157,14 @@ export class DeliveryWorker {
 
     const receiver = snapshot.receivers.get(lane.party);
     if (!receiver) return;
-    let status: 'OFFLINE' | 'CONNECTED' | undefined;
-    if (result.failureStreak >= this.options.offlineAfterFailures && receiver.platformStatus === 'CONNECTED') status = 'OFFLINE';
-    if (result.delivered > 0 && receiver.platformStatus === 'OFFLINE') status = 'CONNECTED';
-    if (status) {
-      receiver.platformStatus = status;
-      this.hub.clientInfo.partiesChanged(await setPlatformStatus(this.hub.db, receiver.platformId, status));
+    let change: { status: 'OFFLINE' | 'CONNECTED'; reason: string } | undefined;
+    if (result.failureStreak >= this.options.offlineAfterFailures && receiver.platformStatus === 'CONNECTED') {
+      change = { status: 'OFFLINE', reason: `${result.failureStreak} deliveries failed in a row` };
+    }
+    if (result.delivered > 0 && receiver.platformStatus === 'OFFLINE') change = { status: 'CONNECTED', reason: 'deliveries succeed again' };
+    if (change) {
+      receiver.platformStatus = change.status;
+      await changePlatformStatus(this.hub, receiver.platformId, change.status, change.reason);
       this.directory.invalidate();
     }
   }

@@ -3,6 +3,8 @@ import type { HubContext } from '../hub/context.js';
 import { parseJsonBody } from './json-body.js';
 import { Admission, type AdmissionOptions } from './admission.js';
 import { adminPlugin } from './admin/plugin.js';
+import { consoleRoutes } from './console.js';
+import { metricsRoute, type MetricsAccess } from './metrics.js';
 import { ocpiPlugin } from './ocpi/plugin.js';
 import { pncPlugin } from './pnc/plugin.js';
 
@@ -10,6 +12,8 @@ export interface ServerOptions {
   adminToken: string;
   /** Request budgets and failed-authentication throttling (defaults in admission.ts). */
   admission?: AdmissionOptions;
+  /** Who may scrape /metrics besides the admin token (defaults from the environment). */
+  metrics?: Partial<MetricsAccess>;
   logger?: boolean | { level: string };
 }
 
@@ -39,5 +43,10 @@ export async function buildServer(hub: HubContext, options: ServerOptions): Prom
   await app.register(async (ocpi) => ocpiPlugin(ocpi, hub, admission), { prefix: '/ocpi' });
   await app.register(adminPlugin, { prefix: '/api', hub, adminToken: options.adminToken, admission });
   await app.register(pncPlugin, { prefix: '/opcp', hub, adminToken: options.adminToken });
+  await consoleRoutes(app);
+  await metricsRoute(app, hub, {
+    tokens: [options.adminToken, ...(options.metrics?.tokens ?? [process.env.SWITCHYARD_METRICS_TOKEN ?? ''])],
+    allow: options.metrics?.allow ?? (process.env.SWITCHYARD_METRICS_ALLOW ?? '').split(','),
+  });
   return app;
 }

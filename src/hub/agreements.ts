@@ -165,3 +165,45 @@ export async function setStandardAgreement(db: Queryable, party: PartyRef, joine
   await announceChange(db);
   return rows.length > 0;
 }
+
+/** The roles a party holds on the hub (CPO, EMSP, …); empty when the hub does not know it. */
+export async function rolesOf(db: Queryable, party: PartyRef): Promise<string[]> {
+  const rows = await db.query<{ role: string }>('SELECT DISTINCT role FROM parties WHERE country_code = $1 AND party_id = $2 ORDER BY role', [
+    party.countryCode,
+    party.partyId,
+  ]);
+  return rows.map((row) => row.role);
+}
+
+/**
+ * Why a CPO and an eMSP party cannot have an agreement: one is unknown, or the roles are swapped
+ * or wrong. Undefined when they can.
+ */
+export async function pairProblem(db: Queryable, cpo: PartyRef, emsp: PartyRef): Promise<string | undefined> {
+  const [cpoRoles, emspRoles] = [await rolesOf(db, cpo), await rolesOf(db, emsp)];
+  const name = (party: PartyRef) => `${party.countryCode}*${party.partyId}`;
+  const unknown = [cpoRoles.length ? undefined : `cpo: no party ${name(cpo)} on the hub`, emspRoles.length ? undefined : `emsp: no party ${name(emsp)} on the hub`]
+    .filter(Boolean)
+    .join('; ');
+  if (unknown) return unknown;
+  const cpoIsCpo = cpoRoles.includes('CPO');
+  const emspReceives = emspRoles.some((role) => role !== 'CPO');
+  if (!cpoIsCpo && !emspReceives && emspRoles.includes('CPO')) {
+    return `The roles are swapped: ${name(emsp)} is the CPO and ${name(cpo)} is ${cpoRoles.join('/')}; use cpo=${name(emsp)}, emsp=${name(cpo)}`;
+  }
+  if (!cpoIsCpo) return `cpo: ${name(cpo)} is ${cpoRoles.join('/')}, not a CPO`;
+  if (!emspReceives) return `emsp: ${name(emsp)} is a CPO only, not an eMSP`;
+  return undefined;
+}
+
+/** Sessions of the CPO's chargers with the eMSP's drivers that have not ended: a suspension cuts them. */
+export async function sessionsInProgress(db: Queryable, cpo: PartyRef, emsp: PartyRef): Promise<number> {
+  const [row] = await db.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM objects
+     WHERE module = 'sessions' AND country_code = $1 AND party_id = $2 AND NOT deleted
+       AND data->'cdr_token'->>'country_code' = $3 AND data->'cdr_token'->>'party_id' = $4
+       AND data->>'status' IN ('ACTIVE', 'PENDING', 'RESERVATION')`,
+    [cpo.countryCode, cpo.partyId, emsp.countryCode, emsp.partyId],
+  );
+  return row.count;
+}

@@ -15,6 +15,7 @@ import type { AgreementBasis } from './agreements.js';
 import type { HubContext } from './context.js';
 import { forward } from './forward.js';
 import type { Blame } from './journal.js';
+import { observeAuthorization } from './metrics.js';
 import type { AuthorizationFallback } from './party-settings.js';
 import { objectKey } from './push.js';
 import type { RegistrySnapshot } from './directory/snapshot.js';
@@ -297,6 +298,7 @@ function conclude(hub: HubContext, request: AuthorizationRequest, outcome: Outco
   const { answer, rule, detail, emsp } = outcome;
   const data = answer.body.data as { allowed?: unknown } | undefined;
   const allowed = typeof data?.allowed === 'string' ? data.allowed : null;
+  observeAuthorization({ cpo: formatParty(request.cpo.ref), emsp: emsp ? formatParty(emsp.ref) : null, allowed, rule });
   // The answer to the CPO, from whoever decided: the eMSP when it answered, else the hub.
   hub.journalWriter.record({
     direction: 'OUT',

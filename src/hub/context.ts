@@ -43,6 +43,13 @@ export interface HubContext {
   clearing?: { kick(): void };
   /** Journal entries written in batches, off the request's path. */
   journalWriter: JournalWriter;
+  /** Structured log lines (the HTTP server's logger once it runs). */
+  log?: HubLog;
+}
+
+export interface HubLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
 }
 
 export function versionsUrl(config: HubConfig): string {

@@ -5,14 +5,17 @@ import { openDatabase, type Database, type DatabaseOptions } from '../store/data
 import { ClientInfoNotifier } from './client-info.js';
 import { JournalWriter } from './journal-writer.js';
 import { expireAsyncRequests } from './async-requests.js';
-import type { HubConfig, HubContext } from './context.js';
+import type { HubConfig, HubContext, HubLog } from './context.js';
 import { Directory } from './directory/directory.js';
+import { journalRetentionDays, pruneJournal } from './journal-retention.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { deliverDueWebhooks } from '../pnc/webhooks.js';
 import { TokenSealer } from './secrets.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
 
 const PROBE_TICK_MS = 30_000;
+/** How often old journal entries are deleted. */
+const RETENTION_TICK_MS = 3_600_000;
 
 /** The hub's services over one database, with their background work. */
 export class Hub implements HubContext {
@@ -22,6 +25,7 @@ export class Hub implements HubContext {
   readonly clearing: AuditWorker;
   readonly journalWriter: JournalWriter;
   readonly clientInfo: ClientInfoNotifier;
+  log?: HubLog;
 
   private constructor(
     readonly db: Database,
@@ -65,6 +69,7 @@ export class Hub implements HubContext {
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
     this.every(1000, () => expireAsyncRequests(this));
     this.every(1000, () => deliverDueWebhooks(this));
+    this.every(RETENTION_TICK_MS, async () => void (await pruneJournal(this.db, journalRetentionDays())));
   }
 
   async close(): Promise<void> {

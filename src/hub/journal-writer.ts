@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/database.js';
 import { recordAll, type JournalEntry } from './journal.js';
+import { observeHop } from './metrics.js';
 
 export interface JournalWriterOptions {
   /** Entries are written at most this long after they were recorded. */
@@ -34,6 +35,7 @@ export class JournalWriter {
   }
 
   record(entry: JournalEntry): void {
+    observeHop(entry);
     // Stamped now: the batch is written later.
     this.buffer.push(entry.at ? entry : { ...entry, at: new Date() });
     const excess = this.buffer.length - this.options.maxBuffered;

@@ -1,3 +1,4 @@
+import { observeHop } from './metrics.js';
 import type { Queryable } from '../store/database.js';
 import { Alterations, SECRET_FIELDS } from './journal-storable.js';
 
@@ -104,6 +105,7 @@ export async function recordAll(db: Queryable, entries: JournalEntry[]): Promise
 }
 
 export async function record(db: Queryable, entry: JournalEntry): Promise<void> {
+  observeHop(entry);
   await recordAll(db, [entry]);
 }
 

@@ -1,7 +1,8 @@
 import { callOcpi } from '../ocpi/client.js';
 import type { HubContext } from './context.js';
 import type { Quirks } from './quirks.js';
-import { setPlatformStatus, touchPlatform } from './registry.js';
+import { changePlatformStatus } from './platform-status.js';
+import { touchPlatform } from './registry.js';
 
 /**
  * The still-alive probe: a registered platform silent for `probeAfterMs` gets a GET on its versions
@@ -44,5 +45,7 @@ async function probe(ctx: HubContext, platform: SilentPlatform): Promise<void> {
   }
   if (alive) await touchPlatform(ctx.db, platform.id);
   const status = alive ? 'CONNECTED' : 'OFFLINE';
-  if (status !== platform.status) ctx.clientInfo.partiesChanged(await setPlatformStatus(ctx.db, platform.id, status));
+  if (status !== platform.status) {
+    await changePlatformStatus(ctx, platform.id, status, alive ? 'answered the still-alive probe' : 'no answer to the still-alive probe');
+  }
 }

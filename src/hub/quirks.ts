@@ -29,6 +29,18 @@ export const QuirksSchema = Type.Object(
 
 export type Quirks = Static<typeof QuirksSchema>;
 
+/** The quirks the hub knows, with what each does: a misspelled one is refused, not ignored. */
+export const KNOWN_QUIRKS = Object.entries(QuirksSchema.properties).map(([name, schema]) => ({
+  name,
+  description: (schema as { description?: string }).description ?? '',
+}));
+
+/** Names in `quirks` that are no quirk the hub knows. */
+export function unknownQuirks(quirks: unknown): string[] {
+  if (!quirks || typeof quirks !== 'object') return [];
+  return Object.keys(quirks).filter((name) => !KNOWN_QUIRKS.some((quirk) => quirk.name === name));
+}
+
 export const validateQuirks = compileValidator(QuirksSchema);
 
 /** A timestamp in a form a lenient partner sends, normalized to RFC 3339 UTC; others unchanged. */

@@ -27,7 +27,6 @@ const PARTNER_ROUTES = new Set([
   '/api/journal/story/:correlation_id',
   '/api/search',
   '/api/sessions/:country_code/:party_id/:session_id/timeline',
-  '/api/portal',
   '/api/sla',
   '/api/auth/me',
 ]);

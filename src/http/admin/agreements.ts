@@ -4,6 +4,8 @@ import {
   agreementBetween,
   createAgreement,
   deleteAgreement,
+  pairProblem,
+  sessionsInProgress,
   getAgreement,
   listAgreements,
   updateAgreement,
@@ -12,7 +14,7 @@ import {
 } from '../../hub/agreements.js';
 import type { HubContext } from '../../hub/context.js';
 import { OWNER_ROLE } from '../../hub/routing.js';
-import { formatParty } from '../../ocpi/headers.js';
+import { formatParty, type PartyRef } from '../../ocpi/headers.js';
 import { badRequest, ErrorReply, Nullable, PartyText, partyArgument } from './schemas.js';
 
 /** The modules an agreement can cover: the routed ones. */
@@ -76,8 +78,21 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const notFound = { error: 'not_found', message: 'No such agreement' };
 
+const Impact = Type.Object({
+  sessions_in_progress: Type.Optional(Type.Integer({ description: 'Sessions of the pair not yet ended' })),
+  warning: Type.Optional(Type.String()),
+});
+
 /** Bilateral agreements between a CPO party and an eMSP party, and why a route is allowed or not. */
 export async function agreementRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
+  const impactOf = async (cpo: PartyRef, emsp: PartyRef) => {
+    const count = await sessionsInProgress(hub.db, cpo, emsp);
+    const warning = count
+      ? `${count} session${count === 1 ? '' : 's'} in progress between ${formatParty(cpo)} and ${formatParty(emsp)}: suspending refuses their updates and CDRs`
+      : undefined;
+    return { sessions_in_progress: count, ...(warning ? { warning } : {}) };
+  };
+
   app.post(
     '/agreements',
     {
@@ -102,6 +117,8 @@ export async function agreementRoutes(app: FastifyInstance, hub: HubContext): Pr
       const body = request.body as AgreementBody & { cpo: string; emsp: string };
       const input = { cpo: partyArgument(body.cpo, 'cpo'), emsp: partyArgument(body.emsp, 'emsp'), ...changesOf(body) };
       checkWindow(input.validFrom, input.validUntil);
+      const problem = await pairProblem(hub.db, input.cpo, input.emsp);
+      if (problem) throw badRequest(problem);
       try {
         return reply.code(201).send(agreementView(await createAgreement(hub.db, input)));
       } catch (error) {
@@ -151,6 +168,23 @@ export async function agreementRoutes(app: FastifyInstance, hub: HubContext): Pr
   );
 
   app.get(
+    '/agreements/impact',
+    {
+      schema: {
+        summary: 'What suspending a pair would cut',
+        description: 'The sessions in progress between the CPO and the eMSP: ask before suspending; their updates and CDRs would be refused.',
+        tags: ['agreements'],
+        querystring: Type.Object({ cpo: PartyText('The CPO party'), emsp: PartyText('The eMSP party') }),
+        response: { 200: Impact, 400: ErrorReply },
+      },
+    },
+    async (request) => {
+      const query = request.query as { cpo: string; emsp: string };
+      return impactOf(partyArgument(query.cpo, 'cpo'), partyArgument(query.emsp, 'emsp'));
+    },
+  );
+
+  app.get(
     '/agreements/:id',
     {
       schema: { summary: 'Show one agreement', tags: ['agreements'], params: IdParams, response: { 200: AgreementView, 404: ErrorReply } },
@@ -176,7 +210,7 @@ export async function agreementRoutes(app: FastifyInstance, hub: HubContext): Pr
           status: Type.Optional(Status),
           note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
         }),
-        response: { 200: AgreementView, 400: ErrorReply, 404: ErrorReply },
+        response: { 200: Type.Object({ ...AgreementView.properties, ...Impact.properties }), 400: ErrorReply, 404: ErrorReply },
       },
     },
     async (request, reply) => {
@@ -187,7 +221,9 @@ export async function agreementRoutes(app: FastifyInstance, hub: HubContext): Pr
       const next = { ...current, ...changes };
       checkWindow(next.validFrom, next.validUntil);
       const updated = await updateAgreement(hub.db, current.id, changes);
-      return updated ? agreementView(updated) : reply.code(404).send(notFound);
+      if (!updated) return reply.code(404).send(notFound);
+      const suspending = current.status !== 'SUSPENDED' && updated.status === 'SUSPENDED';
+      return { ...agreementView(updated), ...(suspending ? await impactOf(updated.cpo, updated.emsp) : {}) };
     },
   );
 

@@ -16,9 +16,9 @@ import {
   setQuirks,
   type Platform,
 } from '../../hub/registry.js';
-import { QuirksSchema, type Quirks } from '../../hub/quirks.js';
+import { KNOWN_QUIRKS, QuirksSchema, unknownQuirks, type Quirks } from '../../hub/quirks.js';
 import { newToken } from '../../hub/secrets.js';
-import { ErrorReply } from './schemas.js';
+import { ErrorReply, badRequest } from './schemas.js';
 import type { Queryable } from '../../store/database.js';
 
 const PartyView = Type.Object({
@@ -161,6 +161,18 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
     },
   );
 
+  app.get(
+    '/quirks',
+    {
+      schema: {
+        summary: 'The quirks the hub knows',
+        tags: ['partners'],
+        response: { 200: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), schema: Type.Unknown() })) },
+      },
+    },
+    async () => KNOWN_QUIRKS.map((quirk) => ({ ...quirk, schema: QuirksSchema.properties[quirk.name as keyof Quirks] })),
+  );
+
   app.patch(
     '/partners/:id',
     {
@@ -171,7 +183,15 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
         tags: ['partners'],
         params: IdParams,
         body: Type.Object({ quirks: QuirksSchema }),
-        response: { 200: PartnerView, 404: ErrorReply },
+        response: { 200: PartnerView, 400: ErrorReply, 404: ErrorReply },
+      },
+      // Before the schema strips unknown fields: a misspelled quirk must not pass silently.
+      preValidation: async (request) => {
+        const unknown = unknownQuirks((request.body as { quirks?: unknown } | undefined)?.quirks);
+        if (unknown.length) {
+          const known = KNOWN_QUIRKS.map((quirk) => quirk.name).join(', ');
+          throw badRequest(`Unknown quirk ${unknown.map((name) => `"${name}"`).join(', ')}; the known quirks are ${known}`);
+        }
       },
     },
     async (request, reply) => {

@@ -10,7 +10,9 @@ import { adminErrorHandler, refuseUnstorableText } from './bad-input.js';
 import { agreementRoutes } from './agreements.js';
 import { clearingRoutes } from './clearing.js';
 import { deliveryRoutes } from './deliveries.js';
+import { readableSchemaError } from './errors.js';
 import { journalRoutes } from './journal.js';
+import { overviewRoutes } from './overview.js';
 import { partnerRoutes } from './partners.js';
 import { partnerSecurityRoutes } from './partner-security.js';
 import { partyRoutes } from './parties.js';
@@ -43,6 +45,7 @@ export async function adminPlugin(
   await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: '/api' });
   await app.register(cookie);
   app.setErrorHandler(adminErrorHandler);
+  app.setSchemaErrorFormatter(readableSchemaError);
   await loginRoutes(app, options.hub);
 
   await app.register(async (secured) => {
@@ -60,5 +63,6 @@ export async function adminPlugin(
     await journalRoutes(secured, options.hub, scopeOf);
     await supportRoutes(secured, options.hub, scopeOf);
     await accountRoutes(secured, options.hub);
+    await overviewRoutes(secured, options.hub, scopeOf);
   });
 }

@@ -49,12 +49,17 @@ export async function journalInbound(hub: HubContext, request: FastifyRequest, r
   const response = parsePayload(context.responsePayload) as { status_code?: number } | undefined;
   const ocpiStatus = response?.status_code;
   const blame = blameFor({ httpStatus: reply.statusCode, ocpiStatus }, requesterRole(request.url), 'HUB');
+  const fromParty = context.routing.from ? formatParty(context.routing.from) : callerName(await hub.directory.current(), context.platform);
+  // One structured line per request, with the ids support searches by.
+  const line = { partner: fromParty, correlation_id: context.tracing.correlationId, request_id: context.tracing.requestId, module: moduleOf(request.url), http_status: reply.statusCode, ocpi_status: ocpiStatus, blame };
+  if (blame) request.log.warn(line, 'OCPI request failed');
+  else request.log.info(line, 'OCPI request');
   // Buffered: the journal is written in batches, off the request's path (journal-writer.ts).
   hub.journalWriter.record({
     direction: 'IN',
     correlationId: context.tracing.correlationId,
     requestId: context.tracing.requestId,
-    fromParty: context.routing.from ? formatParty(context.routing.from) : callerName(await hub.directory.current(), context.platform),
+    fromParty,
     toParty: context.routing.to ? formatParty(context.routing.to) : formatParty(hub.config.party),
     platformId: context.platform?.id,
     module: moduleOf(request.url),

@@ -1,0 +1,82 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Queryable } from '../store/database.js';
+import type { JournalEntry } from './journal.js';
+import { deliveryBacklog } from './support/deliveries.js';
+
+/**
+ * Prometheus metrics (prom-client). Every hop the journal records counts per partner party and
+ * module; authorization decisions count by rule; delivery lag and queue depth per receiver are
+ * read from the database when scraped. One registry per process: hubs in one process (tests)
+ * add to the same counters.
+ */
+export const metricsRegistry = new Registry();
+
+const requests = new Counter({
+  name: 'switchyard_ocpi_requests_total',
+  help: 'OCPI requests received (IN) and sent (OUT), by partner party and module',
+  labelNames: ['partner', 'module', 'direction'] as const,
+  registers: [metricsRegistry],
+});
+const errors = new Counter({
+  name: 'switchyard_ocpi_errors_total',
+  help: 'Failed OCPI exchanges by partner party, module and the side at fault',
+  labelNames: ['partner', 'module', 'blame'] as const,
+  registers: [metricsRegistry],
+});
+const durations = new Histogram({
+  name: 'switchyard_ocpi_request_duration_seconds',
+  help: 'Duration of OCPI exchanges by partner party and module',
+  labelNames: ['partner', 'module', 'direction'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
+const authorizations = new Counter({
+  name: 'switchyard_authorizations_total',
+  help: 'Real-time authorization decisions by CPO, eMSP, outcome and the rule that made them',
+  labelNames: ['cpo', 'emsp', 'allowed', 'rule'] as const,
+  registers: [metricsRegistry],
+});
+const queueDepth = new Gauge({
+  name: 'switchyard_delivery_queue_depth',
+  help: 'Events in the delivery log not yet delivered to the receiver (an upper bound: broadcasts count for every receiver)',
+  labelNames: ['partner'] as const,
+  registers: [metricsRegistry],
+});
+const deliveryLag = new Gauge({
+  name: 'switchyard_delivery_lag_seconds',
+  help: 'Age of the oldest event the receiver has not been sent yet (0 when it is up to date)',
+  labelNames: ['partner'] as const,
+  registers: [metricsRegistry],
+});
+const deliveryFailures = new Gauge({
+  name: 'switchyard_delivery_consecutive_failures',
+  help: 'Consecutive failed delivery attempts of the receiver',
+  labelNames: ['partner'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Counts one journaled hop under the partner party on the far side of the hub. */
+export function observeHop(entry: JournalEntry): void {
+  const partner = (entry.direction === 'IN' ? entry.fromParty : entry.toParty) ?? 'unknown';
+  const labels = { partner, module: entry.module ?? 'none', direction: entry.direction };
+  requests.inc(labels);
+  if (entry.durationMs !== undefined) durations.observe(labels, entry.durationMs / 1000);
+  if (entry.blame) errors.inc({ partner, module: labels.module, blame: entry.blame });
+}
+
+export function observeAuthorization(decision: { cpo: string; emsp: string | null; allowed: string | null; rule: string }): void {
+  authorizations.inc({ cpo: decision.cpo, emsp: decision.emsp ?? 'unknown', allowed: decision.allowed ?? 'NONE', rule: decision.rule });
+}
+
+/** The exposition text, with the delivery gauges read now. */
+export async function metricsText(db: Queryable): Promise<string> {
+  queueDepth.reset();
+  deliveryLag.reset();
+  deliveryFailures.reset();
+  for (const receiver of await deliveryBacklog(db)) {
+    queueDepth.set({ partner: receiver.party }, receiver.depth);
+    deliveryLag.set({ partner: receiver.party }, receiver.lagSeconds);
+    deliveryFailures.set({ partner: receiver.party }, receiver.failures);
+  }
+  return metricsRegistry.metrics();
+}

@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SITES } from '../../src/sim/sites.js';
+import { admin, databaseLabel } from '../support/hub.js';
+import { evse, location, token } from '../support/fixtures.js';
+import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
+
+/**
+ * The console in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core).
+ * Skipped when the browser is absent, unless SWITCHYARD_REQUIRE_BROWSER=1 (CI) makes that a
+ * failure. With SWITCHYARD_SCREENSHOTS=1 the pages are saved as docs/console-*.png.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const hasBrowser = existsSync(CHROMIUM);
+if (!hasBrowser && process.env.SWITCHYARD_REQUIRE_BROWSER === '1') {
+  throw new Error(`${CHROMIUM} is required (SWITCHYARD_REQUIRE_BROWSER=1): apt-get install -y chromium`);
+}
+if (!hasBrowser) console.warn(`Console browser tests skipped: ${CHROMIUM} is absent (apt-get install -y chromium)`);
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const screenshots = process.env.SWITCHYARD_SCREENSHOTS === '1';
+const PASSWORD = 'console test password';
+const CP1 = { countryCode: 'US', partyId: 'CP1' };
+const CP2 = { countryCode: 'CA', partyId: 'CP2' };
+const MS1 = { countryCode: 'US', partyId: 'MS1' };
+const STATUSES = ['AVAILABLE', 'CHARGING', 'AVAILABLE', 'OUTOFORDER', 'BLOCKED', 'CHARGING'];
+
+describe.skipIf(!hasBrowser)(`the console in a browser (${databaseLabel})`, () => {
+  let net: RoamingNetwork;
+  let browser: Browser;
+
+  /** A fresh browser context logged in as `username`. */
+  async function loggedIn(username: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(net.hub.url);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.getByTestId('who').waitFor();
+    return page;
+  }
+
+  async function visit(page: Page, id: string, ready: string) {
+    await page.goto(`${net.hub.url}/console/#/${id}`);
+    await page.getByTestId(ready).waitFor();
+    if (screenshots) await page.screenshot({ path: `${ROOT}docs/console-${id}.png`, fullPage: true });
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(`${ROOT}dist/console/index.html`)) execFileSync('npm', ['run', 'build:console'], { cwd: ROOT, stdio: 'inherit' });
+    net = await startRoamingNetwork();
+    for (const [username, role, partner] of [['ops', 'admin'], ['volt', 'partner', 'Volt Street']]) {
+      const body = { username, password: PASSWORD, role, ...(partner ? { partner_id: net.partnerIds.get(partner) } : {}) };
+      expect((await admin(net.hub, 'POST', '/api/accounts', body)).status).toBe(201);
+    }
+    // Locations at real sites for the map, in every EVSE status colour.
+    for (const [i, site] of SITES.filter((_, i) => i % 3 === 0).entries()) {
+      const [owner, cpo] = i % 2 ? [CP2, net.cpo2] : [CP1, net.cpo1];
+      const id = `LOC-MAP-${i}`;
+      const evses = [0, 1, 2].map((j) =>
+        evse(`E${i}-${j}`, { evse_id: `${owner.countryCode}*${owner.partyId}*E${i}${j}`, status: STATUSES[(i + j) % STATUSES.length] }),
+      );
+      const body = location(owner, id, { name: site.name, city: site.city, coordinates: { latitude: site.latitude, longitude: site.longitude }, evses });
+      const reply = await cpo.send({ method: 'PUT', url: `${cpo.hubUrl('locations', undefined, 'RECEIVER')}/${owner.countryCode}/${owner.partyId}/${id}`, body });
+      expect(reply.envelope?.status_code).toBe(1000);
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await net?.close();
+  });
+
+  it('logs in, shows the partners, creates and suspends an agreement, and finds a refused tap with its verdict', async () => {
+    const page = await loggedIn('ops');
+    await visit(page, 'partners', 'partners');
+    for (const name of ['Volt Street', 'Maple Charge', 'DriveOn', 'Northern Roam']) {
+      await expect.poll(() => page.getByTestId('partners').innerText()).toContain(name);
+    }
+    await page.getByText('Details').first().click();
+    await expect.poll(() => page.getByTestId('partner-details').innerText()).toContain('Credentials exchanged');
+    if (screenshots) await page.screenshot({ path: `${ROOT}docs/console-partners.png`, fullPage: true });
+
+    await visit(page, 'agreements', 'matrix');
+    await page.fill('input[name=cpo]', 'US*MS1');
+    await page.fill('input[name=emsp]', 'CA*CP2');
+    await page.click('text=Create agreement');
+    await expect.poll(() => page.getByTestId('agreement-error').innerText()).toContain('The roles are swapped');
+    await page.fill('input[name=cpo]', 'CA*CP2');
+    await page.fill('input[name=emsp]', 'US*MS1');
+    await page.click('text=Create agreement');
+    await expect.poll(() => page.getByTestId('agreement-info').innerText()).toContain('Created the agreement CA*CP2 × US*MS1');
+    const cell = page.locator('td[data-pair="CA*CP2|US*MS1"]');
+    await expect.poll(() => cell.innerText()).toContain('BILATERAL');
+    const question = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.accept();
+      }),
+    );
+    await cell.getByText('Suspend').click();
+    expect(await question).toContain('No session in progress between CA*CP2 and US*MS1');
+    await expect.poll(() => cell.innerText()).toContain('SUSPENDED');
+    if (screenshots) await page.screenshot({ path: `${ROOT}docs/console-agreements.png`, fullPage: true });
+
+    // A DriveOn driver taps at Maple Charge: refused, since the pair is suspended.
+    const pushed = await net.emsp1.send({
+      method: 'PUT',
+      url: `${net.emsp1.hubUrl('tokens', undefined, 'RECEIVER')}/US/MS1/04BROWSER01?type=RFID`,
+      body: token(MS1, '04BROWSER01', { contract_id: 'US-MS1-C0BROWSER1', visual_number: 'DRV-0042' }),
+    });
+    expect(pushed.envelope?.status_code).toBe(1000);
+    const tap = await net.cpo2.send<any>({ method: 'POST', url: `${net.cpo2.hubUrl('tokens', undefined, 'SENDER')}/04BROWSER01/authorize?type=RFID` });
+    expect(tap.envelope?.data.allowed).toBe('NOT_ALLOWED');
+
+    await page.goto(`${net.hub.url}/console/#/support`);
+    await page.fill('input[name=q]', 'US-MS1-C0BROWSER1');
+    await page.click('text=Search');
+    const verdict = page.getByTestId('verdict');
+    await verdict.waitFor();
+    const text = await verdict.innerText();
+    expect(text).toContain('The driver was refused at CA*CP2');
+    expect(text).toContain('suspended');
+    expect(text).toContain('At fault: HUB');
+    expect(text).toContain('AGREEMENT_SUSPENDED');
+    if (screenshots) await page.screenshot({ path: `${ROOT}docs/console-support.png`, fullPage: true });
+
+    await visit(page, 'journal', 'journal');
+    await expect.poll(() => page.getByTestId('journal').innerText()).toContain('(authorization decision)');
+    await visit(page, 'overview', 'rate-chart');
+    await visit(page, 'map', 'map');
+    expect(await page.locator('svg[data-testid=map] circle').count()).toBeGreaterThan(20);
+    await visit(page, 'sla', 'sla');
+    await page.context().close();
+  });
+
+  it('shows a partner its own traffic and nothing of another partner', async () => {
+    const page = await loggedIn('volt');
+    expect(await page.getByTestId('who').innerText()).toContain('US*CP1');
+    expect(await page.locator('nav').innerText()).not.toContain('Partners');
+    await page.goto(`${net.hub.url}/console/#/journal`);
+    await expect.poll(() => page.getByTestId('journal').innerText()).toContain('US*CP1');
+    const journal = await page.getByTestId('journal').innerText();
+    expect(journal).not.toContain('CA*CP2');
+    expect(journal).not.toContain('US*MS1 → US*SWY');
+    if (screenshots) await page.screenshot({ path: `${ROOT}docs/console-portal.png`, fullPage: true });
+
+    await page.goto(`${net.hub.url}/console/#/support`);
+    await page.fill('input[name=q]', 'US-MS1-C0BROWSER1');
+    await page.click('text=Search');
+    await expect.poll(() => page.getByTestId('matches').innerText()).toContain('Nothing found.');
+    const partners = await page.evaluate(async () => (await fetch('/api/partners')).status);
+    expect(partners).toBe(403);
+    await page.context().close();
+  });
+});
