@@ -2,6 +2,7 @@ import type { OcpiVersion } from './platform.js';
 import { SimCpo } from './cpo.js';
 import { SimEmsp } from './emsp.js';
 import { AdminApi, connect } from './onboard.js';
+import { PlugAndCharge } from './plug-and-charge.js';
 import { cpoOperator, emspOperator } from './operators.js';
 import { Random } from './random.js';
 import { loadRegistrations, saveRegistrations, type Registration } from './registrations.js';
@@ -51,6 +52,8 @@ export interface SimulationOptions {
   now?: () => Date;
   /** Where notable events are told, one line each. */
   log?: (line: string) => void;
+  /** Plug & Charge contracts in the hub's pool and cars that plug in (default true). */
+  plugAndCharge?: boolean;
 }
 
 /** Ticks an absent eMSP stays up, then down. */
@@ -67,6 +70,9 @@ export class Simulation {
   readonly partnerIds = new Map<string, string>();
   private readonly tasks: Tasks;
   private ticks = 0;
+  /** Set up once the partners are registered; its draws have a stream of their own. */
+  plugAndCharge?: PlugAndCharge;
+  private readonly pncRng: Random;
 
   private constructor(
     readonly cpos: SimCpo[],
@@ -76,6 +82,7 @@ export class Simulation {
     private readonly rng: Random,
   ) {
     this.tasks = new Tasks((error) => tally.note('errors', error instanceof Error ? error.message : String(error)));
+    this.pncRng = rng.fork('plug-and-charge');
   }
 
   static async start(options: SimulationOptions): Promise<Simulation> {
@@ -126,6 +133,7 @@ export class Simulation {
       // Everyone registers before anyone publishes: the hub sends a new receiver only what is pushed after it joined.
       for (const cpo of cpoList) await cpo.publish();
       for (const emsp of emspList) await emsp.publish();
+      if (options.plugAndCharge !== false) simulation.plugAndCharge = await PlugAndCharge.setUp(api, cpoList, emspList);
     } catch (error) {
       await simulation.stop();
       throw error;
@@ -141,6 +149,7 @@ export class Simulation {
       `${t.get('sessions.started')} sessions`,
       `${t.get('cdrs')} CDRs`,
       `${t.get('authorizations.allowed')} authorized in real time`,
+      `${t.get('pnc.sessions')} Plug & Charge`,
       `${t.get('taps.refused')} taps refused`,
       `${t.get('commands.accepted')} remote commands`,
       `${t.get('pushes')} pushes`,
@@ -167,6 +176,10 @@ export class Simulation {
   }
 
   private async newSession(): Promise<void> {
+    if (this.plugAndCharge && this.pncRng.chance(0.25)) {
+      await this.plugAndCharge.plugIn(this.pncRng.pick(this.cpos), this.pncRng);
+      return;
+    }
     const present = this.emsps.filter((e) => e.platform.available);
     if (present.length > 0 && this.rng.chance(0.5)) await this.rng.pick(present).startAppSession();
     else await this.rng.pick(this.cpos).tap();
