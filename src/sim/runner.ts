@@ -52,7 +52,7 @@ export interface SimulationOptions {
   now?: () => Date;
   /** Where notable events are told, one line each. */
   log?: (line: string) => void;
-  /** Plug & Charge contracts in the hub's pool and cars that plug in (default true). */
+  /** Plug & Charge: contracts in the hub's pool and cars that plug in at DC chargers (the CLI turns it on). */
   plugAndCharge?: boolean;
 }
 
@@ -133,7 +133,7 @@ export class Simulation {
       // Everyone registers before anyone publishes: the hub sends a new receiver only what is pushed after it joined.
       for (const cpo of cpoList) await cpo.publish();
       for (const emsp of emspList) await emsp.publish();
-      if (options.plugAndCharge !== false) simulation.plugAndCharge = await PlugAndCharge.setUp(api, cpoList, emspList);
+      if (options.plugAndCharge) simulation.plugAndCharge = await PlugAndCharge.setUp(api, cpoList, emspList);
     } catch (error) {
       await simulation.stop();
       throw error;
@@ -149,11 +149,11 @@ export class Simulation {
       `${t.get('sessions.started')} sessions`,
       `${t.get('cdrs')} CDRs`,
       `${t.get('authorizations.allowed')} authorized in real time`,
-      `${t.get('pnc.sessions')} Plug & Charge`,
       `${t.get('taps.refused')} taps refused`,
       `${t.get('commands.accepted')} remote commands`,
       `${t.get('pushes')} pushes`,
     ];
+    if (this.plugAndCharge) parts.push(`${t.get('pnc.sessions')} by Plug & Charge`);
     if (t.get('pushes.refused')) parts.push(`${t.get('pushes.refused')} refused pushes`);
     if (t.get('tokens.rejected')) parts.push(`${t.get('tokens.rejected')} tokens rejected by a CPO`);
     if (t.get('malformed.refused')) parts.push(`${t.get('malformed.refused')} malformed pushes refused`);

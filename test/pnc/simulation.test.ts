@@ -11,7 +11,7 @@ describe(`Plug & Charge in the simulated network (${databaseLabel})`, () => {
 
   beforeAll(async () => {
     hub = await startTestHub({ delivery: FAST_DELIVERY });
-    sim = await Simulation.start({ hubUrl: hub.url, adminToken: hub.adminToken, cpos: 1, emsps: 1, locations: 2, drivers: 6, traffic: false, cpoVersions: ['2.3.0'], runId: 'P1' });
+    sim = await Simulation.start({ hubUrl: hub.url, adminToken: hub.adminToken, cpos: 1, emsps: 1, locations: 2, drivers: 6, traffic: false, cpoVersions: ['2.3.0'], runId: 'P1', plugAndCharge: true });
   }, 120_000);
   afterAll(async () => {
     await sim?.stop();
