@@ -155,7 +155,10 @@ export async function authorize(hub: HubContext, request: AuthorizationRequest):
   return conclude(hub, request, fallback(request, emsp, cached ?? contract?.token, policy, unanswered, contract?.decision));
 }
 
-/** The token's eMSP: named in the OCPI-to headers, else the owner of the hub's copy, else the uid's contract prefix. */
+/**
+ * The token's eMSP: named in the OCPI-to headers, else the owner of the hub's copy, else the MO the
+ * Plug & Charge contract pool names for an EMAID, else the uid's contract prefix.
+ */
 async function resolveOwner(hub: HubContext, request: AuthorizationRequest): Promise<TokenOwner | undefined> {
   const key = tokenKey(request);
   const addressed = addressedParty(hub, request);

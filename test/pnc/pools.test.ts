@@ -80,6 +80,13 @@ describe(`the Plug & Charge certificate pools (${databaseLabel})`, () => {
       const response = await fetch(`${net.hub.url}/opcp/v1/root/rootCerts`, { headers: { authorization: 'Bearer forged.token.here' } });
       expect(response.status).toBe(401);
       expect((await response.json()).errorMessages).toEqual(['The access token is not valid']);
+      const unparseable = await fetch(`${net.hub.url}/opcp/v1/ccp/signedContractData`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${await ms1.token()}`, 'content-type': 'application/json' },
+        body: '{"emaid": ',
+      });
+      expect(unparseable.status).toBe(400);
+      expect((await unparseable.json()).errorMessages[0]).toMatch(/^Unparseable JSON/);
     });
   });
 
