@@ -9,7 +9,7 @@ import type { OcpiPlatform } from '../../src/sim/platform.js';
 import { connector, evse, location, token } from '../support/fixtures.js';
 import { databaseLabel, eventually } from '../support/hub.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
-import { opcpClient, trustedPki } from './support.js';
+import { SETUP_TIMEOUT_MS, opcpClient, trustedPki } from './support.js';
 
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
 const emaidOf = (instance: string) => `USMS1${instance}${emaidCheckDigit(`USMS1${instance}`)}`;
@@ -41,7 +41,7 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
     expect((await ms1.call('DELETE', `/v1/ccp/signedContractData/${REVOKED}`)).status).toBe(200);
     // Time passes: the third contract's certificate runs out.
     await net.hub.hub.db.query(`UPDATE pnc_contracts SET valid_to = now() - interval '1 day' WHERE emaid = $1`, [EXPIRED]);
-  });
+    }, SETUP_TIMEOUT_MS);
   afterAll(async () => net?.close());
 
   function authorizeAt(cpo: OcpiPlatform, uid: string, type: string): Promise<OcpiReply<any>> {

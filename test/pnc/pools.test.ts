@@ -13,7 +13,7 @@ import {
 } from '../../src/sim/pki.js';
 import { admin, databaseLabel, eventually } from '../support/hub.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
-import { addTrustedRoot, opcpClient, trustedPki, webhookReceiver } from './support.js';
+import { addTrustedRoot, opcpClient, SETUP_TIMEOUT_MS, trustedPki, webhookReceiver } from './support.js';
 
 const ISO2 = 'urn:iso:15118:2:2013:MsgDef';
 /** An EMAID of a provider with its check digit: the provider, a 9-character instance. */
@@ -38,7 +38,7 @@ describe(`the Plug & Charge certificate pools (${databaseLabel})`, () => {
       opcpClient(net.hub, 'US*CP1', 'CPO'),
       opcpClient(net.hub, 'CA*CP2', 'CPO'),
     ]);
-  });
+    }, SETUP_TIMEOUT_MS);
   afterAll(async () => net?.close());
 
   /** An MO publishes signed contract data for an EMAID and a PCID. */

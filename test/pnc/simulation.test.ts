@@ -4,6 +4,7 @@ import { Simulation } from '../../src/sim/runner.js';
 import type { RunningHub } from '../../src/switchyard.js';
 import { databaseLabel, eventually, startTestHub } from '../support/hub.js';
 import { FAST_DELIVERY } from '../support/network.js';
+import { SETUP_TIMEOUT_MS } from './support.js';
 
 describe(`Plug & Charge in the simulated network (${databaseLabel})`, () => {
   let hub: RunningHub;
@@ -12,7 +13,7 @@ describe(`Plug & Charge in the simulated network (${databaseLabel})`, () => {
   beforeAll(async () => {
     hub = await startTestHub({ delivery: FAST_DELIVERY });
     sim = await Simulation.start({ hubUrl: hub.url, adminToken: hub.adminToken, cpos: 1, emsps: 1, locations: 2, drivers: 6, traffic: false, cpoVersions: ['2.3.0'], runId: 'P1', plugAndCharge: true });
-  }, 120_000);
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await sim?.stop();
     await hub?.close();
