@@ -41,7 +41,7 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
     expect((await ms1.call('DELETE', `/v1/ccp/signedContractData/${REVOKED}`)).status).toBe(200);
     // Time passes: the third contract's certificate runs out.
     await net.hub.hub.db.query(`UPDATE pnc_contracts SET valid_to = now() - interval '1 day' WHERE emaid = $1`, [EXPIRED]);
-    }, SETUP_TIMEOUT_MS);
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => net?.close());
 
   function authorizeAt(cpo: OcpiPlatform, uid: string, type: string): Promise<OcpiReply<any>> {

@@ -38,7 +38,7 @@ describe(`the Plug & Charge certificate pools (${databaseLabel})`, () => {
       opcpClient(net.hub, 'US*CP1', 'CPO'),
       opcpClient(net.hub, 'CA*CP2', 'CPO'),
     ]);
-    }, SETUP_TIMEOUT_MS);
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => net?.close());
 
   /** An MO publishes signed contract data for an EMAID and a PCID. */
