@@ -169,7 +169,7 @@ export class SimCpo {
   /**
    * A Plug & Charge car plugs in at a free DC charger (ISO 15118-2): the charger relays the car's
    * CertificateInstallationReq to the hub's contract pool (OPCP getSignedContractData), and
-   * authorizes the installed contract's EMAID in real time (type OTHER in 2.2.1).
+   * authorizes the installed contract's EMAID in real time (type EMAID in 2.3.0, OTHER before).
    */
   async plugAndCharge(opcp: OpcpClient, vehicle: { pcid: string; installationRequest: string }): Promise<TapOutcome | undefined> {
     const spots = this.allEvses().filter(({ evse }) => evse.status === 'AVAILABLE' && evse.connectors.some((c) => c.power_type === 'DC'));
@@ -180,7 +180,7 @@ export class SimCpo {
     });
     const emaid = installed.body?.CCPResponse?.emaidContent?.[0]?.messageDef?.emaid as string | undefined;
     if (!emaid) return this.refused(vehicle.pcid, 'UNKNOWN');
-    const { info, hop } = await this.authorize(emaid, spot.location, spot.evse, undefined, 'OTHER');
+    const { info, hop } = await this.authorize(emaid, spot.location, spot.evse, undefined, this.platform.version === '2.3.0' ? 'EMAID' : 'OTHER');
     if (info?.allowed !== 'ALLOWED') return this.refused(emaid, info?.allowed ?? 'NO_ANSWER');
     this.options.tally.count('pnc.sessions');
     const session = await this.begin(info.token, spot, 'AUTH_REQUEST', info.authorization_reference, [hop]);
@@ -284,7 +284,8 @@ export class SimCpo {
     location: Location,
     evse: Evse,
     token: Token | undefined,
-    type: Token['type'] = 'RFID',
+    /** The TokenType in the platform's own version. */
+    type = 'RFID',
   ): Promise<{ info?: AuthorizationInfo; hop: Hop }> {
     const url = `${this.platform.hubUrl('tokens', undefined, 'SENDER')}/${encodeURIComponent(uid)}/authorize?type=${type}`;
     // A known card names its eMSP; for a stranger's card the hub has to find out.
