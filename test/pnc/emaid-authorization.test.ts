@@ -19,6 +19,8 @@ const EXPIRED = emaidOf('PNC000003');
 const ANSWERED = emaidOf('PNC000004');
 /** Generous: an eMSP that is down answers 503 at once, so only the answering eMSP's case waits. */
 const ANSWER_BUDGET_MS = 5_000;
+/** Deliveries retry fast, but a loaded machine runs them late. */
+const DELIVERY_WAIT_MS = 30_000;
 
 /**
  * Plug & Charge authorization end to end: a 2.3.0 CPO (US*CP1) and a 2.2.1 CPO (CA*CP2) ask for
@@ -141,9 +143,9 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
     const reply = await net.cpo1.send({ method: 'PUT', url: `${net.cpo1.hubUrl('locations', undefined, 'RECEIVER')}/US/CP1/LOC-PNC`, body });
     expect(reply.envelope?.status_code).toBe(1000);
 
-    const at230 = await eventually(() => net.emsp1.receivedFor('locations').find((r) => r.path === '/US/CP1/LOC-PNC'));
+    const at230 = await eventually(() => net.emsp1.receivedFor('locations').find((r) => r.path === '/US/CP1/LOC-PNC'), DELIVERY_WAIT_MS);
     expect((at230.body as any).evses[0]).toMatchObject({ accepted_service_providers: ['DriveOn'], connectors: [{ capabilities: ['ISO_15118_2_PLUG_AND_CHARGE', 'ISO_15118_20_PLUG_AND_CHARGE'] }] });
-    const at221 = await eventually(() => net.emsp2.receivedFor('locations').find((r) => r.path === '/US/CP1/LOC-PNC'));
+    const at221 = await eventually(() => net.emsp2.receivedFor('locations').find((r) => r.path === '/US/CP1/LOC-PNC'), DELIVERY_WAIT_MS);
     expect((at221.body as any).evses[0].accepted_service_providers).toBeUndefined();
     expect((at221.body as any).evses[0].connectors[0].capabilities).toBeUndefined();
 
