@@ -64,6 +64,14 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
     return row;
   }
 
+  /** The journal entry of the CPO's request, written once the hub has answered. */
+  function inboundEntry(reply: OcpiReply) {
+    return eventually(async () => {
+      const [row] = await net.hub.hub.db.query<{ notes: any }>(`SELECT notes FROM journal WHERE correlation_id = $1 AND direction = 'IN'`, [reply.correlationId]);
+      return row;
+    });
+  }
+
   describe('when the eMSP answers', () => {
     it('routes a 2.3.0 EMAID to the MO the pool names, as EMAID, and journals the canonical OTHER', async () => {
       net.emsp1.handle('tokens', (request) =>
@@ -77,10 +85,7 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
         expect(asked.map((r) => r.query.type)).toEqual(['EMAID']);
         expect(await decisionOf(reply)).toMatchObject({ rule: 'EMSP_ANSWERED', emsp: 'US*MS1' });
 
-        const [inbound] = await net.hub.hub.db.query<{ notes: any }>(
-          `SELECT notes FROM journal WHERE correlation_id = $1 AND direction = 'IN'`,
-          [reply.correlationId],
-        );
+        const inbound = await inboundEntry(reply);
         expect(inbound.notes.losses).toEqual([{ path: '$.type', kind: 'approximated', reason: '2.2.1 TokenType has no EMAID; OTHER is used' }]);
 
         // A 2.2.1 CPO sends the same EMAID as OTHER; the 2.3.0 eMSP still hears EMAID.
@@ -149,7 +154,7 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
     expect((at221.body as any).evses[0].accepted_service_providers).toBeUndefined();
     expect((at221.body as any).evses[0].connectors[0].capabilities).toBeUndefined();
 
-    const [inbound] = await net.hub.hub.db.query<{ notes: any }>(`SELECT notes FROM journal WHERE correlation_id = $1 AND direction = 'IN'`, [reply.correlationId]);
+    const inbound = await inboundEntry(reply);
     expect(inbound.notes.losses).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ path: '$.evses[0].accepted_service_providers', kind: 'dropped' }),
