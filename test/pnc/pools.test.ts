@@ -195,10 +195,13 @@ describe(`the Plug & Charge certificate pools (${databaseLabel})`, () => {
       const emaid = emaidOf('USMS1', 'C00000001');
       const reply = await ms1.call('GET', `/v1/ccp/lookupContract/${emaid}`);
       expect(reply.status).toBe(200);
-      const rows = await net.hub.hub.db.query<{ from_party: string; module: string; object_id: string; http_status: number; request_body: any }>(
-        `SELECT from_party, module, object_id, http_status, request_body FROM journal WHERE module = 'pnc' ORDER BY id`,
-      );
-      expect(rows).toContainEqual(expect.objectContaining({ from_party: 'US*MS1', object_id: emaid, http_status: 200 }));
+      // The entry is written once the answer is sent.
+      const rows = await eventually(async () => {
+        const all = await net.hub.hub.db.query<{ from_party: string; object_id: string; http_status: number; request_body: any }>(
+          `SELECT from_party, object_id, http_status, request_body FROM journal WHERE module = 'pnc' ORDER BY id`,
+        );
+        return all.some((row) => row.from_party === 'US*MS1' && row.object_id === emaid && row.http_status === 200) && all;
+      });
       const tokenCalls = rows.filter((row) => row.request_body?.grant_type === 'client_credentials');
       expect(tokenCalls.length).toBeGreaterThan(0);
       expect(tokenCalls.every((row) => row.request_body.client_secret === '[redacted]')).toBe(true);
