@@ -48,6 +48,7 @@ export async function startTraffic(
       failures: options.failures,
       cpoVersions: options.cpoVersions,
       emspVersions: options.emspVersions,
+      plugAndCharge: true,
       log: options.verbose ? (line) => console.log(`  ${line}`) : undefined,
     });
   } catch (error) {

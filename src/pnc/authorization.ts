@@ -19,14 +19,17 @@ export type ContractFallbackRule = `FALLBACK_CONTRACT_${ContractStanding}`;
 export async function emaidOwner(db: Queryable, uid: string): Promise<RoutedParty | undefined> {
   const emaid = emaidOrUndefined(uid);
   if (!emaid) return undefined;
-  const [owner] = await db.query<{ country_code: string; party_id: string }>(
-    `SELECT owner_country AS country_code, owner_party AS party_id FROM pnc_contracts WHERE emaid_key = $1
-     UNION ALL
-     SELECT p.country_code, p.party_id FROM pnc_clients c JOIN parties p ON p.id = c.party
-     WHERE c.role = 'MO' AND $2 = ANY(c.provider_ids)
-     LIMIT 1`,
-    [emaid.key, emaid.provider],
+  const [contract] = await db.query<{ country_code: string; party_id: string }>(
+    'SELECT owner_country AS country_code, owner_party AS party_id FROM pnc_contracts WHERE emaid_key = $1',
+    [emaid.key],
   );
+  const [owner] = contract
+    ? [contract]
+    : await db.query<{ country_code: string; party_id: string }>(
+        `SELECT p.country_code, p.party_id FROM pnc_clients c JOIN parties p ON p.id = c.party
+         WHERE c.role = 'MO' AND $1 = ANY(c.provider_ids) ORDER BY c.created_at LIMIT 1`,
+        [emaid.provider],
+      );
   return owner && findParty(db, { countryCode: owner.country_code, partyId: owner.party_id }, ['EMSP']);
 }
 

@@ -4,7 +4,7 @@
  */
 export class PncError extends Error {
   constructor(
-    readonly httpStatus: 400 | 401 | 403 | 404 | 409,
+    readonly httpStatus: 400 | 401 | 403 | 404,
     readonly messages: string[],
   ) {
     super(messages.join('; '));

@@ -26,6 +26,8 @@ import { locationsFor } from './locations.js';
 import { operatorPlatform, type CpoOperator } from './operators.js';
 import type { OcpiPlatform, ReceivedRequest } from './platform.js';
 import type { Random } from './random.js';
+import type { OpcpClient } from './opcp-client.js';
+import { ISO_15118_2 } from './pki.js';
 import { answerGet } from './sender.js';
 import type { Tally } from './tally.js';
 import { Tasks } from './tasks.js';
@@ -104,6 +106,11 @@ export class SimCpo {
     const stamp = ocpiTimestamp(this.now());
     for (const tariff of tariffsFor(options.operator, stamp)) this.tariffs.set(tariff.id, tariff);
     for (const location of locationsFor(options.operator, options.locations, options.rng, stamp)) this.locations.set(location.id, location);
+    // DC chargers do Plug & Charge; only 2.3.0 can say so, in connector capabilities.
+    if (options.version === '2.3.0') {
+      const dc = this.allEvses().flatMap(({ evse }) => evse.connectors.filter((c) => c.power_type === 'DC'));
+      for (const connector of dc) Object.assign(connector, { capabilities: ['ISO_15118_2_PLUG_AND_CHARGE'] });
+    }
   }
 
   static async start(options: SimCpoOptions): Promise<SimCpo> {
@@ -161,6 +168,27 @@ export class SimCpo {
       return { uid, allowed: 'NO_ANSWER', rule: 'OFFLINE_WHITELIST', session: await this.begin(token, spot, 'WHITELIST', undefined, [hop]) };
     }
     return this.refused(uid, hop.ocpiStatus === OcpiStatus.UNKNOWN_TOKEN ? 'UNKNOWN' : unanswered ? 'NO_ANSWER' : 'NOT_ALLOWED');
+  }
+
+  /**
+   * A Plug & Charge car plugs in at a free DC charger (ISO 15118-2): the charger relays the car's
+   * CertificateInstallationReq to the hub's contract pool (OPCP getSignedContractData), and
+   * authorizes the installed contract's EMAID in real time (type EMAID in 2.3.0, OTHER before).
+   */
+  async plugAndCharge(opcp: OpcpClient, vehicle: { pcid: string; installationRequest: string }): Promise<TapOutcome | undefined> {
+    const spots = this.allEvses().filter(({ evse }) => evse.status === 'AVAILABLE' && evse.connectors.some((c) => c.power_type === 'DC'));
+    if (spots.length === 0) return undefined;
+    const spot = this.options.rng.pick(spots);
+    const installed = await opcp.call('POST', '/v1/ccp/signedContractData', {
+      body: { certificateInstallationReq: vehicle.installationRequest, xsdMsgDefNamespace: ISO_15118_2 },
+    });
+    const emaid = installed.body?.CCPResponse?.emaidContent?.[0]?.messageDef?.emaid as string | undefined;
+    if (!emaid) return this.refused(vehicle.pcid, 'UNKNOWN');
+    const { info, hop } = await this.authorize(emaid, spot.location, spot.evse, undefined, this.platform.version === '2.3.0' ? 'EMAID' : 'OTHER');
+    if (info?.allowed !== 'ALLOWED') return this.refused(emaid, info?.allowed ?? 'NO_ANSWER');
+    this.options.tally.count('pnc.sessions');
+    const session = await this.begin(info.token, spot, 'AUTH_REQUEST', info.authorization_reference, [hop]);
+    return { uid: emaid, allowed: 'ALLOWED', rule: 'AUTH_REQUEST', session };
   }
 
   /** Takes a meter reading of every session and pushes it; parked cars whose driver came back are unplugged. */
@@ -255,8 +283,15 @@ export class SimCpo {
     return free.length > 0 ? this.options.rng.pick(free) : undefined;
   }
 
-  private async authorize(uid: string, location: Location, evse: Evse, token: Token | undefined): Promise<{ info?: AuthorizationInfo; hop: Hop }> {
-    const url = `${this.platform.hubUrl('tokens', undefined, 'SENDER')}/${encodeURIComponent(uid)}/authorize?type=RFID`;
+  private async authorize(
+    uid: string,
+    location: Location,
+    evse: Evse,
+    token: Token | undefined,
+    /** The TokenType in the platform's own version. */
+    type = 'RFID',
+  ): Promise<{ info?: AuthorizationInfo; hop: Hop }> {
+    const url = `${this.platform.hubUrl('tokens', undefined, 'SENDER')}/${encodeURIComponent(uid)}/authorize?type=${type}`;
     // A known card names its eMSP; for a stranger's card the hub has to find out.
     const to = token ? { countryCode: token.country_code, partyId: token.party_id } : undefined;
     try {

@@ -1,4 +1,5 @@
 import type { Token, WhitelistType } from '../ocpi/v2_2_1/index.js';
+import { emaidCheckDigit } from '../pnc/emaid.js';
 import type { Operator } from './operators.js';
 import type { Random } from './random.js';
 
@@ -12,6 +13,10 @@ export interface Driver {
   rfid?: Token;
   /** An account in the eMSP's app, which starts sessions remotely. */
   app?: Token;
+  /** A Plug & Charge contract (ISO 15118-2): its EMAID travels as a token of type OTHER in 2.2.1. */
+  emaid?: Token;
+  /** The PCID of the driver's Plug & Charge vehicle. */
+  pcid?: string;
 }
 
 /**
@@ -38,11 +43,31 @@ export function driversFor(operator: Operator, count: number, rng: Random, lastU
       language: operator.countryCode === 'CA' && rng.chance(0.3) ? 'fr' : 'en',
       last_updated: lastUpdated,
     });
+    // Every third driver has a Plug & Charge car (decided by position, so no random draw changes).
+    const plugAndCharge = index % 3 === 0;
+    const serial = String(index + 1).padStart(8, '0');
+    const emaidBody = `${operator.countryCode}${operator.partyId}P${serial}`;
     return {
       contractId,
       status,
       rfid: hasCard ? token('RFID', rng.hex(14), cardWhitelist(rng)) : undefined,
       app: hasApp ? token('APP_USER', `APP-${operator.partyId}-${rng.hex(10)}`, 'ALLOWED') : undefined,
+      ...(plugAndCharge
+        ? {
+            emaid: {
+              country_code: operator.countryCode,
+              party_id: operator.partyId,
+              uid: emaidBody + emaidCheckDigit(emaidBody),
+              type: 'OTHER',
+              contract_id: emaidBody + emaidCheckDigit(emaidBody),
+              issuer: operator.name,
+              valid: status === 'ACTIVE',
+              whitelist: 'ALLOWED',
+              last_updated: lastUpdated,
+            } satisfies Token,
+            pcid: `SWY${operator.countryCode}${operator.partyId}0${serial}`,
+          }
+        : {}),
     };
   });
 }

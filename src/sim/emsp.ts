@@ -26,6 +26,8 @@ import { driversFor, type Driver } from './drivers.js';
 import { operatorPlatform, type Operator } from './operators.js';
 import type { OcpiPlatform, ReceivedRequest } from './platform.js';
 import type { Random } from './random.js';
+import type { OpcpClient } from './opcp-client.js';
+import { ISO_15118_2, issueContract, signedContractDataXml, type Pki } from './pki.js';
 import { answerGet } from './sender.js';
 import type { Tally } from './tally.js';
 
@@ -109,6 +111,22 @@ export class SimEmsp {
 
   async publish(): Promise<void> {
     for (const token of this.tokens) await this.pushToken(token);
+  }
+
+  /**
+   * Publishes the Plug & Charge contracts of its drivers with active contracts in the hub's
+   * contract certificate pool (OPCP), as signed contract data a CPS made for each vehicle.
+   */
+  async publishContracts(opcp: OpcpClient, pki: Pki): Promise<void> {
+    for (const driver of this.drivers.filter((d) => d.emaid && d.pcid && d.status === 'ACTIVE')) {
+      const emaid = driver.emaid!.uid;
+      const contract = await issueContract(pki, emaid);
+      const reply = await opcp.call('PUT', '/v1/ccp/signedContractData', {
+        body: { xsdMsgDefNamespace: ISO_15118_2, emaid, pcid: driver.pcid, signedContractDataXML: signedContractDataXml(pki, contract, emaid) },
+      });
+      if (reply.status === 201) this.options.tally.count('pnc.contracts');
+      else this.options.tally.note('pnc.refused', `${this.name}: contract ${emaid} refused (HTTP ${reply.status}) ${JSON.stringify(reply.body)}`);
+    }
   }
 
   /**
@@ -253,9 +271,11 @@ export class SimEmsp {
       return answerGet(request, reply, `${this.platform.url}/${this.platform.version}/sender/tokens`, this.tokens, () => undefined);
     }
     if (request.method !== 'POST' || action !== 'authorize') return reply.code(404).send(envelope(OcpiStatus.CLIENT_ERROR, undefined, 'Not found'));
-    const type = request.query.type ?? 'RFID';
-    const driver = this.drivers.find((d) => [d.rfid, d.app].some((t) => t?.type === type && t.uid.toUpperCase() === uid.toUpperCase()));
-    const token = driver && (type === 'RFID' ? driver.rfid : driver.app);
+    // The eMSP keeps EMAIDs as 2.2.1 tokens of type OTHER; a 2.3.0 hub asks with type EMAID.
+    const type = request.query.type === 'EMAID' ? 'OTHER' : (request.query.type ?? 'RFID');
+    const matches = (t: Token | undefined) => t?.type === type && t.uid.toUpperCase() === uid.toUpperCase();
+    const driver = this.drivers.find((d) => [d.rfid, d.app, d.emaid].some(matches));
+    const token = driver && [driver.rfid, driver.app, driver.emaid].find(matches);
     if (!driver || !token) {
       this.options.tally.count('authorizations.unknown');
       return reply.code(404).send(envelope(OcpiStatus.UNKNOWN_TOKEN, undefined, `Unknown token ${uid}`));

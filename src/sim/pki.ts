@@ -26,6 +26,9 @@ export interface Pki {
   oemSubCa: Issued;
 }
 
+/** The message definitions of ISO 15118-2, as OPCP names them. */
+export const ISO_15118_2 = 'urn:iso:15118:2:2013:MsgDef';
+
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 86_400_000;
 

@@ -3,6 +3,7 @@ import type { OcpiVersion } from './platform.js';
 import { SimCpo } from './cpo.js';
 import { SimEmsp } from './emsp.js';
 import { AdminApi, connect } from './onboard.js';
+import { PlugAndCharge } from './plug-and-charge.js';
 import { cpoOperator, emspOperator } from './operators.js';
 import { Random } from './random.js';
 import { loadRegistrations, saveRegistrations, type Registration } from './registrations.js';
@@ -54,6 +55,8 @@ export interface SimulationOptions {
   log?: (line: string) => void;
   /** Where the steps of the start are told as they begin (onboarding takes a while), one line each. */
   progress?: (line: string) => void;
+  /** Plug & Charge: contracts in the hub's pool and cars that plug in at DC chargers (the CLI turns it on). */
+  plugAndCharge?: boolean;
 }
 
 /** Ticks an absent eMSP stays up, then down. */
@@ -70,6 +73,9 @@ export class Simulation {
   readonly partnerIds = new Map<string, string>();
   private readonly tasks: Tasks;
   private ticks = 0;
+  /** Set up once the partners are registered; its draws have a stream of their own. */
+  plugAndCharge?: PlugAndCharge;
+  private readonly pncRng: Random;
 
   private constructor(
     readonly cpos: SimCpo[],
@@ -79,6 +85,7 @@ export class Simulation {
     private readonly rng: Random,
   ) {
     this.tasks = new Tasks((error) => tally.note('errors', error instanceof Error ? error.message : String(error)));
+    this.pncRng = rng.fork('plug-and-charge');
   }
 
   static async start(options: SimulationOptions): Promise<Simulation> {
@@ -135,6 +142,7 @@ export class Simulation {
       progress('the CPOs publish their locations and tariffs, the eMSPs their tokens');
       for (const cpo of cpoList) await cpo.publish();
       for (const emsp of emspList) await emsp.publish();
+      if (options.plugAndCharge) simulation.plugAndCharge = await PlugAndCharge.setUp(api, cpoList, emspList);
     } catch (error) {
       await simulation.stop();
       throw error;
@@ -154,6 +162,7 @@ export class Simulation {
       `${t.get('commands.accepted')} remote commands`,
       `${t.get('pushes')} pushes`,
     ];
+    if (this.plugAndCharge) parts.push(`${t.get('pnc.sessions')} by Plug & Charge`);
     if (t.get('pushes.refused')) parts.push(`${t.get('pushes.refused')} refused pushes`);
     if (t.get('tokens.rejected')) parts.push(`${t.get('tokens.rejected')} tokens rejected by a CPO`);
     if (t.get('malformed.refused')) parts.push(`${t.get('malformed.refused')} malformed pushes refused`);
@@ -176,6 +185,10 @@ export class Simulation {
   }
 
   private async newSession(): Promise<void> {
+    if (this.plugAndCharge && this.pncRng.chance(0.25)) {
+      await this.plugAndCharge.plugIn(this.pncRng.pick(this.cpos), this.pncRng);
+      return;
+    }
     const present = this.emsps.filter((e) => e.platform.available);
     if (present.length > 0 && this.rng.chance(0.5)) await this.rng.pick(present).startAppSession();
     else await this.rng.pick(this.cpos).tap();

@@ -9,7 +9,7 @@ import type { OcpiPlatform } from '../../src/sim/platform.js';
 import { connector, evse, location, token } from '../support/fixtures.js';
 import { databaseLabel, eventually } from '../support/hub.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
-import { opcpClient, trustedPki } from './support.js';
+import { SETUP_TIMEOUT_MS, opcpClient, trustedPki } from './support.js';
 
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
 const emaidOf = (instance: string) => `USMS1${instance}${emaidCheckDigit(`USMS1${instance}`)}`;
@@ -17,6 +17,10 @@ const VALID = emaidOf('PNC000001');
 const REVOKED = emaidOf('PNC000002');
 const EXPIRED = emaidOf('PNC000003');
 const ANSWERED = emaidOf('PNC000004');
+/** Generous: an eMSP that is down answers 503 at once, so only the answering eMSP's case waits. */
+const ANSWER_BUDGET_MS = 5_000;
+/** Deliveries retry fast, but a loaded machine runs them late. */
+const DELIVERY_WAIT_MS = 30_000;
 
 /**
  * Plug & Charge authorization end to end: a 2.3.0 CPO (US*CP1) and a 2.2.1 CPO (CA*CP2) ask for
@@ -28,7 +32,7 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
   let ms1: OpcpClient;
 
   beforeAll(async () => {
-    net = await startRoamingNetwork({ authorizationTimeoutMs: 300 }, { cpo1: { version: '2.3.0' }, emsp1: { version: '2.3.0' } });
+    net = await startRoamingNetwork({ authorizationTimeoutMs: ANSWER_BUDGET_MS }, { cpo1: { version: '2.3.0' }, emsp1: { version: '2.3.0' } });
     pki = await trustedPki(net.hub);
     ms1 = await opcpClient(net.hub, 'US*MS1', 'EMSP');
     for (const [emaid, pcid] of [[VALID, 'WMIPNCVEHICLE0001'], [REVOKED, 'WMIPNCVEHICLE0002'], [EXPIRED, 'WMIPNCVEHICLE0003']]) {
@@ -41,7 +45,7 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
     expect((await ms1.call('DELETE', `/v1/ccp/signedContractData/${REVOKED}`)).status).toBe(200);
     // Time passes: the third contract's certificate runs out.
     await net.hub.hub.db.query(`UPDATE pnc_contracts SET valid_to = now() - interval '1 day' WHERE emaid = $1`, [EXPIRED]);
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => net?.close());
 
   function authorizeAt(cpo: OcpiPlatform, uid: string, type: string): Promise<OcpiReply<any>> {
@@ -60,6 +64,14 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
     return row;
   }
 
+  /** The journal entry of the CPO's request, written once the hub has answered. */
+  function inboundEntry(reply: OcpiReply) {
+    return eventually(async () => {
+      const [row] = await net.hub.hub.db.query<{ notes: any }>(`SELECT notes FROM journal WHERE correlation_id = $1 AND direction = 'IN'`, [reply.correlationId]);
+      return row;
+    });
+  }
+
   describe('when the eMSP answers', () => {
     it('routes a 2.3.0 EMAID to the MO the pool names, as EMAID, and journals the canonical OTHER', async () => {
       net.emsp1.handle('tokens', (request) =>
@@ -73,10 +85,7 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
         expect(asked.map((r) => r.query.type)).toEqual(['EMAID']);
         expect(await decisionOf(reply)).toMatchObject({ rule: 'EMSP_ANSWERED', emsp: 'US*MS1' });
 
-        const [inbound] = await net.hub.hub.db.query<{ notes: any }>(
-          `SELECT notes FROM journal WHERE correlation_id = $1 AND direction = 'IN'`,
-          [reply.correlationId],
-        );
+        const inbound = await inboundEntry(reply);
         expect(inbound.notes.losses).toEqual([{ path: '$.type', kind: 'approximated', reason: '2.2.1 TokenType has no EMAID; OTHER is used' }]);
 
         // A 2.2.1 CPO sends the same EMAID as OTHER; the 2.3.0 eMSP still hears EMAID.
@@ -139,13 +148,13 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
     const reply = await net.cpo1.send({ method: 'PUT', url: `${net.cpo1.hubUrl('locations', undefined, 'RECEIVER')}/US/CP1/LOC-PNC`, body });
     expect(reply.envelope?.status_code).toBe(1000);
 
-    const at230 = await eventually(() => net.emsp1.receivedFor('locations').find((r) => r.path === '/US/CP1/LOC-PNC'));
+    const at230 = await eventually(() => net.emsp1.receivedFor('locations').find((r) => r.path === '/US/CP1/LOC-PNC'), DELIVERY_WAIT_MS);
     expect((at230.body as any).evses[0]).toMatchObject({ accepted_service_providers: ['DriveOn'], connectors: [{ capabilities: ['ISO_15118_2_PLUG_AND_CHARGE', 'ISO_15118_20_PLUG_AND_CHARGE'] }] });
-    const at221 = await eventually(() => net.emsp2.receivedFor('locations').find((r) => r.path === '/US/CP1/LOC-PNC'));
+    const at221 = await eventually(() => net.emsp2.receivedFor('locations').find((r) => r.path === '/US/CP1/LOC-PNC'), DELIVERY_WAIT_MS);
     expect((at221.body as any).evses[0].accepted_service_providers).toBeUndefined();
     expect((at221.body as any).evses[0].connectors[0].capabilities).toBeUndefined();
 
-    const [inbound] = await net.hub.hub.db.query<{ notes: any }>(`SELECT notes FROM journal WHERE correlation_id = $1 AND direction = 'IN'`, [reply.correlationId]);
+    const inbound = await inboundEntry(reply);
     expect(inbound.notes.losses).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ path: '$.evses[0].accepted_service_providers', kind: 'dropped' }),

@@ -13,7 +13,7 @@ import {
 } from '../../src/sim/pki.js';
 import { admin, databaseLabel, eventually } from '../support/hub.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
-import { addTrustedRoot, opcpClient, trustedPki, webhookReceiver } from './support.js';
+import { addTrustedRoot, opcpClient, SETUP_TIMEOUT_MS, trustedPki, webhookReceiver } from './support.js';
 
 const ISO2 = 'urn:iso:15118:2:2013:MsgDef';
 /** An EMAID of a provider with its check digit: the provider, a 9-character instance. */
@@ -38,7 +38,7 @@ describe(`the Plug & Charge certificate pools (${databaseLabel})`, () => {
       opcpClient(net.hub, 'US*CP1', 'CPO'),
       opcpClient(net.hub, 'CA*CP2', 'CPO'),
     ]);
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => net?.close());
 
   /** An MO publishes signed contract data for an EMAID and a PCID. */
@@ -80,6 +80,13 @@ describe(`the Plug & Charge certificate pools (${databaseLabel})`, () => {
       const response = await fetch(`${net.hub.url}/opcp/v1/root/rootCerts`, { headers: { authorization: 'Bearer forged.token.here' } });
       expect(response.status).toBe(401);
       expect((await response.json()).errorMessages).toEqual(['The access token is not valid']);
+      const unparseable = await fetch(`${net.hub.url}/opcp/v1/ccp/signedContractData`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${await ms1.token()}`, 'content-type': 'application/json' },
+        body: '{"emaid": ',
+      });
+      expect(unparseable.status).toBe(400);
+      expect((await unparseable.json()).errorMessages[0]).toMatch(/^Unparseable JSON/);
     });
   });
 
@@ -188,10 +195,13 @@ describe(`the Plug & Charge certificate pools (${databaseLabel})`, () => {
       const emaid = emaidOf('USMS1', 'C00000001');
       const reply = await ms1.call('GET', `/v1/ccp/lookupContract/${emaid}`);
       expect(reply.status).toBe(200);
-      const rows = await net.hub.hub.db.query<{ from_party: string; module: string; object_id: string; http_status: number; request_body: any }>(
-        `SELECT from_party, module, object_id, http_status, request_body FROM journal WHERE module = 'pnc' ORDER BY id`,
-      );
-      expect(rows).toContainEqual(expect.objectContaining({ from_party: 'US*MS1', object_id: emaid, http_status: 200 }));
+      // The entry is written once the answer is sent.
+      const rows = await eventually(async () => {
+        const all = await net.hub.hub.db.query<{ from_party: string; object_id: string; http_status: number; request_body: any }>(
+          `SELECT from_party, object_id, http_status, request_body FROM journal WHERE module = 'pnc' ORDER BY id`,
+        );
+        return all.some((row) => row.from_party === 'US*MS1' && row.object_id === emaid && row.http_status === 200) && all;
+      });
       const tokenCalls = rows.filter((row) => row.request_body?.grant_type === 'client_credentials');
       expect(tokenCalls.length).toBeGreaterThan(0);
       expect(tokenCalls.every((row) => row.request_body.client_secret === '[redacted]')).toBe(true);

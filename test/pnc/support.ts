@@ -5,6 +5,12 @@ import { createPki, type Pki } from '../../src/sim/pki.js';
 import type { RunningHub } from '../../src/switchyard.js';
 import { admin } from '../support/hub.js';
 
+/**
+ * A hub, four partners onboarded through the handshake and a whole PKI take a few seconds alone,
+ * but minutes on a shared machine under load.
+ */
+export const SETUP_TIMEOUT_MS = 180_000;
+
 /** Client credentials for a registered party, through the admin API, as an OPCP client. */
 export async function opcpClient(hub: RunningHub, party: string, role: 'CPO' | 'EMSP', providerIds?: string[]): Promise<OpcpClient> {
   const { status, body } = await admin(hub, 'POST', '/api/pnc/clients', { party, role, provider_ids: providerIds });

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { HubContext } from '../../hub/context.js';
 import { record, redact, type Blame } from '../../hub/journal.js';
 import { formatParty } from '../../ocpi/headers.js';
+import { OcpiError } from '../../ocpi/status.js';
 import { issueToken, type TokenRequest } from '../../pnc/access.js';
 import { PncError } from '../../pnc/errors.js';
 import { ccpRoutes } from './ccp-routes.js';
@@ -30,8 +31,10 @@ export async function pncPlugin(app: FastifyInstance, options: { hub: HubContext
   });
   app.addHook('onResponse', async (request, reply) => journal(hub, request, reply));
 
-  app.setErrorHandler((error: FastifyError | PncError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | PncError | OcpiError, request, reply) => {
     if (error instanceof PncError) return reply.code(error.httpStatus).send({ errorMessages: error.messages, traceId: traceIdOf(request) });
+    // The server's body parser speaks OCPI: an unparseable body is a client error here too.
+    if (error instanceof OcpiError) return reply.code(400).send({ errorMessages: [error.message], traceId: traceIdOf(request) });
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error(error);
     const message = status === 500 ? 'The hub failed to handle the request' : error.message;
