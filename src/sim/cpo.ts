@@ -41,6 +41,8 @@ export interface SimCpoOptions {
   now?: () => Date;
   /** Answers some of the token pushes it receives with OCPI 2001. */
   rejecting?: boolean;
+  /** Adds 1.00 to the total of some of its CDRs, as a CPO with a billing bug would. */
+  mispricing?: boolean;
   /** How long a charger takes to carry out a remote command before its result is posted. */
   commandDelayMs?: number;
   /** The OCPI version it speaks (default 2.2.1). */
@@ -87,6 +89,7 @@ export class SimCpo {
   readonly commandResults: PostedResult[] = [];
   private readonly tasks: Tasks;
   private readonly rejections: Random;
+  private readonly mispricings: Random;
   private sessionCount = 0;
 
   private constructor(
@@ -97,6 +100,7 @@ export class SimCpo {
     this.tasks = new Tasks((error) => options.tally.note('errors', `${this.name}: ${error instanceof Error ? error.message : String(error)}`));
     // Pushes arrive whenever the hub sends them: their own stream keeps the CPO's choices repeatable.
     this.rejections = options.rng.fork('rejections');
+    this.mispricings = options.rng.fork('mispricings');
     const stamp = ocpiTimestamp(this.now());
     for (const tariff of tariffsFor(options.operator, stamp)) this.tariffs.set(tariff.id, tariff);
     for (const location of locationsFor(options.operator, options.locations, options.rng, stamp)) this.locations.set(location.id, location);
@@ -335,6 +339,10 @@ export class SimCpo {
     await this.patchSession(charging, 'session COMPLETED', { status: 'COMPLETED', end_date_time: stamp, ...(period ? { charging_periods: [period] } : {}) });
     await this.setStatus(charging.location, charging.evse, 'AVAILABLE');
     const cdr = charging.toCdr();
+    if (this.options.mispricing && this.mispricings.chance(0.25)) {
+      cdr.total_cost = { excl_vat: cdr.total_cost.excl_vat + 1, incl_vat: (cdr.total_cost.incl_vat ?? cdr.total_cost.excl_vat) + 1 };
+      this.options.tally.count('cdrs.mispriced');
+    }
     charging.cdr = cdr;
     const reply = await this.push('CDR POST', { method: 'POST', url: this.platform.hubUrl('cdrs', undefined, 'RECEIVER'), body: cdr, routing: { to: this.driverParty(charging.session) } });
     charging.hops.push(hopOf('CDR POST', reply));

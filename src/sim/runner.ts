@@ -8,7 +8,7 @@ import { loadRegistrations, saveRegistrations, type Registration } from './regis
 import { Tally } from './tally.js';
 import { Tasks } from './tasks.js';
 
-export const FAILURES = ['slow-emsp', 'absent-emsp', 'rejecting-cpo', 'malformed'] as const;
+export const FAILURES = ['slow-emsp', 'absent-emsp', 'rejecting-cpo', 'malformed', 'mispricing-cpo'] as const;
 export type Failure = (typeof FAILURES)[number];
 
 export interface SimulationOptions {
@@ -30,7 +30,8 @@ export interface SimulationOptions {
   /**
    * slow-emsp: the last eMSP answers after up to `slowMs`; absent-emsp: the first eMSP is down
    * now and then; rejecting-cpo: the last CPO refuses some token pushes; malformed: every partner
-   * now and then pushes an object with a bad field.
+   * now and then pushes an object with a bad field; mispricing-cpo: the first CPO overcharges one
+   * CDR in four by 1.00, which the hub's audit flags.
    */
   failures?: readonly Failure[];
   /** Run traffic on timers (the default); false leaves every step to the caller, as tests do. */
@@ -94,6 +95,7 @@ export class Simulation {
           locations,
           rng: rng.fork(`cpo-${i}`),
           rejecting: failures.includes('rejecting-cpo') && i === cpos - 1,
+          mispricing: failures.includes('mispricing-cpo') && i === 0,
           commandDelayMs: options.commandDelayMs,
           version: nth(options.cpoVersions, i),
         }),

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTerms } from '../../src/clearing/terms.js';
-import type { OcpiPlatform } from '../../src/sim/platform.js';
-import { admin, databaseLabel, eventually } from '../support/hub.js';
+import { OcpiPlatform } from '../../src/sim/platform.js';
+import type { RunningHub } from '../../src/switchyard.js';
+import { admin, databaseLabel, eventually, startTestHub } from '../support/hub.js';
 import { cdr, location, session, tariff } from '../support/fixtures.js';
-import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
+import { FAST_DELIVERY, onboard, PARTIES } from '../support/network.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
@@ -19,7 +20,7 @@ const cdr2 = (id: string, overrides: Record<string, unknown> = {}) =>
   });
 
 describe(`every CDR audited on arrival, over OCPI (${databaseLabel})`, () => {
-  let net: RoamingNetwork;
+  let net: { hub: RunningHub; cpo1: OcpiPlatform; emsp1: OcpiPlatform };
   const receiver = (platform: OcpiPlatform, module: string) => platform.hubUrl(module, undefined, 'RECEIVER');
   const pushCdr = (body: Record<string, unknown>) => net.cpo1.send({ method: 'POST', url: receiver(net.cpo1, 'cdrs'), body });
   const audited = (id: string, status?: string) =>
@@ -29,7 +30,13 @@ describe(`every CDR audited on arrival, over OCPI (${databaseLabel})`, () => {
     }, 15_000, `CDR ${id} audited`);
 
   beforeAll(async () => {
-    net = await startRoamingNetwork({ audit: { pollIntervalMs: 200 } });
+    // One CPO and one eMSP, each onboarded through the real handshake.
+    const hub = await startTestHub({ delivery: FAST_DELIVERY, audit: { pollIntervalMs: 200 } });
+    const start = (key: 'cpo1' | 'emsp1') => OcpiPlatform.start({ name: PARTIES[key].name, roles: [PARTIES[key]] });
+    const [cpo1, emsp1] = await Promise.all([start('cpo1'), start('emsp1')]);
+    net = { hub, cpo1, emsp1 };
+    await onboard(hub, cpo1);
+    await onboard(hub, emsp1);
     // The location (Seattle) and its DC tariff: 0.45 USD per kWh, in force from 10:00 on 22 Nov 2026.
     for (const [module, path, body] of [
       ['locations', '/US/CP1/LOC-1', location(CP1)],
@@ -39,8 +46,11 @@ describe(`every CDR audited on arrival, over OCPI (${databaseLabel})`, () => {
       const reply = await net.cpo1.send({ method: 'PUT', url: `${receiver(net.cpo1, module)}${path}`, body });
       expect(reply.envelope?.status_code).toBe(1000);
     }
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all([net?.cpo1.close(), net?.emsp1.close()]);
+    await net?.hub.close();
   });
-  afterAll(async () => net.close());
 
   it('flags a CDR whose total is off by 1.00 with TOTAL_COST, and delivers it all the same', async () => {
     const reply = await pushCdr(cdr(CP1, MS1, 'CDR-1', { total_cost: { excl_vat: 14.5, incl_vat: 14.5 } }));

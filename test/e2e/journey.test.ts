@@ -238,7 +238,7 @@ describe(`a roaming journey through simulated partners (${databaseLabel})`, () =
 });
 
 describe(`roaming traffic with failing partners (${databaseLabel})`, () => {
-  it('keeps roaming with a slow, an absent, a rejecting and a malformed partner, and stops cleanly', async () => {
+  it('keeps roaming with a slow, an absent, a rejecting, a malformed and a mispricing partner, and stops cleanly', async () => {
     const hub = await startTestHub({ delivery: FAST_DELIVERY, authorizationTimeoutMs: 300 });
     try {
       const sim = await Simulation.start({
@@ -274,6 +274,16 @@ describe(`roaming traffic with failing partners (${databaseLabel})`, () => {
       expect(sessions.every((s) => s.phase === 'ENDED' && s.cdr)).toBe(true);
       const [{ cdrs }] = await hub.hub.db.query<{ cdrs: number }>("SELECT count(*)::int AS cdrs FROM objects WHERE module = 'cdrs'");
       expect(cdrs).toBe(sessions.length);
+      // The audit flags exactly the CDRs the mispricing CPO overcharged, and accepts every other.
+      const audits = await eventually(async () => {
+        const rows = await hub.hub.db.query<{ status: string; divergences: string[]; overcharge: string | null }>(
+          `SELECT status, divergences, (claimed_total_excl - computed_total_excl)::text AS overcharge FROM clearing_cdrs`,
+        );
+        return rows.length === sessions.length && rows.every((r) => r.status !== 'RECEIVED') && rows;
+      }, 20_000, 'every CDR audited');
+      const flagged = audits.filter((r) => r.status === 'FLAGGED');
+      expect(flagged.length).toBe(sim.tally.get('cdrs.mispriced'));
+      expect(flagged.every((r) => r.divergences.includes('TOTAL_COST') && Number(r.overcharge) === 1)).toBe(true);
       // Malformed pushes were refused with 2001 and journaled as the sender's fault.
       const refused = await hub.hub.db.query<{ blame: string }>("SELECT blame FROM journal WHERE direction = 'IN' AND ocpi_status = 2001");
       expect(refused.length).toBeGreaterThanOrEqual(2);

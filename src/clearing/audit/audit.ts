@@ -169,20 +169,21 @@ async function relatives(db: Queryable, record: ClearingCdrRecord): Promise<Dive
      WHERE country_code = $1 AND party_id = $2 AND seq < $3 AND NOT credit AND status <> 'REVISED'
        AND ((session_id IS NOT NULL AND session_id = $4)
          OR (evse_uid IS NOT NULL AND evse_uid = $5 AND start_date_time < $7 AND end_date_time > $6))
-     ORDER BY seq`,
+     ORDER BY seq LIMIT 50`,
     [record.owner.countryCode, record.owner.partyId, record.seq, record.sessionId ?? null, record.evseUid ?? null, record.start, record.end],
   );
-  const found: Divergence[] = [];
+  const duplicates: ClearingCdrRecord[] = [];
   for (const other of rows.map(toRecord)) {
-    if (other.status === 'CREDITED' && !other.revisedByCdrId) {
-      await linkRevision(db, other, record);
-      continue;
-    }
-    if (other.status === 'CREDITED') continue;
-    const why = other.sessionId && other.sessionId === record.sessionId ? `the same session ${other.sessionId}` : `the same EVSE at overlapping times`;
-    found.push({ code: 'NEAR_DUPLICATE', kind: 'CDR_DEFECT', message: `CDR ${other.cdrId} was already received for ${why}`, claimed: record.cdrId, computed: other.cdrId });
+    if (other.status === 'CREDITED' && !other.revisedByCdrId) await linkRevision(db, other, record);
+    else if (other.status !== 'CREDITED') duplicates.push(other);
   }
-  return found;
+  if (duplicates.length === 0) return [];
+  const first = duplicates[0];
+  const why = first.sessionId && first.sessionId === record.sessionId ? `the same session ${first.sessionId}` : 'the same EVSE at overlapping times';
+  const ids = duplicates.slice(0, 5).map((d) => d.cdrId);
+  const more = duplicates.length > ids.length ? ` and ${duplicates.length - ids.length} more` : '';
+  const message = `CDR ${ids.join(', ')}${more} already received for ${why}`;
+  return [{ code: 'NEAR_DUPLICATE', kind: 'CDR_DEFECT', message, claimed: record.cdrId, computed: ids.join(',') }];
 }
 
 async function linkRevision(db: Queryable, original: ClearingCdrRecord, replacement: ClearingCdrRecord): Promise<void> {

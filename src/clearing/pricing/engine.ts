@@ -5,7 +5,7 @@ import type { PricingSession, PricingTariff } from './input.js';
 import { lintTariff } from './lint.js';
 import { localClock } from './local-time.js';
 import { DEFAULT_POLICY, type PricingPolicy } from './policy.js';
-import { matchRestrictions, type MatchResult, type PeriodState } from './restrictions.js';
+import { changesWithTime, matchRestrictions, type MatchResult, type PeriodState } from './restrictions.js';
 import { applyLimits, taxAmounts } from './tax-engine.js';
 
 /**
@@ -64,6 +64,7 @@ export function priceSession(tariff: PricingTariff, session: PricingSession, pol
   const lines: Line[] = [];
   const breakdown: PeriodBreakdown[] = [];
   const measured: Record<Metered, Exact> = { ENERGY: ZERO, TIME: ZERO, PARKING_TIME: ZERO, RESERVATION_TIME: ZERO };
+  const timeDependent = changesWithTime(tariff.elements.map((e) => e.restrictions));
   // FLAT once per session, and once more for a reservation's own fee (mod_tariffs, reservation examples).
   const flatCharged = { charging: false, reservation: false };
 
@@ -91,7 +92,7 @@ export function priceSession(tariff: PricingTariff, session: PricingSession, pol
       const chosen = choose(COMPONENT_FOR[type]);
       if (chosen) periodLines.push(line(type, BUCKET_FOR[type], chosen, base, BASE_PER_UNIT[type], index));
     }
-    if (to > from + 1) checkPriceChange(tariff.elements, period, from, to, startMs, state, periodLines, session.timeZone, warnings, index);
+    if (timeDependent && to > from + 1000) checkPriceChange(tariff.elements, period, from, to, startMs, state, periodLines, session.timeZone, warnings, index);
     lines.push(...periodLines);
     breakdown.push({
       index,

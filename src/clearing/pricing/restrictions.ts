@@ -41,28 +41,50 @@ export function withinTimeOfDay(time: string, start = '00:00', end = '00:00'): b
 
 export function matchRestrictions(r: TariffRestrictions | undefined, state: PeriodState): MatchResult {
   const held: RestrictionName[] = [];
-  if (!r) return { matches: !state.reservation, held, failed: state.reservation ? 'reservation' : undefined };
-  const check = (name: RestrictionName, ok: boolean): boolean => {
-    if (ok) held.push(name);
-    return ok;
-  };
+  if (!r) return state.reservation ? { matches: false, held, failed: 'reservation' } : { matches: true, held };
   const fail = (name: RestrictionName, unknown = false): MatchResult => ({ matches: false, held, failed: name, unknown: unknown ? name : undefined });
 
   // Reservation elements price reservations only; other elements price everything else.
   if (r.reservation === undefined) {
     if (state.reservation) return fail('reservation');
-  } else if (!check('reservation', r.reservation === state.reservation || (r.reservation === 'RESERVATION' && state.reservation === 'RESERVATION_EXPIRES'))) {
+  } else if (r.reservation === state.reservation || (r.reservation === 'RESERVATION' && state.reservation === 'RESERVATION_EXPIRES')) {
+    held.push('reservation');
+  } else {
     return fail('reservation');
   }
   const { time, date, weekday } = state.local;
-  if ((r.start_time !== undefined || r.end_time !== undefined) && !check('start_time', withinTimeOfDay(time, r.start_time, r.end_time))) return fail('start_time');
-  if (r.start_date !== undefined && !check('start_date', date >= r.start_date)) return fail('start_date');
-  if (r.end_date !== undefined && !check('end_date', date < r.end_date)) return fail('end_date');
-  if (r.day_of_week && !check('day_of_week', r.day_of_week.includes(weekday))) return fail('day_of_week');
-  if (r.min_kwh !== undefined && !check('min_kwh', state.energyKwh.greaterThanOrEqualTo(r.min_kwh))) return fail('min_kwh');
-  if (r.max_kwh !== undefined && !check('max_kwh', state.energyKwh.lessThan(r.max_kwh))) return fail('max_kwh');
-  if (r.min_duration !== undefined && !check('min_duration', state.durationSeconds >= r.min_duration)) return fail('min_duration');
-  if (r.max_duration !== undefined && !check('max_duration', state.durationSeconds < r.max_duration)) return fail('max_duration');
+  if (r.start_time !== undefined || r.end_time !== undefined) {
+    if (!withinTimeOfDay(time, r.start_time, r.end_time)) return fail('start_time');
+    held.push('start_time');
+  }
+  if (r.start_date !== undefined) {
+    if (date < r.start_date) return fail('start_date');
+    held.push('start_date');
+  }
+  if (r.end_date !== undefined) {
+    if (date >= r.end_date) return fail('end_date');
+    held.push('end_date');
+  }
+  if (r.day_of_week) {
+    if (!r.day_of_week.includes(weekday)) return fail('day_of_week');
+    held.push('day_of_week');
+  }
+  if (r.min_kwh !== undefined) {
+    if (state.energyKwh.lessThan(r.min_kwh)) return fail('min_kwh');
+    held.push('min_kwh');
+  }
+  if (r.max_kwh !== undefined) {
+    if (state.energyKwh.greaterThanOrEqualTo(r.max_kwh)) return fail('max_kwh');
+    held.push('max_kwh');
+  }
+  if (r.min_duration !== undefined) {
+    if (state.durationSeconds < r.min_duration) return fail('min_duration');
+    held.push('min_duration');
+  }
+  if (r.max_duration !== undefined) {
+    if (state.durationSeconds >= r.max_duration) return fail('max_duration');
+    held.push('max_duration');
+  }
   for (const [name, measured, bound, atLeast] of [
     ['min_current', state.current, r.min_current, true],
     ['max_current', state.current, r.max_current, false],
@@ -71,7 +93,18 @@ export function matchRestrictions(r: TariffRestrictions | undefined, state: Peri
   ] as const) {
     if (bound === undefined) continue;
     if (measured === undefined) return fail(name, true);
-    if (!check(name, atLeast ? measured >= bound : measured < bound)) return fail(name);
+    if (atLeast ? measured < bound : measured >= bound) return fail(name);
+    held.push(name);
   }
   return { matches: true, held };
+}
+
+/** Whether any element's price can change with the clock or the session's age within a period. */
+export function changesWithTime(restrictions: readonly (TariffRestrictions | undefined)[]): boolean {
+  return restrictions.some(
+    (r) =>
+      r !== undefined &&
+      (r.start_time !== undefined || r.end_time !== undefined || r.start_date !== undefined || r.end_date !== undefined ||
+        r.day_of_week !== undefined || r.min_duration !== undefined || r.max_duration !== undefined),
+  );
 }
