@@ -42,8 +42,8 @@ describe(`pricing API and CLI (${databaseLabel})`, () => {
   let hub: RunningHub;
   beforeAll(async () => {
     hub = await startTestHub();
-  });
-  afterAll(async () => hub.close());
+  }, 180_000);
+  afterAll(async () => hub?.close());
 
   it('answers how the hub reads a tariff: totals with tax lines, the billed volumes, the breakdown', async () => {
     const priced = await admin(hub, 'POST', '/api/pricing/price', { tariffs: [TARIFF_230], cdr: { ...CDR_221, total_cost: { before_taxes: 5 }, total_time_cost: undefined }, version: '2.3.0', time_zone: 'America/Toronto' });

@@ -16,7 +16,7 @@ describe(`clearing records (${databaseLabel})`, () => {
       if (i === 5) cdr.cdr_token = { ...cdr.cdr_token, party_id: 'MS2' };
       await db.transaction((tx) => recordReceivedCdr(tx, { cdr, from: cpo }));
     }
-  });
+  }, 180_000);
   afterAll(() => db.close());
 
   it('keeps what the CPO claimed, exactly, as a record waiting for its audit', async () => {
