@@ -38,7 +38,8 @@ describe(`settlement over the admin API and invoice reconciliation over OCPI 2.3
     const terms = { cpo: 'US*CP1', emsp: 'US*MS1', cadence: 'MONTHLY', time_zone: 'America/New_York', billing: 'DIRECT', payment_terms_days: 15, hub_issues_invoices: true };
     expect((await admin(hub, 'PUT', '/api/settlement/terms', terms)).status).toBe(200);
     expect((await admin(hub, 'PUT', '/api/settlement/billing/US*CP1', { legal_name: 'Volt Street Inc.', country: 'US', province: 'MA', us_sales_tax_permit: 'MA-123' })).status).toBe(200);
-  });
+    // Migrating an embedded database takes a while on a busy machine.
+  }, 180_000);
   afterAll(async () => {
     await Promise.all([cpo?.close(), emsp?.close()]);
     await hub?.close();

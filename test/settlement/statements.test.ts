@@ -8,6 +8,7 @@ import { closePeriod } from '../../src/clearing/settlement/close.js';
 import { netPositions } from '../../src/clearing/settlement/positions.js';
 import { settlePeriod } from '../../src/clearing/settlement/run.js';
 import { getStatement, listStatements, statementLines } from '../../src/clearing/settlement/statements.js';
+import { saveTerms } from '../../src/clearing/settlement/terms.js';
 import type { Database } from '../../src/store/database.js';
 import { openMigratedDatabase } from '../clearing/database.js';
 import { databaseLabel } from '../support/hub.js';
@@ -25,7 +26,8 @@ describe(`settlement statements, computed by hand (${databaseLabel})`, () => {
     await closePeriod(db, '2026-10', '2026-11-01');
     await recordSettlementCdrs(db, NOVEMBER);
     await settlePeriod(db, '2026-11');
-  });
+    // Migrating an embedded database takes a while on a busy machine.
+  }, 180_000);
   afterAll(() => db?.close());
 
   it('bills the October CDR and freezes October with an invoice number and due date', async () => {
@@ -140,5 +142,19 @@ describe(`settlement statements, computed by hand (${databaseLabel})`, () => {
     expect(text).toMatch(/HST ON 13 %\s*2\.08 CAD/);
     expect(text).toMatch(/Total payable\s*41\.08 CAD/);
     expect(text).toMatch(/Held back, disputed \(1 CDRs, not payable\)\s*8\.40 CAD/);
+  });
+
+  it('settles an agreement weekly in its own time zone, self-billed by the eMSP', async () => {
+    await saveTerms(db, { cpo: 'CA*CP2', emsp: 'CA*MS2', cadence: 'WEEKLY', timeZone: 'America/Regina', billing: 'SELF_BILLING', paymentTermsDays: 10, hubIssuesInvoices: false });
+    // Sunday December 6, 23:30 in Regina (UTC−6 all year): week 49 there, week 50 in UTC.
+    await recordSettlementCdrs(db, [cdr('W1', { owner: 'CA*CP2', emsp: 'CA*MS2', currency: 'CAD', startAt: '2026-12-07T05:00:00Z', endAt: '2026-12-07T05:30:00Z', claimedTotal: '4.00' })]);
+    await settlePeriod(db, '2026-12');
+    expect((await listStatements(db, { period: '2026-12', party: 'CA*MS2' })).map((s) => s.id)).not.toContain('2026-12-CACP2-CAMS2-CAD');
+    await closePeriod(db, '2026-W49', '2026-12-07');
+    const [weekly] = await listStatements(db, { period: '2026-W49' });
+    expect(weekly).toMatchObject({ id: '2026-W49-CACP2-CAMS2-CAD', billing: 'SELF_BILLING', dueOn: '2026-12-17', invoiceNumber: expect.stringMatching(/^CAMS2-2026-W49-/) });
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(await statementPdf(db, weekly))), { mergePages: true });
+    expect(text).toContain('SELF-BILLING INVOICE');
+    expect(text).toMatch(/From[\s\S]*Northern Roam Inc\.[\s\S]*QST registration: 1234567890 TQ0001/);
   });
 });

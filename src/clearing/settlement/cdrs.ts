@@ -39,7 +39,7 @@ export interface SettlementCdr {
   creditOf: string | null;
 }
 
-export const COLUMNS = [
+const COLUMNS = [
   'owner_country', 'owner_party', 'cdr_id', 'emsp_country', 'emsp_party', 'currency', 'session_id',
   'invoice_reference_id', 'start_at', 'end_at', 'time_zone', 'evse_uid', 'city', 'state', 'country',
   'contract_id', 'tariff_id', 'tariff_version', 'energy_kwh', 'charging_minutes', 'idle_minutes',
@@ -74,14 +74,4 @@ export async function recordSettlementCdrs(db: Queryable, cdrs: SettlementCdr[])
      ON CONFLICT (owner_country, owner_party, cdr_id) DO UPDATE SET status = EXCLUDED.status`,
     cdrs.flatMap(values),
   );
-}
-
-/** The audit changed its verdict on a CDR (approve, dispute, write off). */
-export async function setSettlementStatus(db: Queryable, owner: string, cdrId: string, status: SettlementCdr['status']): Promise<boolean> {
-  const [country, party] = split(owner);
-  const rows = await db.query(
-    'UPDATE settlement_cdrs SET status = $4 WHERE owner_country = $1 AND owner_party = $2 AND cdr_id = $3 RETURNING 1',
-    [country, party, cdrId, status],
-  );
-  return rows.length > 0;
 }
