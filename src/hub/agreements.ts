@@ -27,7 +27,7 @@ export interface Agreement {
   note: string | null;
 }
 
-interface AgreementRow {
+export interface AgreementRow {
   id: string;
   cpo_country: string;
   cpo_party: string;
@@ -40,7 +40,7 @@ interface AgreementRow {
   note: string | null;
 }
 
-const toAgreement = (row: AgreementRow): Agreement => ({
+export const toAgreement = (row: AgreementRow): Agreement => ({
   id: row.id,
   cpo: { countryCode: row.cpo_country, partyId: row.cpo_party },
   emsp: { countryCode: row.emsp_country, partyId: row.emsp_party },
