@@ -92,5 +92,5 @@ describe(`a hub process killed mid-delivery (${databaseLabel})`, () => {
     // A message resent after the crash carries its first delivery's X-Request-ID and is recognised.
     expect(tally.count(expected)).toEqual({ lost: 0, duplicated: 0, reordered: 0 });
     expect(tally.accepted).toBe(40);
-  });
+  }, 180_000);
 });
