@@ -238,20 +238,21 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
         .sort((a, b) => a - b);
       const lastReceipt = receipts.reduce((max, r) => Math.max(max, r.at), started);
       const hubSeconds = (lastReceipt - started) / 1000;
-      const hubRate = receipts.length / hubSeconds;
+      const delivered = receipts.length;
+      const hubRate = delivered / hubSeconds;
 
       // Baseline: the same number of PUTs, straight from this process to the same receivers.
-      const baseline = await bareBaseline(emsps, receipts.length);
+      const baseline = await bareBaseline(emsps, delivered);
       console.log(
         [
           engine.padEnd(8),
           `${String(emspCount).padStart(3)} eMSPs`,
           `${String(rate).padStart(4)} changes/s offered (${(total / offeredSeconds).toFixed(0)} sent/s, ${acceptedAt.size} accepted, ${refused} refused)`,
-          `${receipts.length} deliveries in ${hubSeconds.toFixed(1)} s = ${hubRate.toFixed(0)}/s`,
+          `${delivered} deliveries in ${hubSeconds.toFixed(1)} s = ${hubRate.toFixed(0)}/s`,
           `lag p50 ${percentile(lags, 50).toFixed(0)} ms p99 ${percentile(lags, 99).toFixed(0)} ms`,
           `lost ${lost} duplicated ${duplicated}${drained ? '' : ' (not drained in 60 s)'}`,
           `hub RSS ${peakRss.toFixed(0)} MB`,
-          `${(transactions / receipts.length).toFixed(3)} database transactions per delivery (accepts included)`,
+          `${(transactions / delivered).toFixed(3)} database transactions per delivery (accepts included)`,
           `bare baseline ${baseline.toFixed(0)}/s, ratio ${(hubRate / baseline).toFixed(2)}`,
         ].join(' | '),
       );

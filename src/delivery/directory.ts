@@ -1,4 +1,4 @@
-import { decide, type Agreement } from '../hub/agreements.js';
+import { decide, toAgreement, type Agreement, type AgreementRow } from '../hub/agreements.js';
 import type { Quirks } from '../hub/quirks.js';
 import { broadcastRoles, OWNER_ROLE } from '../hub/routing.js';
 import type { TokenSealer } from '../hub/secrets.js';
@@ -88,18 +88,7 @@ export class Snapshot {
         'SELECT id, status, ocpi_version, outbound_token, quirks FROM platforms',
       ),
       db.query<{ platform_id: string; module: string; url: string }>(`SELECT platform_id, module, url FROM endpoints WHERE role = 'RECEIVER'`),
-      db.query<{
-        id: string;
-        cpo_country: string;
-        cpo_party: string;
-        emsp_country: string;
-        emsp_party: string;
-        modules: string[] | null;
-        valid_from: Date | null;
-        valid_until: Date | null;
-        status: 'ACTIVE' | 'SUSPENDED';
-        note: string | null;
-      }>('SELECT * FROM agreements'),
+      db.query<AgreementRow>('SELECT * FROM agreements'),
     ]);
     const endpointsOf = new Map<string, Map<string, string>>();
     for (const e of endpoints) {
@@ -127,18 +116,7 @@ export class Snapshot {
       });
     }
     const byPair = new Map<string, Agreement>();
-    for (const row of agreements) {
-      byPair.set(pairKey({ countryCode: row.cpo_country, partyId: row.cpo_party }, { countryCode: row.emsp_country, partyId: row.emsp_party }), {
-        id: row.id,
-        cpo: { countryCode: row.cpo_country, partyId: row.cpo_party },
-        emsp: { countryCode: row.emsp_country, partyId: row.emsp_party },
-        modules: row.modules,
-        validFrom: row.valid_from,
-        validUntil: row.valid_until,
-        status: row.status,
-        note: row.note,
-      });
-    }
+    for (const row of agreements.map(toAgreement)) byPair.set(pairKey(row.cpo, row.emsp), row);
     return new Snapshot(receivers, parties, byPair, delegate);
   }
 

@@ -12,6 +12,9 @@ export interface LaneOptions extends BackoffPolicy {
   perReceiverConcurrency: number;
 }
 
+/** How often a lane holding parked events looks for the operator's retries and drops. */
+const PARKED_CHECK_MS = 2_000;
+
 interface Entry {
   event: LoggedEvent;
   hold?: Hold;
@@ -41,6 +44,7 @@ export class ReceiverLane {
   /** Epoch ms before which the receiver is left alone (backoff, Retry-After). */
   pausedUntil = 0;
   private failureStreak = 0;
+  private parkedCheckedAt = 0;
   private readonly heldEvents = new Map<number, LoggedEvent>();
 
   private constructor(
@@ -55,13 +59,28 @@ export class ReceiverLane {
     return new ReceiverLane(party, cursor, await loadHolds(db, party));
   }
 
-  /** Whether held events are due (or queued behind nothing any more). */
+  /**
+   * Whether held events are due: the first held event of an object, when it is not parked and
+   * its time has come (later events of an object wait for the first).
+   */
   hasDueHolds(now: number): boolean {
-    return this.holds.some((hold) => hold.state !== 'PARKED' && hold.nextAttemptAt <= now);
+    const seen = new Set<string>();
+    for (const hold of this.holds) {
+      if (seen.has(hold.objectKey)) continue;
+      seen.add(hold.objectKey);
+      if (hold.state !== 'PARKED' && hold.nextAttemptAt <= now) return true;
+    }
+    return false;
   }
 
-  get holdsCount(): number {
-    return this.holds.length;
+  /**
+   * Parked events change only by the operator's hand, possibly through another hub process: a
+   * lane holding some looks at the database now and then.
+   */
+  async refreshParked(db: Database, now: number): Promise<void> {
+    if (now - this.parkedCheckedAt < PARKED_CHECK_MS || !this.holds.some((hold) => hold.state === 'PARKED')) return;
+    this.parkedCheckedAt = now;
+    this.holds = await loadHolds(db, this.party);
   }
 
   async serve(

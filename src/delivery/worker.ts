@@ -72,11 +72,6 @@ export class DeliveryWorker {
     else this.schedule(0);
   }
 
-  /** Forgets cached parties and endpoints (this process changed them). */
-  partiesChanged(): void {
-    this.directory.invalidate();
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -118,6 +113,7 @@ export class DeliveryWorker {
     const groups = new Map<string, ReceiverLane[]>();
     for (const lane of this.lanes.values()) {
       if (lane.busy || lane.pausedUntil > now || !owned.has(lane.party)) continue;
+      await lane.refreshParked(this.hub.db, now);
       const key = `${lane.cursor.tx}/${lane.cursor.seq}`;
       groups.set(key, [...(groups.get(key) ?? []), lane]);
     }

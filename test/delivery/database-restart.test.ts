@@ -144,5 +144,5 @@ describe('delivery across a PostgreSQL restart under load (a private cluster)', 
     await eventually(() => tally.accepted >= accepted, 60_000, 'every accepted message delivered');
     expect(tally.count(expected)).toEqual({ lost: 0, duplicated: 0, reordered: 0 });
     expect(tally.accepted).toBe(accepted);
-  });
+  }, 180_000);
 });

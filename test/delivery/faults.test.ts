@@ -11,7 +11,7 @@ const MS1 = { countryCode: 'US', partyId: 'MS1' };
 const MS2 = { countryCode: 'CA', partyId: 'MS2' };
 const envelope = (status_code: number, status_message: string) => ({ status_code, status_message, timestamp: new Date().toISOString() });
 
-describe(`delivery under receiver faults (${databaseLabel})`, () => {
+describe(`delivery under receiver faults (${databaseLabel})`, { timeout: 60_000 }, () => {
   let hub: RunningHub;
   let cpo: OcpiPlatform;
   let emsp1: OcpiPlatform;
