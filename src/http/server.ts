@@ -10,10 +10,21 @@ export interface ServerOptions {
   /** Request budgets and failed-authentication throttling (defaults in admission.ts). */
   admission?: AdmissionOptions;
   logger?: boolean | { level: string };
+  /**
+   * Serve HTTPS with this certificate and key (PEM). Clients may present certificates (verified
+   * against `ca` when given); a partner pinned to one must (see client-certificate.ts).
+   */
+  tls?: { cert: string; key: string; ca?: string };
 }
 
 export async function buildServer(hub: HubContext, options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
+  const https = options.tls && { ...options.tls, requestCert: true, rejectUnauthorized: false };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 10 * 1024 * 1024,
+    forceCloseConnections: true,
+    ...(https ? { https } : {}),
+  }) as unknown as FastifyInstance;
 
   // An empty body is no body; see parseJsonBody for what else is refused. Over bodyLimit: HTTP 413.
   app.removeContentTypeParser('application/json');
