@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationHeader } from '../../src/ocpi/auth.js';
 import { compileValidator } from '../../src/ocpi/validation.js';
 import * as v221 from '../../src/ocpi/v2_2_1/index.js';
-import { OcpiPlatform } from '../../src/sim/platform.js';
+import type { OcpiPlatform } from '../../src/sim/platform.js';
 import type { RunningHub } from '../../src/switchyard.js';
 import { cdr, chargingProfile, connector, evse, location, session, startSession, tariff, token } from '../support/fixtures.js';
-import { databaseLabel, startTestHub } from '../support/hub.js';
-import { onboard } from '../support/network.js';
+import { databaseLabel } from '../support/hub.js';
+import { CPO, EMSP, startHubWithPair, type HubWithPair } from './pair.js';
 
 /**
  * Properties over every OCPI and admin endpoint: whatever arrives (random JSON, a valid object with
@@ -16,8 +16,6 @@ import { onboard } from '../support/network.js';
  * OCPI 3000, every 2001 names where the fault is, and nothing invalid is stored.
  */
 const RUNS = 25;
-const CPO = { countryCode: 'US', partyId: 'CP1' };
-const EMSP = { countryCode: 'US', partyId: 'MS1' };
 
 const hostileValue = fc.oneof(
   fc.constantFrom(-1, 1e308, -1e308, 0.1, '', '.', '..', '2026-02-30T10:00:00Z', '0000-01-01T00:00:00Z', '\u0000', 'a\ud800b', null, {}, [], true),
@@ -64,17 +62,13 @@ describe(`hostile input, property-based (${databaseLabel})`, () => {
   let emsp: OcpiPlatform;
   const unnamed2001: string[] = [];
 
+  let pair: HubWithPair;
+
   beforeAll(async () => {
-    hub = await startTestHub();
-    cpo = await OcpiPlatform.start({ name: 'Volt Street', roles: [{ role: 'CPO', ...CPO, name: 'Volt Street' }] });
-    emsp = await OcpiPlatform.start({ name: 'DriveOn', roles: [{ role: 'EMSP', ...EMSP, name: 'DriveOn' }] });
-    await onboard(hub, cpo);
-    await onboard(hub, emsp);
+    pair = await startHubWithPair();
+    ({ hub, cpo, emsp } = pair);
   }, 180_000);
-  afterAll(async () => {
-    await Promise.all([cpo?.close(), emsp?.close()]);
-    await hub?.close();
-  });
+  afterAll(async () => pair?.close());
 
   async function send(method: string, url: string, body: unknown, headers: Record<string, string>): Promise<Answer> {
     const response = await fetch(url, {
