@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { HubContext } from '../hub/context.js';
 import { parseJsonBody } from './json-body.js';
+import { adminErrorHandler } from './admin/bad-input.js';
 import { Admission, type AdmissionOptions } from './admission.js';
 import { adminPlugin } from './admin/plugin.js';
 import { ocpiPlugin } from './ocpi/plugin.js';
@@ -35,6 +36,10 @@ export async function buildServer(hub: HubContext, options: ServerOptions): Prom
       done(error as Error);
     }
   });
+
+  // Outside /ocpi (which answers in OCPI envelopes), errors take the admin API's shape: a body is
+  // parsed even for a route that does not exist, and its refusal must stay a 4xx.
+  app.setErrorHandler(adminErrorHandler);
 
   app.get('/health', async (_request, reply) => {
     try {

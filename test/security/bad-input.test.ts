@@ -139,6 +139,8 @@ describe(`bad input never reaches a 500 (${databaseLabel})`, () => {
       await call('GET', '/api/journal?object_id=%00'),
       await call('GET', '/api/journal?offset=100000000000000000000'),
       await call('GET', '/api/partners/not-a-uuid'),
+      // A body is parsed even on a route that does not exist.
+      await call('POST', '/api/agreements/check', JSON.stringify({ x: '\u0000' })),
     ];
     for (const reply of cases) {
       expect(reply.status).toBe(400);

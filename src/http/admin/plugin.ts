@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../hub/context.js';
 import type { Admission } from '../admission.js';
 import { adminAuth } from './auth.js';
-import { adminErrorHandler, refuseUnstorableText } from './bad-input.js';
+import { refuseUnstorableText } from './bad-input.js';
 import { agreementRoutes } from './agreements.js';
 import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
@@ -28,7 +28,6 @@ export async function adminPlugin(
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.setErrorHandler(adminErrorHandler);
 
   await app.register(async (secured) => {
     secured.addHook('onRequest', adminAuth(options.adminToken, options.admission));
