@@ -8,6 +8,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { OcpiPlatform } from '../src/sim/platform.js';
+import { LOOPBACK_NETWORKS } from '../src/net/outbound-guard.js';
 import { startSwitchyard } from '../src/switchyard.js';
 import { location } from '../test/support/fixtures.js';
 import { isolatedDatabase } from '../test/support/hub.js';
@@ -40,7 +41,8 @@ const statusUpdate = (i: number) => ({
 
 // DATABASE_URL selects a PostgreSQL server (the bench works in a schema of its own there).
 const database = await isolatedDatabase();
-const hub = await startSwitchyard({ port: 0, host: '127.0.0.1', adminToken: 'bench', delivery: FAST_DELIVERY, ...database.options });
+// The benchmark's partners run on loopback, which the hub calls only when allowed.
+const hub = await startSwitchyard({ port: 0, host: '127.0.0.1', adminToken: 'bench', allowPartnerNetworks: LOOPBACK_NETWORKS, delivery: FAST_DELIVERY, ...database.options });
 hub.hub.config.publicUrl = hub.url;
 const cpo = await OcpiPlatform.start({ name: 'CPO', roles: [{ role: 'CPO', ...CP1, name: 'CPO' }] });
 const emsp = await OcpiPlatform.start({ name: 'eMSP', roles: [{ role: 'EMSP', countryCode: 'US', partyId: 'MS1', name: 'eMSP' }] });

@@ -32,6 +32,13 @@ export interface SwitchyardOptions {
    * ranges... (`--allow-partner-network`). The demo, the simulator and the tests allow loopback.
    */
   allowPartnerNetworks?: string[];
+  /** Serve HTTPS: certificate, key and (for client certificates) CA, as PEM text. */
+  tls?: { cert: string; key: string; ca?: string };
+  /**
+   * TLS towards partners: the client certificate and key the hub presents (PEM), and `ca` to trust
+   * instead of the system's CAs (a private PKI).
+   */
+  outboundTls?: { cert?: string; key?: string; ca?: string };
   /** Request budgets and failed-authentication throttling; defaults in http/admission.ts. */
   admission?: AdmissionOptions;
   /** Delivery tuning (backoff, polling); tests shorten the delays. */
@@ -68,7 +75,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
     authorizationTimeoutMs: options.authorizationTimeoutMs ?? 3_000,
     commandGraceMs: options.commandGraceMs ?? 30_000,
   };
-  const outbound = new OutboundGuard({ allowedNetworks: options.allowPartnerNetworks });
+  const outbound = new OutboundGuard({ allowedNetworks: options.allowPartnerNetworks, tls: options.outboundTls });
   const hub = await Hub.open(config, {
     databaseUrl: options.databaseUrl,
     dataDir: options.dataDir,
@@ -82,7 +89,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   let adminToken: string;
   try {
     adminToken = await adminTokenOf(hub.db, options.adminToken);
-    server = await buildServer(hub, { adminToken, logger: options.logger, admission: options.admission });
+    server = await buildServer(hub, { adminToken, logger: options.logger, admission: options.admission, tls: options.tls });
     hub.log = server.log;
     await server.listen({ port, host });
   } catch (error) {
@@ -91,12 +98,13 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   }
   const address = server.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
-  if (!config.publicUrl) config.publicUrl = `http://localhost:${boundPort}`;
+  const scheme = options.tls ? 'https' : 'http';
+  if (!config.publicUrl) config.publicUrl = `${scheme}://localhost:${boundPort}`;
   outbound.addOwnPort(boundPort);
   await hub.start();
 
   return {
-    url: `http://127.0.0.1:${boundPort}`,
+    url: `${scheme}://127.0.0.1:${boundPort}`,
     adminToken,
     hub,
     server,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { RunningHub } from '../switchyard.js';
 
@@ -28,6 +29,11 @@ export function hubOptions(command: Command, defaultHost = '0.0.0.0'): Command {
       new Option('--allow-partner-network <cidr>', 'a network the hub may call partners in besides public addresses (repeatable)')
         .argParser((value: string, previous: string[] = []) => [...previous, value]),
     )
+    .addOption(new Option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM); needs --tls-key'))
+    .addOption(new Option('--tls-key <file>', 'the private key of --tls-cert (PEM)'))
+    .addOption(new Option('--tls-ca <file>', 'CA certificates (PEM) that client certificates are verified against'))
+    .addOption(new Option('--tls-client-cert <file>', 'client certificate (PEM) the hub presents when it calls partners'))
+    .addOption(new Option('--tls-client-key <file>', 'the private key of --tls-client-cert (PEM)'))
     .addOption(new Option('--log-level <level>', 'log level (fatal, error, warn, info, debug)').default('warn'));
 }
 
@@ -42,6 +48,24 @@ export interface HubCliOptions {
   secretKey?: string;
   logLevel: string;
   allowPartnerNetwork?: string[];
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  tlsClientCert?: string;
+  tlsClientKey?: string;
+}
+
+/** PEM files named on the command line; a certificate without its key (or the reverse) is an error. */
+function tlsFiles(options: HubCliOptions) {
+  const read = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file, 'utf8'));
+  if (!options.tlsCert !== !options.tlsKey) throw new Error('--tls-cert and --tls-key go together');
+  if (!options.tlsClientCert !== !options.tlsClientKey) throw new Error('--tls-client-cert and --tls-client-key go together');
+  const cert = read(options.tlsCert);
+  const key = read(options.tlsKey);
+  return {
+    tls: cert && key ? { cert, key, ca: read(options.tlsCa) } : undefined,
+    outboundTls: options.tlsClientCert ? { cert: read(options.tlsClientCert), key: read(options.tlsClientKey) } : undefined,
+  };
 }
 
 export async function startFromCli(options: HubCliOptions): Promise<RunningHub> {
@@ -57,6 +81,7 @@ export async function startFromCli(options: HubCliOptions): Promise<RunningHub> 
     hubParty: options.hubParty,
     secretKey: options.secretKey,
     allowPartnerNetworks: options.allowPartnerNetwork,
+    ...tlsFiles(options),
     logger: { level: options.logLevel },
   });
 }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { HubContext } from '../hub/context.js';
 import { parseJsonBody } from './json-body.js';
+import { adminErrorHandler } from './admin/bad-input.js';
 import { Admission, type AdmissionOptions } from './admission.js';
 import { adminPlugin } from './admin/plugin.js';
 import { consoleRoutes } from './console.js';
@@ -15,10 +16,21 @@ export interface ServerOptions {
   /** Who may scrape /metrics besides the admin token (defaults from the environment). */
   metrics?: Partial<MetricsAccess>;
   logger?: boolean | { level: string };
+  /**
+   * Serve HTTPS with this certificate and key (PEM). Clients may present certificates (verified
+   * against `ca` when given); a partner pinned to one must (see client-certificate.ts).
+   */
+  tls?: { cert: string; key: string; ca?: string };
 }
 
 export async function buildServer(hub: HubContext, options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
+  const https = options.tls && { ...options.tls, requestCert: true, rejectUnauthorized: false };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 10 * 1024 * 1024,
+    forceCloseConnections: true,
+    ...(https ? { https } : {}),
+  }) as unknown as FastifyInstance;
 
   // An empty body is no body; see parseJsonBody for what else is refused. Over bodyLimit: HTTP 413.
   app.removeContentTypeParser('application/json');
@@ -29,6 +41,10 @@ export async function buildServer(hub: HubContext, options: ServerOptions): Prom
       done(error as Error);
     }
   });
+
+  // Outside /ocpi (which answers in OCPI envelopes), errors take the admin API's shape: a body is
+  // parsed even for a route that does not exist, and its refusal must stay a 4xx.
+  app.setErrorHandler(adminErrorHandler);
 
   app.get('/health', async (_request, reply) => {
     try {

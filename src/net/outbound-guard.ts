@@ -30,8 +30,8 @@ export interface ResolvedAddress {
 export interface OutboundGuardOptions {
   /** Networks (CIDR, or single addresses) the operator allows besides public ones: `--allow-partner-network`. */
   allowedNetworks?: readonly string[];
-  /** The hub's client certificate and key (PEM), presented on outbound TLS connections. */
-  clientCertificate?: { cert: string; key: string };
+  /** The hub's client certificate and key (PEM), presented on outbound TLS connections; `ca` replaces the system CAs. */
+  tls?: { cert?: string; key?: string; ca?: string };
   /** Name resolution; the system resolver unless a test replaces it. */
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
   /** How long idle keep-alive connections are kept. */
@@ -66,7 +66,7 @@ export class OutboundGuard {
     this.dispatcher = new Agent({
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
       connections: 32,
-      connect: this.connector(options.clientCertificate),
+      connect: this.connector(options.tls),
     });
   }
 
@@ -131,8 +131,8 @@ export class OutboundGuard {
   }
 
   /** Undici's connector, given the checked address instead of the name (the name stays for TLS). */
-  private connector(clientCertificate: OutboundGuardOptions['clientCertificate']): buildConnector.connector {
-    const connect = buildConnector({ ...clientCertificate });
+  private connector(tls: OutboundGuardOptions['tls']): buildConnector.connector {
+    const connect = buildConnector({ ...tls });
     return (options, callback) => {
       const port = Number(options.port) || (options.protocol === 'https:' ? 443 : 80);
       this.checkedAddress(options.hostname, port).then(

@@ -22,7 +22,7 @@ function parseDate(query: Query, name: string): Date | undefined {
   const text = firstValue(query, name);
   if (text === undefined || text === '') return undefined;
   const date = parseOcpiTimestamp(text);
-  if (!date) throw OcpiError.invalid(`${name} must be an RFC 3339 date-time, got "${text}"`);
+  if (!date) throw OcpiError.invalid(`must be a real RFC 3339 date-time, got "${text.slice(0, 40)}"`, `query.${name}`);
   return date;
 }
 

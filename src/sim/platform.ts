@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { tokenCandidates } from '../ocpi/auth.js';
-import { callOcpi, type OcpiCall, type OcpiReply } from '../ocpi/client.js';
+import { callOcpi, type OcpiCall, type OcpiReply, type OutboundPolicy } from '../ocpi/client.js';
 import { discoverEndpoints, type DiscoveredVersion } from '../ocpi/discovery.js';
 import { envelope, success } from '../ocpi/envelope.js';
 import { OcpiStatus } from '../ocpi/status.js';
@@ -33,6 +33,8 @@ export interface PlatformOptions {
    */
   thinksIn221?: boolean;
   host?: string;
+  /** How the platform connects to the hub (a TLS client certificate, a CA to trust); default: plain. */
+  connection?: OutboundPolicy;
 }
 
 /** A request the hub made to this platform. */
@@ -156,6 +158,7 @@ export class OcpiPlatform {
     const hub = await this.discover(hubVersionsUrl, tokenA);
     this.tokenForHub = newToken();
     const reply = await callOcpi<{ token: string }>({
+      outbound: this.options.connection,
       method: 'POST',
       url: this.hubUrl('credentials', hub),
       token: tokenA,
@@ -190,6 +193,7 @@ export class OcpiPlatform {
     // 2.1.1 has no routing headers and no token type in URLs.
     const legacy = this.wire?.version === '2.1.1';
     const reply = await callOcpi<T>({
+      outbound: this.options.connection,
       ...call,
       url: legacy ? call.url.replace(/\?type=[^&]*$/, '') : call.url,
       routing: legacy ? undefined : call.routing,
@@ -216,7 +220,7 @@ export class OcpiPlatform {
   }
 
   private async discover(versionsUrl: string, token: string): Promise<DiscoveredVersion> {
-    const found = await discoverEndpoints(versionsUrl, token, [this.version]);
+    const found = await discoverEndpoints(versionsUrl, token, [this.version], undefined, this.options.connection);
     if ('noCommonVersion' in found) throw new Error(`The hub does not speak ${this.version}`);
     return found;
   }

@@ -1,14 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationHeader } from '../../src/ocpi/auth.js';
-import { OcpiPlatform } from '../../src/sim/platform.js';
+import type { OcpiPlatform } from '../../src/sim/platform.js';
 import type { RunningHub } from '../../src/switchyard.js';
 import { cdr, connector, evse, location, session, tariff } from '../support/fixtures.js';
-import { admin, databaseLabel, deliveriesSettled, startTestHub } from '../support/hub.js';
-import { onboard } from '../support/network.js';
+import { admin, databaseLabel, deliveriesSettled } from '../support/hub.js';
+import { CPO, EMSP, startHubWithPair, type HubWithPair } from './pair.js';
 
-const CPO = { countryCode: 'US', partyId: 'CP1' };
-const EMSP = { countryCode: 'US', partyId: 'MS1' };
 
 describe(`bad input never reaches a 500 (${databaseLabel})`, () => {
   let hub: RunningHub;
@@ -16,18 +14,14 @@ describe(`bad input never reaches a 500 (${databaseLabel})`, () => {
   let emsp: OcpiPlatform;
   let locationsUrl: string;
 
+  let pair: HubWithPair;
+
   beforeAll(async () => {
-    hub = await startTestHub();
-    cpo = await OcpiPlatform.start({ name: 'Volt Street', roles: [{ role: 'CPO', ...CPO, name: 'Volt Street' }] });
-    emsp = await OcpiPlatform.start({ name: 'DriveOn', roles: [{ role: 'EMSP', ...EMSP, name: 'DriveOn' }] });
-    await onboard(hub, cpo);
-    await onboard(hub, emsp);
+    pair = await startHubWithPair();
+    ({ hub, cpo, emsp } = pair);
     locationsUrl = `${cpo.hubUrl('locations', undefined, 'RECEIVER')}/US/CP1`;
-  });
-  afterAll(async () => {
-    await Promise.all([cpo.close(), emsp.close()]);
-    await hub.close();
-  });
+  }, 180_000);
+  afterAll(async () => pair?.close());
 
   /** A raw request with the CPO's token: path and body are sent exactly as given, nothing normalized. */
   async function raw(method: string, url: string, body: string) {
@@ -145,6 +139,8 @@ describe(`bad input never reaches a 500 (${databaseLabel})`, () => {
       await call('GET', '/api/journal?object_id=%00'),
       await call('GET', '/api/journal?offset=100000000000000000000'),
       await call('GET', '/api/partners/not-a-uuid'),
+      // A body is parsed even on a route that does not exist.
+      await call('POST', '/api/agreements/check', JSON.stringify({ x: '\u0000' })),
     ];
     for (const reply of cases) {
       expect(reply.status).toBe(400);
