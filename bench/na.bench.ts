@@ -141,13 +141,16 @@ const tokensOf = new Map<OcpiPlatform, { uid: string; body: ReturnType<typeof to
 for (const [index, emsp] of emsps.entries()) {
   emsp.handle('locations', (r) => {
     emsp.received.length = 0;
-    if (index !== 0 || r.method !== 'PATCH') return undefined;
-    const body = r.body as { last_updated?: string };
-    const evseUid = r.path.split('/')[4];
-    const key = `${evseUid}|${body.last_updated}`;
-    const accepted = acceptedAt.get(key);
-    if (accepted !== undefined) deliveryLags.push(performance.now() - accepted);
-    lastStateAtEmsp.set(evseUid, body.last_updated ?? '');
+    if (index !== 0) return undefined;
+    // A lagging receiver gets changes coalesced: the latest state may come as a whole Location or EVSE.
+    const [, , , , evseUid] = r.path.split('/');
+    const body = r.body as { last_updated?: string; uid?: string; evses?: { uid: string; last_updated: string }[] };
+    const states = body.evses?.map((e) => [e.uid, e.last_updated] as const) ?? [[evseUid ?? body.uid ?? '', body.last_updated ?? ''] as const];
+    for (const [uid, lastUpdated] of states) {
+      const accepted = acceptedAt.get(`${uid}|${lastUpdated}`);
+      if (accepted !== undefined) deliveryLags.push(performance.now() - accepted);
+      if ((lastStateAtEmsp.get(uid) ?? '') < lastUpdated) lastStateAtEmsp.set(uid, lastUpdated);
+    }
     return undefined;
   });
   emsp.handle('sessions', (r) => void received.sessions.add(r.path.split('/')[3]));
