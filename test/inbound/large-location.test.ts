@@ -4,6 +4,8 @@ import { connector, evse, location, NOW } from '../support/fixtures.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
+/** Starting the embedded database and four partners takes a while on a loaded machine. */
+const SETUP_MS = 180_000;
 const EVSES = 2_000;
 const uid = (i: number) => `EVSE-${String(i).padStart(5, '0')}`;
 
@@ -23,7 +25,7 @@ describe(`a Location with ${EVSES} EVSEs (${databaseLabel})`, () => {
     const evses = Array.from({ length: EVSES }, (_, i) => evse(uid(i), { connectors: [connector('1'), connector('2')] }));
     const reply = await net.cpo1.send({ method: 'PUT', url: locationUrl, body: location(CP1, 'LOC-BIG', { evses }) });
     expect(reply.envelope?.status_code).toBe(1000);
-  });
+  }, SETUP_MS);
   afterAll(async () => net.close());
 
   it('changes one EVSE on a PATCH, writing that EVSE row alone, and keeps every other EVSE as it was', async () => {

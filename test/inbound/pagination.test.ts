@@ -5,6 +5,8 @@ import { location } from '../support/fixtures.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
+/** Starting the embedded database and four partners takes a while on a loaded machine. */
+const SETUP_MS = 180_000;
 const CP2 = { countryCode: 'CA', partyId: 'CP2' };
 const PER_CPO = 12;
 const id = (i: number) => `LOC-${String(i).padStart(3, '0')}`;
@@ -27,7 +29,7 @@ describe(`GET-all through the hub, page by page (${databaseLabel})`, () => {
       await put('cpo1', CP1, i, `2026-11-22T10:00:${String(i).padStart(2, '0')}Z`);
       await put('cpo2', CP2, i, `2026-11-22T09:00:${String(i).padStart(2, '0')}Z`);
     }
-  });
+  }, SETUP_MS);
   afterAll(async () => net.close());
 
   it('returns every location exactly once while locations change between pages, with one total throughout', async () => {

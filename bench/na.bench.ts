@@ -1,0 +1,374 @@
+/**
+ * "NA×10": a North American network ten times today's size on one machine. CPOs load their
+ * locations and eMSPs their tokens through the hub; then, for `--minutes`, EVSE status changes,
+ * real-time authorizations, sessions and CDRs flow at fixed rates. Every figure comes with a
+ * baseline measured in the same run:
+ *
+ *   accept       closed loop at `--concurrency`: the hub's EVSE PATCH vs a bare Fastify → undici proxy
+ *   RTA          the hub's round trip vs the CPO calling the eMSP directly (the difference is the hub's)
+ *   delivery lag accept → arrival at an eMSP
+ *   GET-all      one eMSP pulls every location page by page
+ *   RSS          of this process (hub and simulated partners), sampled over the run
+ *   lost         sessions and CDRs not delivered, EVSEs whose last state did not arrive
+ *
+ *   npm run bench -- na [--evses 250000 --cpos 100 --emsps 50 --minutes 2]
+ *   (DATABASE_URL=postgres://… for PostgreSQL; embedded PGlite otherwise)
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { Agent, request } from 'undici';
+import { success } from '../src/ocpi/envelope.js';
+import { OcpiPlatform } from '../src/sim/platform.js';
+import { startSwitchyard } from '../src/switchyard.js';
+import { cdr, evse, location, session, token } from '../test/support/fixtures.js';
+import { isolatedDatabase } from '../test/support/hub.js';
+import { onboard } from '../test/support/network.js';
+
+const { values } = parseArgs({
+  options: {
+    evses: { type: 'string', default: '250000' },
+    'evses-per-location': { type: 'string', default: '10' },
+    cpos: { type: 'string', default: '100' },
+    emsps: { type: 'string', default: '50' },
+    tokens: { type: 'string', default: '100' },
+    minutes: { type: 'string', default: '2' },
+    changes: { type: 'string', default: '200' },
+    authorizations: { type: 'string', default: '40' },
+    sessions: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '32' },
+    'accept-seconds': { type: 'string', default: '10' },
+  },
+});
+const option = (name: keyof typeof values) => Number(values[name]);
+const perLocation = option('evses-per-location');
+const locationCount = Math.ceil(option('evses') / perLocation);
+const cpoCount = option('cpos');
+const emspCount = option('emsps');
+const runMs = option('minutes') * 60_000;
+const concurrency = option('concurrency');
+
+// --- helpers ------------------------------------------------------------------------------------
+
+const percentile = (samples: number[], p: number) => {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const ms = (value: number) => (Number.isNaN(value) ? '—' : `${value.toFixed(1)} ms`);
+const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
+const sleep = (delay: number) => new Promise((resolve) => setTimeout(resolve, delay));
+
+async function inParallel(count: number, width: number, work: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => { while (next < count) await work(next++); }));
+}
+
+/** A PUT is idempotent: on a loaded machine one that timed out is sent again. */
+async function retrying(work: () => Promise<void>, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
+/** Runs `work` from `width` workers until `durationMs` is over; returns completions, latencies, failures. */
+async function closedLoop(width: number, durationMs: number, work: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  const end = performance.now() + durationMs;
+  let next = 0;
+  let failures = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (performance.now() < end) {
+        const started = performance.now();
+        try {
+          await work(next++);
+          latencies.push(performance.now() - started);
+        } catch {
+          failures++;
+        }
+      }
+    }),
+  );
+  return { perSecond: latencies.length / (durationMs / 1000), latencies, failures };
+}
+
+let clock = Date.UTC(2026, 11, 1, 0, 0, 0);
+/** Strictly increasing timestamps: each change is newer than the last, and identifies itself. */
+const nextTimestamp = () => new Date((clock += 1)).toISOString();
+
+const party = (prefix: string, i: number) => ({ countryCode: 'US', partyId: `${prefix}${i.toString(36).toUpperCase().padStart(2, '0')}` });
+
+// --- the network ----------------------------------------------------------------------------------
+
+const database = await isolatedDatabase();
+const running = await startSwitchyard({
+  port: 0,
+  host: '127.0.0.1',
+  adminToken: 'bench',
+  authorizationTimeoutMs: 2_000,
+  ...database.options,
+});
+running.hub.config.publicUrl = running.url;
+const engine = running.hub.db.engine;
+
+const cpos = await Promise.all(
+  Array.from({ length: cpoCount }, (_, i) =>
+    OcpiPlatform.start({ name: `CPO ${i}`, roles: [{ role: 'CPO', ...party('C', i), name: `CPO ${i}` }] }),
+  ),
+);
+const emsps = await Promise.all(
+  Array.from({ length: emspCount }, (_, i) =>
+    OcpiPlatform.start({ name: `eMSP ${i}`, roles: [{ role: 'EMSP', ...party('M', i), name: `eMSP ${i}` }] }),
+  ),
+);
+const partyOf = (platform: OcpiPlatform) => ({ countryCode: platform.options.roles[0].countryCode, partyId: platform.options.roles[0].partyId });
+const onboardStarted = performance.now();
+await inParallel(cpos.length + emsps.length, 4, (i) => onboard(running, [...cpos, ...emsps][i]));
+const onboardSeconds = (performance.now() - onboardStarted) / 1000;
+
+// What the eMSPs receive: arrival times of EVSE states (first eMSP), sessions and CDRs (all).
+const acceptedAt = new Map<string, number>();
+const deliveryLags: number[] = [];
+const lastStateAtEmsp = new Map<string, string>();
+const received = { sessions: new Set<string>(), cdrs: new Set<string>() };
+const tokensOf = new Map<OcpiPlatform, { uid: string; body: ReturnType<typeof token> }[]>();
+for (const [index, emsp] of emsps.entries()) {
+  emsp.handle('locations', (r) => {
+    emsp.received.length = 0;
+    if (index !== 0) return undefined;
+    // A lagging receiver gets changes coalesced: the latest state may come as a whole Location or EVSE.
+    const [, , , , evseUid] = r.path.split('/');
+    const body = r.body as { last_updated?: string; uid?: string; evses?: { uid: string; last_updated: string }[] };
+    const states = body.evses?.map((e) => [e.uid, e.last_updated] as const) ?? [[evseUid ?? body.uid ?? '', body.last_updated ?? ''] as const];
+    for (const [uid, lastUpdated] of states) {
+      const accepted = acceptedAt.get(`${uid}|${lastUpdated}`);
+      if (accepted !== undefined) deliveryLags.push(performance.now() - accepted);
+      if ((lastStateAtEmsp.get(uid) ?? '') < lastUpdated) lastStateAtEmsp.set(uid, lastUpdated);
+    }
+    return undefined;
+  });
+  emsp.handle('sessions', (r) => void received.sessions.add(r.path.split('/')[3]));
+  emsp.handle('cdrs', (r) => void received.cdrs.add((r.body as { id: string }).id));
+  emsp.handle('tokens', (r) => {
+    const uid = decodeURIComponent(r.path.split('/')[1] ?? '');
+    const known = tokensOf.get(emsp)?.find((t) => t.uid === uid);
+    return known ? success({ allowed: 'ALLOWED', token: known.body }) : undefined;
+  });
+}
+for (const cpo of cpos) cpo.handle('tokens', () => void (cpo.received.length = 0));
+
+// --- load -----------------------------------------------------------------------------------------
+
+const locations: { cpo: OcpiPlatform; id: string; evses: string[] }[] = [];
+for (let i = 0; i < locationCount; i++) {
+  const cpo = cpos[i % cpos.length];
+  locations.push({ cpo, id: `LOC-${i}`, evses: Array.from({ length: perLocation }, (_, e) => `E${i}-${e}`) });
+}
+const loadStarted = performance.now();
+await inParallel(locations.length, 16, (i) => retrying(async () => {
+  const { cpo, id, evses } = locations[i];
+  const owner = partyOf(cpo);
+  const reply = await cpo.send({
+    method: 'PUT',
+    url: `${cpo.hubUrl('locations', undefined, 'RECEIVER')}/${owner.countryCode}/${owner.partyId}/${id}`,
+    body: location(owner, id, { evses: evses.map((uid) => evse(uid)) }),
+  });
+  if (reply.envelope?.status_code !== 1000) throw new Error(`Location ${id} refused: ${JSON.stringify(reply.envelope)}`);
+}));
+const loadSeconds = (performance.now() - loadStarted) / 1000;
+await inParallel(emsps.length * option('tokens'), 16, async (i) => {
+  const emsp = emsps[i % emsps.length];
+  const owner = partyOf(emsp);
+  const uid = `${owner.partyId}T${i}`;
+  const body = token(owner, uid);
+  tokensOf.set(emsp, [...(tokensOf.get(emsp) ?? []), { uid, body }]);
+  await retrying(async () => {
+    await emsp.send({ method: 'PUT', url: `${emsp.hubUrl('tokens', undefined, 'RECEIVER')}/US/${owner.partyId}/${uid}?type=RFID`, body });
+  });
+});
+
+// --- accept throughput against a bare proxy, same concurrency --------------------------------------
+
+const sink = Fastify();
+sink.all('/*', async () => success());
+await sink.listen({ port: 0, host: '127.0.0.1' });
+const sinkUrl = `http://127.0.0.1:${(sink.server.address() as { port: number }).port}`;
+const proxyAgent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+const proxy = Fastify();
+proxy.all('/*', async (req, reply) => {
+  const answer = await request(`${sinkUrl}${req.url}`, {
+    method: req.method as 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' },
+    body: JSON.stringify(req.body),
+    dispatcher: proxyAgent,
+  });
+  reply.code(answer.statusCode);
+  return answer.body.json();
+});
+await proxy.listen({ port: 0, host: '127.0.0.1' });
+const proxyUrl = `http://127.0.0.1:${(proxy.server.address() as { port: number }).port}`;
+
+const patchThroughHub = async (i: number, record = false) => {
+  const target = locations[i % locations.length];
+  const evseUid = target.evses[Math.floor(i / locations.length) % perLocation];
+  const owner = partyOf(target.cpo);
+  const body = { status: i % 2 ? 'CHARGING' : 'AVAILABLE', last_updated: nextTimestamp() };
+  if (record) acceptedAt.set(`${evseUid}|${body.last_updated}`, performance.now());
+  const reply = await target.cpo.send({
+    method: 'PATCH',
+    url: `${target.cpo.hubUrl('locations', undefined, 'RECEIVER')}/${owner.countryCode}/${owner.partyId}/${target.id}/${evseUid}`,
+    body,
+  });
+  if (reply.envelope?.status_code !== 1000) throw new Error(`PATCH refused: ${JSON.stringify(reply.envelope)}`);
+  return { evseUid, lastUpdated: body.last_updated };
+};
+const patchThroughProxy = async (i: number) => {
+  const cpo = cpos[i % cpos.length];
+  await cpo.send({ method: 'PATCH', url: `${proxyUrl}/ocpi/2.2.1/receiver/locations/US/X/LOC/E${i}`, body: { status: 'CHARGING', last_updated: nextTimestamp() } });
+};
+const acceptMs = option('accept-seconds') * 500;
+const accept = { hub: [] as number[], proxy: [] as number[], hubLatency: [] as number[], proxyLatency: [] as number[], failures: 0 };
+for (let round = 0; round < 2; round++) {
+  const hub = await closedLoop(concurrency, acceptMs, async (i) => void (await patchThroughHub(i)));
+  const bare = await closedLoop(concurrency, acceptMs, patchThroughProxy);
+  accept.hub.push(hub.perSecond);
+  accept.proxy.push(bare.perSecond);
+  accept.hubLatency.push(...hub.latencies);
+  accept.proxyLatency.push(...bare.latencies);
+  accept.failures += hub.failures + bare.failures;
+}
+
+// --- the mixed run ----------------------------------------------------------------------------------
+
+const rss: { minute: number; bytes: number }[] = [];
+const mixed = { changes: [] as number[], hubRta: [] as number[], directRta: [] as number[], refused: 0, errors: 0 };
+const lastAccepted = new Map<string, string>();
+const sent = { sessions: new Set<string>(), cdrs: new Set<string>() };
+const runStarted = performance.now();
+const rssTimer = setInterval(() => rss.push({ minute: (performance.now() - runStarted) / 60_000, bytes: process.memoryUsage().rss }), 5_000);
+const inflight = new Set<Promise<void>>();
+const launch = (work: () => Promise<void>) => {
+  const promise = work()
+    .catch(() => void mixed.errors++)
+    .finally(() => inflight.delete(promise));
+  inflight.add(promise);
+};
+
+let changeIndex = 0;
+let sessionIndex = 0;
+const rates = { changes: option('changes'), authorizations: option('authorizations'), sessions: option('sessions') };
+const due = { changes: 0, authorizations: 0, sessions: 0 };
+while (performance.now() - runStarted < runMs) {
+  const elapsed = (performance.now() - runStarted) / 1000;
+  while (due.changes < elapsed * rates.changes) {
+    due.changes++;
+    launch(async () => {
+      const started = performance.now();
+      const { evseUid, lastUpdated } = await patchThroughHub(changeIndex++, true);
+      mixed.changes.push(performance.now() - started);
+      lastAccepted.set(evseUid, lastUpdated);
+    });
+  }
+  while (due.authorizations < elapsed * rates.authorizations) {
+    due.authorizations++;
+    launch(async () => {
+      const cpo = pick(cpos);
+      const emsp = pick(emsps);
+      const { uid } = pick(tokensOf.get(emsp)!);
+      const path = `${encodeURIComponent(uid)}/authorize?type=RFID`;
+      let started = performance.now();
+      const viaHub = await cpo.send({ method: 'POST', url: `${cpo.hubUrl('tokens', undefined, 'SENDER')}/${path}` });
+      mixed.hubRta.push(performance.now() - started);
+      if (viaHub.envelope?.status_code !== 1000) mixed.refused++;
+      started = performance.now();
+      await cpo.send({ method: 'POST', url: `${emsp.url}/2.2.1/sender/tokens/${path}`, token: emsp.tokenForHub });
+      mixed.directRta.push(performance.now() - started);
+    });
+  }
+  while (due.sessions < elapsed * rates.sessions) {
+    due.sessions++;
+    const n = sessionIndex++;
+    launch(async () => {
+      const cpo = pick(cpos);
+      const emsp = pick(emsps);
+      const owner = partyOf(cpo);
+      const id = `S${n}`;
+      const put = await cpo.send({
+        method: 'PUT',
+        url: `${cpo.hubUrl('sessions', undefined, 'RECEIVER')}/${owner.countryCode}/${owner.partyId}/${id}`,
+        body: session(owner, partyOf(emsp), id),
+      });
+      if (put.envelope?.status_code === 1000) sent.sessions.add(id);
+      const posted = await cpo.send({ method: 'POST', url: cpo.hubUrl('cdrs', undefined, 'RECEIVER'), body: cdr(owner, partyOf(emsp), `CDR${n}`) });
+      if (posted.envelope?.status_code === 1000) sent.cdrs.add(`CDR${n}`);
+    });
+  }
+  await sleep(5);
+}
+await Promise.all([...inflight]);
+clearInterval(rssTimer);
+
+// --- delivered? ---------------------------------------------------------------------------------------
+
+const missing = () => ({
+  sessions: [...sent.sessions].filter((id) => !received.sessions.has(id)).length,
+  cdrs: [...sent.cdrs].filter((id) => !received.cdrs.has(id)).length,
+  states: [...lastAccepted].filter(([uid, lastUpdated]) => lastStateAtEmsp.get(uid) !== lastUpdated).length,
+});
+const settleStarted = performance.now();
+while (Object.values(missing()).some((n) => n > 0) && performance.now() - settleStarted < 120_000) await sleep(250);
+const lost = missing();
+const settleSeconds = (performance.now() - settleStarted) / 1000;
+
+// --- GET-all ------------------------------------------------------------------------------------------
+
+const puller = emsps[0];
+const pullStarted = performance.now();
+let pulledLocations = 0;
+let pulledEvses = 0;
+let pages = 0;
+let nextUrl: string | undefined = `${puller.hubUrl('locations', undefined, 'SENDER')}?limit=100`;
+while (nextUrl) {
+  const page: Awaited<ReturnType<typeof puller.send<{ evses?: unknown[] }[]>>> = await puller.send({ method: 'GET', url: nextUrl });
+  pulledLocations += page.envelope?.data?.length ?? 0;
+  pulledEvses += (page.envelope?.data ?? []).reduce((sum, l) => sum + (l.evses?.length ?? 0), 0);
+  pages++;
+  nextUrl = /<([^>]+)>;\s*rel="next"/.exec(page.headers.link ?? '')?.[1];
+}
+const pullSeconds = (performance.now() - pullStarted) / 1000;
+
+// --- report -------------------------------------------------------------------------------------------
+
+const cpu = os.cpus();
+const median = (list: number[]) => percentile(list, 50);
+const rows: [string, string, string][] = [
+  ['accept, EVSE PATCH (closed loop)', `${median(accept.hub).toFixed(0)}/s, p50 ${ms(percentile(accept.hubLatency, 50))}, p99 ${ms(percentile(accept.hubLatency, 99))}`,
+    `bare proxy ${median(accept.proxy).toFixed(0)}/s, p50 ${ms(percentile(accept.proxyLatency, 50))}, p99 ${ms(percentile(accept.proxyLatency, 99))}; ratio ${(median(accept.hub) / median(accept.proxy)).toFixed(2)}×; failed ${accept.failures}`],
+  [`EVSE changes at ${rates.changes}/s (mixed run)`, `p50 ${ms(percentile(mixed.changes, 50))}, p99 ${ms(percentile(mixed.changes, 99))}`, `${mixed.changes.length} accepted`],
+  [`RTA at ${rates.authorizations}/s, hub-added`, `p50 ${ms(percentile(mixed.hubRta, 50) - percentile(mixed.directRta, 50))}, p99 ${ms(percentile(mixed.hubRta, 99) - percentile(mixed.directRta, 99))}`,
+    `hub RTT p50 ${ms(percentile(mixed.hubRta, 50))} p99 ${ms(percentile(mixed.hubRta, 99))}; direct p50 ${ms(percentile(mixed.directRta, 50))} p99 ${ms(percentile(mixed.directRta, 99))}`],
+  ['delivery lag to an eMSP', `p50 ${ms(percentile(deliveryLags, 50))}, p99 ${ms(percentile(deliveryLags, 99))}`, `${deliveryLags.length} changes timed`],
+  [`GET-all, ${pulledEvses} EVSEs`, `${pullSeconds.toFixed(1)} s, ${pages} pages`, `${(pullSeconds / pages * 1000).toFixed(0)} ms per page of 100 locations`],
+  ['load', `${(locationCount * perLocation / loadSeconds).toFixed(0)} EVSEs/s`, `${locationCount} locations in ${loadSeconds.toFixed(0)} s; onboarding ${onboardSeconds.toFixed(0)} s`],
+  ['RSS (hub + simulated partners)', rss.map((r) => mb(r.bytes)).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 6)) === 0).join(' → '), `max ${mb(Math.max(...rss.map((r) => r.bytes)))}`],
+  ['lost', `${lost.sessions + lost.cdrs + lost.states}`, `sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; settled in ${settleSeconds.toFixed(0)} s; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
+];
+console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
+console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}\n`);
+const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length), ['measure', 'hub', 'baseline / detail'][c].length));
+const line = (cells: string[]) => console.log(cells.map((cell, c) => cell.padEnd(width[c])).join(' | '));
+line(['measure', 'hub', 'baseline / detail']);
+line(width.map((w) => '-'.repeat(w)));
+for (const row of rows) line(row);
+
+await Promise.all([...cpos, ...emsps].map((p) => p.close()));
+await Promise.all([sink.close(), proxy.close(), proxyAgent.close()]);
+await running.close();
+await database.drop();
+process.exit(0);
