@@ -1,5 +1,5 @@
 import { DiscoveryError, discoverEndpoints, type DiscoveredVersion } from '../ocpi/discovery.js';
-import { callOcpi, OcpiCallError } from '../ocpi/client.js';
+import { OcpiCallError } from '../ocpi/client.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import type { Credentials } from '../ocpi/v2_2_1/index.js';
 import { versionsUrl, type HubContext } from './context.js';
@@ -16,6 +16,7 @@ import {
   type Endpoint,
   type Platform,
 } from './registry.js';
+import { journaledCaller } from './journaled-call.js';
 import { newToken } from './secrets.js';
 import { SUPPORTED_VERSIONS } from './versions.js';
 import type { OcpiVersion } from '../ocpi/translate/index.js';
@@ -59,7 +60,7 @@ export async function acceptCredentials(
   correlationId: string,
   version: OcpiVersion = CANONICAL_VERSION,
 ): Promise<Credentials> {
-  const discovered = await discoverPartner(credentials.url, credentials.token, correlationId, [version]);
+  const discovered = await discoverPartner(ctx, platform, credentials.url, credentials.token, correlationId, [version]);
   const roles = declaredRoles(credentials);
   checkRequiredEndpoints(roles, discovered.endpoints);
   const tokenC = newToken();
@@ -89,7 +90,7 @@ export async function startRegistration(
   if (!platform) throw new HandshakeError(404, 'No such partner');
   if (isRegistered(platform)) throw new HandshakeError(409, 'The partner is already registered');
 
-  const discovered = await discoverPartner(partnerVersionsUrl, tokenA, correlationId).catch((error) => {
+  const discovered = await discoverPartner(ctx, platform, partnerVersionsUrl, tokenA, correlationId).catch((error) => {
     throw asHandshakeError(error);
   });
   const credentialsEndpoint = discovered.endpoints.find((e) => e.module === 'credentials');
@@ -103,7 +104,7 @@ export async function startRegistration(
     const rediscovered =
       theirs.url === partnerVersionsUrl
         ? discovered
-        : await discoverPartner(theirs.url, theirs.token, correlationId, [discovered.version]);
+        : await discoverPartner(ctx, platform, theirs.url, theirs.token, correlationId, [discovered.version]);
     const roles = declaredRoles(theirs);
     checkRequiredEndpoints(roles, rediscovered.endpoints);
     await completeRegistration(ctx, platform.id, rediscovered, theirs, roles, tokenB);
@@ -147,7 +148,7 @@ async function postCredentials(
   });
   let reply;
   try {
-    reply = await callOcpi<Credentials>({
+    reply = await journaledCaller(ctx, { platformId: platform.id, name: platform.name, module: 'credentials' })<Credentials>({
       method: 'POST',
       url,
       token: tokenA,
@@ -169,15 +170,19 @@ async function postCredentials(
   return (await translateObject(ctx.db, 'Credentials', version, CANONICAL_VERSION, data, { owner })).value as Credentials;
 }
 
+/** The partner's versions and endpoints, read with one journal entry per call. */
 async function discoverPartner(
+  ctx: HubContext,
+  platform: Platform,
   url: string,
   token: string,
   correlationId: string,
   versions: readonly OcpiVersion[] = SUPPORTED_VERSIONS,
 ): Promise<DiscoveredVersion<OcpiVersion>> {
+  const call = journaledCaller(ctx, { platformId: platform.id, name: platform.name, module: 'versions' });
   let discovered;
   try {
-    discovered = await discoverEndpoints(url, token, versions, correlationId);
+    discovered = await discoverEndpoints(url, token, versions, correlationId, call);
   } catch (error) {
     if (error instanceof DiscoveryError) {
       throw new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `Cannot use your API: ${error.message}`);

@@ -12,7 +12,7 @@ import { requesterParty } from '../../../hub/requester.js';
 import { agreementFor, findParty, OWNER_ROLE, visibleOwners } from '../../../hub/routing.js';
 import type { ObjectKind } from '../../../ocpi/translate/index.js';
 import { callerOf, pageCeiling } from '../context.js';
-import { renderObject } from '../edge.js';
+import { renderList, renderObject } from '../edge.js';
 
 /** The hub's page ceiling for GET-all (X-Limit). */
 const MAX_PAGE = 100;
@@ -56,7 +56,7 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
         ...page,
       });
       reply.headers(pageHeaders(new URL(`${hub.config.publicUrl}${request.url}`), page, total, maxPage));
-      return success(await Promise.all(items.map((item) => renderObject(hub, request, LIST_KIND[module], item.data, item.owner))));
+      return success(await renderList(hub, request, LIST_KIND[module], items));
     });
   }
 
