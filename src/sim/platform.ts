@@ -250,6 +250,11 @@ export class OcpiPlatform {
     app.addHook('onRequest', async (request, reply) => {
       if (!this.available) return reply.code(503).send();
       this.calls.push({ method: request.method, url: request.url, headers: request.headers });
+      // transport_and_format: an answer carries the request's tracing ids back.
+      for (const name of ['x-request-id', 'x-correlation-id']) {
+        const value = request.headers[name];
+        if (typeof value === 'string') reply.header(name, value);
+      }
     });
     const guard = (registration: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
       if (!this.authorized(request, registration)) {

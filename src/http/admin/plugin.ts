@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../hub/context.js';
 import { adminAuth } from './auth.js';
 import { agreementRoutes } from './agreements.js';
+import { checkRoutes } from './checks.js';
 import { journalRoutes } from './journal.js';
 import { partnerRoutes } from './partners.js';
 import { partyRoutes } from './parties.js';
@@ -30,5 +31,6 @@ export async function adminPlugin(app: FastifyInstance, options: { hub: HubConte
     await partyRoutes(secured, options.hub);
     await agreementRoutes(secured, options.hub);
     await journalRoutes(secured, options.hub);
+    await checkRoutes(secured, options.hub);
   });
 }
