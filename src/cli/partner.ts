@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { AdminClient } from './admin-client.js';
+import { checkCommand } from './check.js';
 
 export interface ClientOptions {
   hubUrl: string;
@@ -59,6 +60,8 @@ export function partnerCommand(): Command {
         print(options, partners, () => (partners.length ? partners.map(describe).join('\n') : 'No partners.'));
       }),
   );
+
+  partner.addCommand(checkCommand());
 
   partner.addCommand(
     withClientOptions(new Command('connect'))

@@ -1,5 +1,5 @@
 import { DiscoveryError, discoverEndpoints, type DiscoveredVersion } from '../ocpi/discovery.js';
-import { callOcpi, OcpiCallError } from '../ocpi/client.js';
+import { OcpiCallError } from '../ocpi/client.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import type { Credentials } from '../ocpi/v2_2_1/index.js';
 import { versionsUrl, type HubContext } from './context.js';
@@ -16,6 +16,7 @@ import {
   type Endpoint,
   type Platform,
 } from './registry.js';
+import { journaledCaller } from './journaled-call.js';
 import { newToken } from './secrets.js';
 import { SUPPORTED_VERSIONS } from './versions.js';
 import { record } from './journal.js';
@@ -60,7 +61,7 @@ export async function acceptCredentials(
   correlationId: string,
   version: OcpiVersion = CANONICAL_VERSION,
 ): Promise<Credentials> {
-  const discovered = await discoverPartner(ctx, credentials.url, credentials.token, correlationId, [version]).catch(
+  const discovered = await discoverPartner(ctx, platform, credentials.url, credentials.token, correlationId, [version]).catch(
     async (error) => {
       if (!(error instanceof DiscoveryError)) throw error;
       // The detail (what answered, or did not, at that address) is the operator's: the partner
@@ -107,7 +108,7 @@ export async function startRegistration(
   if (!platform) throw new HandshakeError(404, 'No such partner');
   if (isRegistered(platform)) throw new HandshakeError(409, 'The partner is already registered');
 
-  const discovered = await discoverPartner(ctx, partnerVersionsUrl, tokenA, correlationId).catch((error) => {
+  const discovered = await discoverPartner(ctx, platform, partnerVersionsUrl, tokenA, correlationId).catch((error) => {
     throw asHandshakeError(error);
   });
   const credentialsEndpoint = discovered.endpoints.find((e) => e.module === 'credentials');
@@ -121,7 +122,7 @@ export async function startRegistration(
     const rediscovered =
       theirs.url === partnerVersionsUrl
         ? discovered
-        : await discoverPartner(ctx, theirs.url, theirs.token, correlationId, [discovered.version]);
+        : await discoverPartner(ctx, platform, theirs.url, theirs.token, correlationId, [discovered.version]);
     const roles = declaredRoles(theirs);
     checkRequiredEndpoints(roles, rediscovered.endpoints);
     await completeRegistration(ctx, platform.id, rediscovered, theirs, roles, tokenB);
@@ -167,7 +168,7 @@ async function postCredentials(
   });
   let reply;
   try {
-    reply = await callOcpi<Credentials>({
+    reply = await journaledCaller(ctx, { platformId: platform.id, name: platform.name, module: 'credentials' })<Credentials>({
       method: 'POST',
       url,
       token: tokenA,
@@ -190,15 +191,20 @@ async function postCredentials(
   return (await translateObject(ctx.db, 'Credentials', version, CANONICAL_VERSION, data, { owner })).value as Credentials;
 }
 
-/** Reads the partner's versions and endpoints through the outbound guard; DiscoveryError when unusable. */
+/**
+ * The partner's versions and endpoints, read through the outbound guard with one journal entry
+ * per call; DiscoveryError when unusable.
+ */
 async function discoverPartner(
   ctx: HubContext,
+  platform: Platform,
   url: string,
   token: string,
   correlationId: string,
   versions: readonly OcpiVersion[] = SUPPORTED_VERSIONS,
 ): Promise<DiscoveredVersion<OcpiVersion>> {
-  const discovered = await discoverEndpoints(url, token, versions, correlationId, ctx.outbound);
+  const call = journaledCaller(ctx, { platformId: platform.id, name: platform.name, module: 'versions' });
+  const discovered = await discoverEndpoints(url, token, versions, correlationId, call);
   if ('noCommonVersion' in discovered) {
     throw new OcpiError(
       OcpiStatus.UNSUPPORTED_VERSION,

@@ -2,6 +2,7 @@ import { callOcpi, OcpiCallError } from '../ocpi/client.js';
 import { envelope, type OcpiEnvelope } from '../ocpi/envelope.js';
 import { formatParty, type PartyRef } from '../ocpi/headers.js';
 import { OcpiStatus } from '../ocpi/status.js';
+import { answerInSpecForm, type CheckedAnswer } from './answers.js';
 import type { HubContext } from './context.js';
 import type { ObjectKind } from '../ocpi/translate/index.js';
 import type { TokenType } from '../ocpi/v2_2_1/index.js';
@@ -97,9 +98,15 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
       outbound: hub.outbound,
     });
     const ocpiStatus = reply.envelope?.status_code;
-    const blame = blameFor({ httpStatus: reply.httpStatus, ocpiStatus }, requesterRole, responderRole);
+    const answer: CheckedAnswer | undefined =
+      request.answerKind && ocpiStatus === OcpiStatus.SUCCESS && reply.envelope?.data !== undefined
+        ? answerInSpecForm(reply.envelope.data, request.answerKind, version, target.platform.quirks)
+        : undefined;
+    const invalid = answer?.invalid && `Invalid answer from ${formatParty(request.to.ref)}: ${answer.invalid.path}: ${answer.invalid.message}`;
+    const blame = invalid ? responderRole : blameFor({ httpStatus: reply.httpStatus, ocpiStatus }, requesterRole, responderRole);
     hub.journalWriter.record({
       ...journal,
+      notes: answer?.rewrites.length ? { ...journal.notes, rewritten: answer.rewrites } : journal.notes,
       url,
       requestId: reply.requestId,
       httpStatus: reply.httpStatus,
@@ -107,21 +114,23 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
       durationMs: reply.durationMs,
       responseBody: reply.envelope,
       blame,
-      error: blame ? (reply.envelope?.status_message ?? `HTTP ${reply.httpStatus}`) : undefined,
+      error: invalid ?? (blame ? (reply.envelope?.status_message ?? `HTTP ${reply.httpStatus}`) : undefined),
     });
     if (!reply.envelope) {
       return hubAnswer(OcpiStatus.HUB_ERROR, `Receiver answered HTTP ${reply.httpStatus} without an OCPI body`);
     }
+    if (invalid) return hubAnswer(OcpiStatus.HUB_ERROR, invalid);
+    if (answer) reply.envelope.data = answer.value;
     const headers: Record<string, string> = {};
     for (const name of ['link', 'x-total-count', 'x-limit', 'location']) {
       if (reply.headers[name]) headers[name] = reply.headers[name];
     }
     if (request.answerKind && reply.envelope.data !== undefined && version !== CANONICAL_VERSION) {
-      const answer = await translateObject(hub.db, request.answerKind, version, CANONICAL_VERSION, reply.envelope.data, {
+      const canonical = await translateObject(hub.db, request.answerKind, version, CANONICAL_VERSION, reply.envelope.data, {
         owner,
         authorizeRequest: request.authorizeRequest,
       });
-      reply.envelope.data = answer.value;
+      reply.envelope.data = canonical.value;
     }
     return { httpStatus: reply.httpStatus, body: reply.envelope, headers, answered: true };
   } catch (error) {

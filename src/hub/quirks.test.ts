@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeTimestamp, normalizeTimestamps, validateQuirks } from './quirks.js';
+import { normalizeTimestamp, normalizeTimestamps } from '../ocpi/time.js';
+import { validateQuirks } from './quirks.js';
 
 describe('lenient timestamps', () => {
   it('reads zoneless and space-separated times as UTC', () => {

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { withoutNulls } from '../ocpi/normalise.js';
+import { normalizeTimestamps } from '../ocpi/time.js';
 import { compileValidator } from '../ocpi/validation.js';
 
 /**
@@ -23,6 +25,9 @@ export const QuirksSchema = Type.Object(
     lenient_timestamps: Type.Optional(
       Type.Boolean({ description: 'Accept timestamps without a zone or with a space instead of T, read as UTC' }),
     ),
+    strict_nulls: Type.Optional(
+      Type.Boolean({ description: 'Refuse explicit nulls (2001) instead of reading them as absent fields' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -43,24 +48,8 @@ export function unknownQuirks(quirks: unknown): string[] {
 
 export const validateQuirks = compileValidator(QuirksSchema);
 
-/** A timestamp in a form a lenient partner sends, normalized to RFC 3339 UTC; others unchanged. */
-export function normalizeTimestamp(value: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(value.trim());
-  if (!match) return value;
-  const zone = match[3] ? match[3].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z';
-  const date = new Date(`${match[1]}T${match[2]}${zone}`);
-  return Number.isNaN(date.getTime()) ? value : date.toISOString().replace(/\.000Z$/, 'Z');
-}
-
-/** Normalizes every timestamp-looking string in a body (fields named *date_time, last_updated, timestamp…). */
-export function normalizeTimestamps(value: unknown, key = ''): unknown {
-  if (Array.isArray(value)) return value.map((item) => normalizeTimestamps(item, key));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeTimestamps(v, k)]));
-  }
-  return typeof value === 'string' && isTimestampField(key) ? normalizeTimestamp(value) : value;
-}
-
-function isTimestampField(key: string): boolean {
-  return /(date_time|last_updated|timestamp|_date|expiry_date)$/.test(key) || key === 'valid_from' || key === 'valid_to';
+/** A partner's body as the hub reads it: nulls as absent fields (unless strict_nulls), times as its quirks allow. */
+export function asQuirksAllow(body: unknown, quirks: Quirks): unknown {
+  const timed = quirks.lenient_timestamps ? normalizeTimestamps(body) : body;
+  return quirks.strict_nulls ? timed : withoutNulls(timed);
 }

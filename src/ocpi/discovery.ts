@@ -1,4 +1,4 @@
-import { callOcpi, OcpiCallError, type OutboundPolicy } from './client.js';
+import { callOcpi, OcpiCallError, type OcpiCall, type OcpiReply } from './client.js';
 
 /** What a platform's versions and version-details endpoints told us. */
 export interface DiscoveredVersion<V extends string = string> {
@@ -14,6 +14,9 @@ export class DiscoveryError extends Error {
   }
 }
 
+/** How discovery calls the platform: callOcpi, or a caller that also journals each call. */
+export type OcpiCaller = (call: OcpiCall) => Promise<OcpiReply>;
+
 /** Versions this side speaks, best first. */
 export type VersionPreference<V extends string = string> = readonly V[];
 
@@ -26,9 +29,9 @@ export async function discoverEndpoints<V extends string>(
   token: string,
   preference: VersionPreference<V>,
   correlationId?: string,
-  outbound?: OutboundPolicy,
+  call: OcpiCaller = callOcpi,
 ): Promise<DiscoveredVersion<V> | { noCommonVersion: string[] }> {
-  const versions = await getData(versionsUrl, token, correlationId, outbound);
+  const versions = await getData(call, versionsUrl, token, correlationId);
   if (!Array.isArray(versions)) throw new DiscoveryError(`${versionsUrl} did not return a list of versions`);
   const offered = versions.filter(
     (v): v is { version: string; url: string } => typeof v?.version === 'string' && typeof v?.url === 'string',
@@ -36,7 +39,7 @@ export async function discoverEndpoints<V extends string>(
   const chosen = preference.map((version) => offered.find((v) => v.version === version)).find(Boolean);
   if (!chosen) return { noCommonVersion: offered.map((v) => v.version) };
 
-  const details = await getData(chosen.url, token, correlationId, outbound);
+  const details = await getData(call, chosen.url, token, correlationId);
   const endpoints = (details as { endpoints?: unknown })?.endpoints;
   if (!Array.isArray(endpoints)) throw new DiscoveryError(`${chosen.url} did not return version details with endpoints`);
   return {
@@ -48,10 +51,10 @@ export async function discoverEndpoints<V extends string>(
   };
 }
 
-async function getData(url: string, token: string, correlationId?: string, outbound?: OutboundPolicy): Promise<unknown> {
+async function getData(call: OcpiCaller, url: string, token: string, correlationId?: string): Promise<unknown> {
   let reply;
   try {
-    reply = await callOcpi({ method: 'GET', url, token, correlationId, outbound });
+    reply = await call({ method: 'GET', url, token, correlationId });
   } catch (error) {
     throw new DiscoveryError(error instanceof OcpiCallError ? error.message : `Cannot read ${url}: ${String(error)}`);
   }

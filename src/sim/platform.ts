@@ -220,7 +220,9 @@ export class OcpiPlatform {
   }
 
   private async discover(versionsUrl: string, token: string): Promise<DiscoveredVersion> {
-    const found = await discoverEndpoints(versionsUrl, token, [this.version], undefined, this.options.connection);
+    const connection = this.options.connection;
+    const call = (request: OcpiCall) => callOcpi({ ...request, outbound: connection });
+    const found = await discoverEndpoints(versionsUrl, token, [this.version], undefined, call);
     if ('noCommonVersion' in found) throw new Error(`The hub does not speak ${this.version}`);
     return found;
   }
@@ -254,6 +256,11 @@ export class OcpiPlatform {
     app.addHook('onRequest', async (request, reply) => {
       if (!this.available) return reply.code(503).send();
       this.calls.push({ method: request.method, url: request.url, headers: request.headers });
+      // transport_and_format: an answer carries the request's tracing ids back.
+      for (const name of ['x-request-id', 'x-correlation-id']) {
+        const value = request.headers[name];
+        if (typeof value === 'string') reply.header(name, value);
+      }
     });
     const guard = (registration: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
       if (!this.authorized(request, registration)) {

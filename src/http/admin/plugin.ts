@@ -11,6 +11,7 @@ import { agreementRoutes } from './agreements.js';
 import { clearingRoutes } from './clearing.js';
 import { deliveryRoutes } from './deliveries.js';
 import { readableSchemaError } from './errors.js';
+import { checkRoutes } from './checks.js';
 import { journalRoutes } from './journal.js';
 import { overviewRoutes } from './overview.js';
 import { partnerRoutes } from './partners.js';
@@ -64,5 +65,6 @@ export async function adminPlugin(
     await supportRoutes(secured, options.hub, scopeOf);
     await accountRoutes(secured, options.hub);
     await overviewRoutes(secured, options.hub, scopeOf);
+    await checkRoutes(secured, options.hub);
   });
 }

@@ -6,7 +6,7 @@ import { OcpiError } from '../../ocpi/status.js';
 import { OCPI_VERSIONS, type Loss, type OcpiVersion } from '../../ocpi/translate/index.js';
 import { compileValidator } from '../../ocpi/validation.js';
 import type { HubContext } from '../../hub/context.js';
-import { normalizeTimestamps } from '../../hub/quirks.js';
+import { asQuirksAllow } from '../../hub/quirks.js';
 import type { Platform, TokenKind } from '../../hub/registry.js';
 
 /** What the hub knows about an OCPI request once it is authenticated. */
@@ -71,12 +71,12 @@ export function callerOf(request: FastifyRequest): Platform {
 }
 
 /**
- * Validates a request body against its OCPI schema: 2001 naming the JSON path at fault. Pass the
- * caller to honour its quirks (lenient timestamps).
+ * Validates a request body against its OCPI schema: 2001 naming the JSON path at fault. Nulls read as
+ * absent fields; pass the caller to honour its quirks (strict nulls, lenient timestamps).
  */
 export function parseBody<T extends TSchema>(schema: T, body: unknown, caller?: Platform): Static<T> {
   if (body === undefined || body === null) throw OcpiError.invalid('a JSON body is required', '$');
-  const input = caller?.quirks.lenient_timestamps ? normalizeTimestamps(body) : body;
+  const input = asQuirksAllow(body, caller?.quirks ?? {});
   const result = compileValidator(schema)(input);
   if (!result.ok) throw OcpiError.invalid(result.message, result.path);
   return result.value;

@@ -2,10 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import type { PartyRef } from '../../ocpi/translate/index.js';
 import { schemaOf } from '../../ocpi/kinds.js';
 import { OcpiError } from '../../ocpi/status.js';
-import type { ObjectKind, OcpiVersion } from '../../ocpi/translate/index.js';
+import { UnsupportedTranslationError, type ObjectKind, type OcpiVersion } from '../../ocpi/translate/index.js';
 import { compileValidator } from '../../ocpi/validation.js';
 import type { HubContext } from '../../hub/context.js';
-import { normalizeTimestamps } from '../../hub/quirks.js';
+import { asQuirksAllow } from '../../hub/quirks.js';
 import { CANONICAL_VERSION, translateObject } from '../../hub/translation.js';
 import { callerOf } from './context.js';
 
@@ -25,7 +25,7 @@ export async function readObject<T>(hub: HubContext, request: FastifyRequest, ki
   const version = versionOf(request);
   const caller = callerOf(request);
   if (request.body === undefined || request.body === null) throw OcpiError.invalid('a JSON body is required', '$');
-  const input = caller.quirks.lenient_timestamps ? normalizeTimestamps(request.body) : request.body;
+  const input = asQuirksAllow(request.body, caller.quirks);
   const schema = schemaOf(version, kind);
   if (!schema) throw OcpiError.invalid(`${kind} does not exist in OCPI ${version}`);
   const checked = compileValidator(schema)(input);
@@ -64,6 +64,31 @@ export async function renderObject(
   const translated = await translateObject(hub.db, kind, CANONICAL_VERSION, version, data, { owner, ...extra });
   request.ocpi.losses.push(...translated.losses);
   return translated.value;
+}
+
+/**
+ * A page of canonical objects in the caller's version. An object that version cannot express at all
+ * is left out of the page, and its absence is a loss of this request (journaled), never an invalid object.
+ */
+export async function renderList(
+  hub: HubContext,
+  request: FastifyRequest,
+  kind: ObjectKind,
+  items: { data: unknown; owner: PartyRef }[],
+): Promise<unknown[]> {
+  const rendered: unknown[] = [];
+  for (const [index, item] of items.entries()) {
+    const before = request.ocpi.losses.length;
+    try {
+      rendered.push(await renderObject(hub, request, kind, item.data, item.owner));
+    } catch (error) {
+      if (!(error instanceof UnsupportedTranslationError)) throw error;
+      request.ocpi.losses.push({ path: '$', reason: error.message, kind: 'dropped' });
+    }
+    // Paths into the object become paths into the page (index among the objects read, not rendered).
+    for (const loss of request.ocpi.losses.slice(before)) loss.path = `$[${index}]${loss.path.slice(1)}`;
+  }
+  return rendered;
 }
 
 /** The caller's own party: the owner an older version's objects are attributed to. */

@@ -73,7 +73,7 @@ export async function journalInbound(hub: HubContext, request: FastifyRequest, r
     error: blame ? (response as { status_message?: string } | undefined)?.status_message : undefined,
     requestBody: request.body,
     responseBody: response,
-    // What translation between the caller's version and the canonical one could not carry.
+    // What translation to or from the caller's version could not carry (README: OCPI versions).
     notes: context.losses.length > 0 ? { losses: context.losses } : undefined,
   });
 }

@@ -6,6 +6,11 @@ import type { Location, Role, Tariff, Token, TokenType } from '../v2_2_1/index.j
 
 export type LossKind = 'dropped' | 'defaulted' | 'approximated';
 
+/** An object the target version cannot express at all: it is not sent, and the reason is journaled. */
+export class UnsupportedTranslationError extends Error {
+  override name = 'UnsupportedTranslationError';
+}
+
 /** One thing the target version could not carry as it was. `path` is a JSON path into the input value. */
 export interface Loss {
   path: string;

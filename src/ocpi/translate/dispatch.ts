@@ -2,7 +2,7 @@
  * One entry point for every translation: any of 2.1.1, 2.2.1 and 2.3.0 to any other, through the
  * canonical 2.2.1 object. Same version in and out is the identity (the value itself, no losses).
  */
-import type { Translated, TranslationContext } from './context.js';
+import { UnsupportedTranslationError, type Translated, type TranslationContext } from './context.js';
 import * as v211 from './v2_1_1/index.js';
 import * as v230 from './v2_3_0/index.js';
 
@@ -147,9 +147,7 @@ const EDGES: Edges = {
   },
 };
 
-export class UnsupportedTranslationError extends Error {
-  override name = 'UnsupportedTranslationError';
-}
+export { UnsupportedTranslationError } from './context.js';
 
 /**
  * Translates `value`, a `kind` object of `module` in version `from`, into version `to`. Losses of both

@@ -13,7 +13,7 @@ import { agreementFor, findParty, OWNER_ROLE } from '../../../hub/routing.js';
 import { CANONICAL_VERSION } from '../../../hub/translation.js';
 import type { ObjectKind } from '../../../ocpi/translate/index.js';
 import { callerOf, pageCeiling } from '../context.js';
-import { renderObject, versionOf } from '../edge.js';
+import { renderList, renderObject, versionOf } from '../edge.js';
 
 /** The hub's page ceiling for GET-all (X-Limit). */
 const MAX_PAGE = 100;
@@ -65,9 +65,8 @@ export async function senderRoutes(app: FastifyInstance, hub: HubContext): Promi
         // The page goes out as the database wrote it: no parse, no re-serialization.
         return reply.type('application/json').send(rawEnvelope(items.map((item) => item.json)));
       }
-      return success(
-        await Promise.all(items.map((item) => renderObject(hub, request, LIST_KIND[module], JSON.parse(item.json), item.owner))),
-      );
+      const objects = items.map((item) => ({ data: JSON.parse(item.json), owner: item.owner }));
+      return success(await renderList(hub, request, LIST_KIND[module], objects));
     });
   }
 

@@ -6,7 +6,7 @@
  */
 import * as v211 from '../../v2_1_1/index.js';
 import type * as v221 from '../../v2_2_1/index.js';
-import { nowOf, translated, type LossLog, type Translated, type TranslationContext } from '../context.js';
+import { nowOf, translated, UnsupportedTranslationError, type LossLog, type Translated, type TranslationContext } from '../context.js';
 import { dropOwner, energyMixFrom211, energyMixTo211, ownerOf } from './common.js';
 import { conform211 } from './conform.js';
 
@@ -54,7 +54,12 @@ export function tariffDown(tariff: v221.Tariff, ctx: TranslationContext, log: Lo
   if (start_date_time !== undefined) log.dropped('start_date_time', `${absent}: the tariff applies at once`);
   if (end_date_time !== undefined) log.dropped('end_date_time', `${absent}: the tariff does not expire`);
   const out: Record<string, unknown> = { ...rest };
-  out.elements = elements.flatMap((element, index) => elementDown(element, log.at('elements').at(index)));
+  const elements211 = elements.flatMap((element, index) => elementDown(element, log.at('elements').at(index)));
+  // A 2.1.1 Tariff needs an element; one that priced only reservations has none left to give.
+  if (elements211.length === 0) {
+    throw new UnsupportedTranslationError(`Tariff ${tariff.id} prices only reservations, which OCPI 2.1.1 cannot express`);
+  }
+  out.elements = elements211;
   if (energy_mix) out.energy_mix = energyMixTo211(energy_mix);
   return out;
 }

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { success } from '../../src/ocpi/envelope.js';
+import { OcpiPlatform } from '../../src/sim/platform.js';
+import { Simulation } from '../../src/sim/runner.js';
+import type { RunningHub } from '../../src/switchyard.js';
+import { admin, databaseLabel, startTestHub } from '../support/hub.js';
+import { location } from '../support/fixtures.js';
+import { onboard } from '../support/network.js';
+
+const BROKEN = { role: 'CPO', countryCode: 'US', partyId: 'BRK', name: 'Broken CPO' } as const;
+
+describe(`conformance check of a partner (${databaseLabel})`, () => {
+  let hub: RunningHub;
+  let sim: Simulation;
+  let broken: OcpiPlatform;
+  let brokenId: string;
+  beforeAll(async () => {
+    hub = await startTestHub();
+    sim = await Simulation.start({ hubUrl: hub.url, adminToken: hub.adminToken, cpos: 1, emsps: 1, locations: 3, drivers: 4, traffic: false });
+    broken = await OcpiPlatform.start({ name: BROKEN.name, roles: [BROKEN] });
+    brokenId = await onboard(hub, broken);
+    // A CPO whose locations come without pagination headers and without coordinates, and whose tokens Receiver is not OCPI.
+    broken.handle('locations', () => success([{ ...location(BROKEN, 'L-1'), coordinates: undefined }]));
+    broken.handle('tokens', (_request, reply) => reply.code(500).send('upstream exploded'));
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    await broken?.close();
+    await hub?.close();
+  });
+
+  const check = (id: string) => admin(hub, 'POST', `/api/partners/${id}/checks`);
+  const outcomes = (report: { cases: { id: string; outcome: string }[] }) => Object.fromEntries(report.cases.map((c) => [c.id, c.outcome]));
+
+  it('passes well-behaved partners, case by case with spec section, request and response', async () => {
+    for (const id of sim.partnerIds.values()) {
+      const { status, body } = await check(id);
+      expect(status).toBe(201);
+      expect(body.cases.filter((c: any) => c.outcome !== 'PASS')).toEqual([]);
+      expect(body.verdict).toBe('PASS');
+      expect(body.cases.map((c: any) => c.id)).toEqual(expect.arrayContaining(['versions', 'details', 'token-encoding', 'envelope', 'timestamps', 'headers']));
+      for (const c of body.cases) expect(c.section).toMatch(/\w+: /);
+    }
+    const cpoId = sim.partnerIds.get(sim.cpos[0].name)!;
+    const { body } = await check(cpoId);
+    expect(outcomes(body)).toMatchObject({ 'pagination-locations': 'PASS', 'schema-locations': 'PASS', 'schema-tariffs': 'PASS', 'receiver-tokens': 'PASS' });
+    const pull = body.cases.find((c: any) => c.id === 'pagination-locations');
+    expect(pull.exchange.request).toMatchObject({ method: 'GET', url: expect.stringContaining('/sender/locations?offset=0&limit=2') });
+    expect(pull.exchange.response).toMatchObject({ http_status: 200, headers: { 'x-total-count': '3' } });
+  });
+
+  it('fails a broken partner on the right cases, and keeps every report', async () => {
+    const { body } = await check(brokenId);
+    expect(body, JSON.stringify(body)).toMatchObject({ verdict: 'FAIL' });
+    expect(outcomes(body)).toMatchObject({
+      versions: 'PASS',
+      'pagination-locations': 'FAIL',
+      'schema-locations': 'FAIL',
+      'receiver-tokens': 'FAIL',
+      envelope: 'FAIL',
+    });
+    expect(body.cases.find((c: any) => c.id === 'pagination-locations').detail).toBe('Missing x-total-count and x-limit');
+    expect(body.cases.find((c: any) => c.id === 'schema-locations').detail).toBe('$[0].coordinates: is required');
+
+    const kept = await admin(hub, 'GET', `/api/partners/${brokenId}/checks`);
+    expect(kept.status).toBe(200);
+    expect(kept.body.map((r: any) => r.id)).toEqual([body.id]);
+    expect(kept.body[0]).toMatchObject({ verdict: 'FAIL', cases: body.cases });
+  });
+
+  it('passes with warnings, offering the quirk that bridges them, a partner that writes times without a zone', async () => {
+    // Every Sender interface now pages properly, but its envelopes carry zoneless timestamps.
+    const page = (data: unknown[]) => (_request: unknown, reply: { headers(h: Record<string, string>): unknown }) => {
+      reply.headers({ 'X-Total-Count': String(data.length), 'X-Limit': '50' });
+      return { status_code: 1000, data, timestamp: '2026-11-22T10:00:00' };
+    };
+    broken.handle('locations', page([location(BROKEN, 'L-1')]));
+    for (const module of ['tariffs', 'sessions', 'cdrs']) broken.handle(module, page([]));
+    broken.handle('tokens', () => undefined);
+    const { body } = await check(brokenId);
+    expect(body.cases.filter((c: any) => c.outcome !== 'PASS').map((c: any) => [c.id, c.outcome])).toEqual([['timestamps', 'WARN']]);
+    expect(body.verdict).toBe('PASS_WITH_WARNINGS');
+    expect(body.quirks).toEqual({ lenient_timestamps: true });
+  });
+
+  it('refuses unknown and unregistered partners', async () => {
+    expect((await check('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    const { body: invited } = await admin(hub, 'POST', '/api/partners', { name: 'Not yet' });
+    expect((await check(invited.id)).status).toBe(409);
+  });
+});
