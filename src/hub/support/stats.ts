@@ -1,3 +1,4 @@
+import { WHOLE_DATA } from '../objects.js';
 import type { Queryable } from '../../store/database.js';
 
 /** The overview's figures: traffic per module in time buckets, failures, authorization outcomes, partners by status. */
@@ -57,8 +58,8 @@ export async function networkStats(db: Queryable, windowHours: number): Promise<
 /** Locations for the map: position, owner and the status of each EVSE. */
 export async function mapLocations(db: Queryable, cpo?: string) {
   const rows = await db.query<{ owner: string; data: any }>(
-    `SELECT country_code || '*' || party_id AS owner, data FROM objects WHERE module = 'locations' AND NOT deleted
-     ${cpo ? "AND country_code || '*' || party_id = $1" : ''} ORDER BY owner, object_id LIMIT 5000`,
+    `SELECT o.country_code || '*' || o.party_id AS owner, ${WHOLE_DATA} AS data FROM objects o WHERE o.module = 'locations' AND NOT o.deleted
+     ${cpo ? "AND o.country_code || '*' || o.party_id = $1" : ''} ORDER BY owner, o.object_id LIMIT 5000`,
     cpo ? [cpo] : [],
   );
   return rows.map(({ owner, data }) => ({
