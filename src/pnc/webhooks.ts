@@ -199,8 +199,11 @@ async function deliver(hub: HubContext, delivery: DueDelivery): Promise<void> {
   let httpStatus: number | undefined;
   let error: string | undefined;
   try {
+    // A subscriber's URL is partner-supplied: it passes the outbound guard like every other.
+    hub.outbound.allowOutboundUrl(delivery.url);
     const response = await request(delivery.url, {
       method: 'POST',
+      dispatcher: hub.outbound.dispatcher,
       body,
       headers: { 'content-type': 'application/json', 'payload-signature': digest, 'x-hubject-signature': `sha256=${digest}` },
       headersTimeout: DELIVERY_TIMEOUT_MS,
