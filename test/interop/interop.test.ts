@@ -24,11 +24,12 @@ describe(`interoperability with real-world partners (${databaseLabel})`, () => {
 
   const setQuirks = (name: string, quirks: Record<string, unknown>) =>
     admin(net.hub, 'PATCH', `/api/partners/${net.partnerIds.get(name)}`, { quirks });
-  const journalOf = (correlationId: string, direction: 'IN' | 'OUT') =>
-    net.hub.hub.db.query<{ blame: string | null; error: string | null; notes: any; module: string }>(
+  // Entries are written in batches: flush the writer before reading them.
+  const journalOf = async (correlationId: string, direction: 'IN' | 'OUT') =>
+    (await net.hub.hub.journalWriter.flush(), net.hub.hub.db.query<{ blame: string | null; error: string | null; notes: any; module: string }>(
       'SELECT blame, error, notes, module FROM journal WHERE correlation_id = $1 AND direction = $2 ORDER BY id',
       [correlationId, direction],
-    );
+    ));
 
   describe('explicit nulls in optional fields', () => {
     const withNulls = (id: string) => ({ ...location(CP1, id), name: null, directions: null, evses: [{ ...location(CP1).evses[0], floor_level: null }] });
@@ -165,6 +166,7 @@ describe(`interoperability with real-world partners (${databaseLabel})`, () => {
           token: partner.issueRegistrationToken(),
         });
         expect(status).toBe(200);
+        await net.hub.hub.journalWriter.flush();
         const hops = await net.hub.hub.db.query<{ direction: string; method: string; url: string; module: string; http_status: number; correlation_id: string }>(
           'SELECT direction, method, url, module, http_status, correlation_id FROM journal WHERE platform_id = $1 ORDER BY id',
           [invitation.id],

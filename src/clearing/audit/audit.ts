@@ -12,6 +12,7 @@ import { termsFor, type ClearingTerms } from '../terms.js';
 import type { Divergence } from './divergences.js';
 import { recordTransition } from './transitions.js';
 import { verifyConsistency, verifyCosts, verifyCredit } from './verify.js';
+import { WHOLE_DATA } from '../../hub/objects.js';
 
 /**
  * The audit of one received CDR: re-priced by the tariff in force when its session started (its own
@@ -92,7 +93,8 @@ async function storedCdr(db: Queryable, owner: PartyRef, cdrId: string): Promise
 
 async function storedLocation(db: Queryable, owner: PartyRef, locationId: string): Promise<Location | undefined> {
   const [row] = await db.query<{ data: Location }>(
-    `SELECT data FROM objects WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3 AND NOT deleted`,
+    `SELECT ${WHOLE_DATA} AS data FROM objects o
+     WHERE o.module = 'locations' AND o.country_code = $1 AND o.party_id = $2 AND o.object_id = $3 AND NOT o.deleted`,
     [owner.countryCode, owner.partyId, locationId.toUpperCase()],
   );
   return row?.data;

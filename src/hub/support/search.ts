@@ -83,9 +83,8 @@ function sessionMatch(row: SessionRow, matched: string): SearchMatch {
 /** The EVSEs an id names: by EVSE id (as printed) or uid; gives their location and uid. */
 async function evsesFor(db: Queryable, text: string): Promise<{ location_id: string; evse_uid: string }[]> {
   return db.query(
-    `SELECT l.object_id AS location_id, e->>'uid' AS evse_uid
-     FROM objects l, jsonb_array_elements(CASE WHEN jsonb_typeof(l.data->'evses') = 'array' THEN l.data->'evses' ELSE '[]'::jsonb END) e
-     WHERE l.module = 'locations' AND (upper(e->>'evse_id') = upper($1) OR upper(e->>'uid') = upper($1))
+    `SELECT e.location_id, e.data->>'uid' AS evse_uid FROM location_evses e
+     WHERE upper(e.data->>'evse_id') = upper($1) OR e.evse_uid = upper($1)
      LIMIT ${MAX_MATCHES}`,
     [text],
   );
