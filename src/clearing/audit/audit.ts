@@ -1,3 +1,4 @@
+import { getObject } from '../../hub/objects.js';
 import type { PartyRef } from '../../ocpi/headers.js';
 import type { Cdr, Location } from '../../ocpi/v2_2_1/index.js';
 import type { Queryable } from '../../store/database.js';
@@ -90,12 +91,10 @@ async function storedCdr(db: Queryable, owner: PartyRef, cdrId: string): Promise
   return row?.data;
 }
 
+/** The location with its EVSEs, which are stored as rows of their own (location-store.ts). */
 async function storedLocation(db: Queryable, owner: PartyRef, locationId: string): Promise<Location | undefined> {
-  const [row] = await db.query<{ data: Location }>(
-    `SELECT data FROM objects WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3 AND NOT deleted`,
-    [owner.countryCode, owner.partyId, locationId.toUpperCase()],
-  );
-  return row?.data;
+  const stored = await getObject(db, 'locations', owner, locationId.toUpperCase());
+  return stored && !stored.deleted ? (stored.data as unknown as Location) : undefined;
 }
 
 interface Repriced {
