@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { login, logout, whoAmI, type Me } from './api';
 import { Agreements } from './pages/Agreements';
+import { Clearing } from './pages/Clearing';
 import { Journal } from './pages/Journal';
 import { MapPage } from './pages/Map';
 import { Overview } from './pages/Overview';
@@ -19,6 +20,7 @@ const PAGES: Page[] = [
   { id: 'overview', title: 'Overview', render: () => <Overview />, operatorsOnly: true },
   { id: 'partners', title: 'Partners', render: (me) => <Partners me={me} />, operatorsOnly: true },
   { id: 'agreements', title: 'Agreements', render: (me) => <Agreements me={me} />, operatorsOnly: true },
+  { id: 'clearing', title: 'Clearing', render: (me) => <Clearing me={me} />, operatorsOnly: true },
   { id: 'support', title: 'Support', render: () => <Support /> },
   { id: 'journal', title: 'Journal', render: () => <Journal /> },
   { id: 'map', title: 'Map', render: () => <MapPage />, operatorsOnly: true },

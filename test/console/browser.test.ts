@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SITES } from '../../src/sim/sites.js';
-import { admin, databaseLabel } from '../support/hub.js';
-import { evse, location, token } from '../support/fixtures.js';
+import { admin, databaseLabel, eventually } from '../support/hub.js';
+import { cdr, evse, location, session, tariff, token } from '../support/fixtures.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
 
 /**
@@ -138,6 +138,63 @@ describe.skipIf(!hasBrowser)(`the console in a browser (${databaseLabel})`, () =
     await visit(page, 'map', 'map');
     expect(await page.locator('svg[data-testid=map] circle').count()).toBeGreaterThan(20);
     await visit(page, 'sla', 'sla');
+    await page.context().close();
+  });
+
+  it('shows a CDR whose total is off by 1.00 as FLAGGED, and approves it from the disputes inbox', async () => {
+    // Seattle, 0.45 USD per kWh: 30 kWh cost 13.50, and the CPO claims 14.50.
+    for (const [module, path, body] of [
+      ['locations', '/US/CP1/LOC-1', location(CP1)],
+      ['tariffs', '/US/CP1/TARIFF-DC', tariff(CP1)],
+      ['sessions', '/US/CP1/SESSION-1', session(CP1, MS1)],
+    ] as const) {
+      const reply = await net.cpo1.send({ method: 'PUT', url: `${net.cpo1.hubUrl(module, undefined, 'RECEIVER')}${path}`, body });
+      expect(reply.envelope?.status_code).toBe(1000);
+    }
+    const pushed = await net.cpo1.send({
+      method: 'POST',
+      url: net.cpo1.hubUrl('cdrs', undefined, 'RECEIVER'),
+      body: cdr(CP1, MS1, 'CDR-BROWSER-1', { total_cost: { excl_vat: 14.5, incl_vat: 14.5 } }),
+    });
+    expect(pushed.envelope?.status_code).toBe(1000);
+    await eventually(async () => (await admin(net.hub, 'GET', '/api/cdrs/US/CP1/CDR-BROWSER-1')).body?.audited_at, 30_000, 'the CDR audited');
+    // A statement of the period, for its download links.
+    const terms = { cpo: 'US*CP1', emsp: 'US*MS1', cadence: 'MONTHLY', time_zone: 'America/Los_Angeles', billing: 'DIRECT', payment_terms_days: 15, hub_issues_invoices: false };
+    expect((await admin(net.hub, 'PUT', '/api/settlement/terms', terms)).status).toBe(200);
+    const run = await admin(net.hub, 'POST', '/api/settlement/runs', { period: '2026-11' });
+    expect(run.status).toBe(202);
+    await eventually(async () => (await admin(net.hub, 'GET', `/api/settlement/runs/${run.body.id}`)).body.status === 'DONE', 30_000, 'the run done');
+
+    const page = await loggedIn('ops');
+    await page.goto(`${net.hub.url}/console/#/clearing`);
+    const row = page.locator('[data-testid=inbox] tr[data-cdr="US*CP1 CDR-BROWSER-1"]');
+    await expect.poll(() => row.innerText(), { timeout: 15_000 }).toContain('FLAGGED');
+    expect(await row.innerText()).toContain('TOTAL_COST');
+    await row.getByText('Details').click();
+    const details = page.getByTestId('cdr-details');
+    await expect.poll(() => details.innerText()).toContain('AUDIT');
+    const claimedVsComputed = await details.innerText();
+    expect(claimedVsComputed).toMatch(/total_cost\s+14\.5 \/ 14\.5\s+13\.5/);
+    expect(claimedVsComputed).toContain('TOTAL_COST');
+    const statement = page.locator('[data-testid=statements] tr', { hasText: 'US*MS1' }).first();
+    await expect.poll(() => statement.innerText()).toContain('2026-11');
+    const csv = await statement.getByText('CSV').getAttribute('href');
+    const pdf = await statement.getByText('PDF').getAttribute('href');
+    const downloads = await page.evaluate(
+      async (paths) => Promise.all(paths.map(async (path) => (await fetch(path!)).headers.get('content-type'))),
+      [csv, pdf],
+    );
+    expect(downloads).toEqual([expect.stringContaining('text/csv'), 'application/pdf']);
+    if (screenshots) await page.screenshot({ path: `${ROOT}docs/console-clearing.png`, fullPage: true });
+
+    await row.getByText('Approve').click();
+    await expect.poll(() => page.getByTestId('clearing-info').innerText()).toContain('US*CP1 CDR-BROWSER-1 is now APPROVED');
+    await expect.poll(() => page.locator('[data-testid=cdrs] tr[data-cdr="US*CP1 CDR-BROWSER-1"]').innerText()).toContain('APPROVED');
+    await expect.poll(() => page.getByTestId('cdr-history').innerText()).toContain('operator:ops');
+    expect(await row.count()).toBe(0);
+    const approved = await admin(net.hub, 'GET', '/api/cdrs/US/CP1/CDR-BROWSER-1');
+    expect(approved.body.status).toBe('APPROVED');
+    expect(approved.body.history.at(-1)).toMatchObject({ action: 'APPROVE', from_status: 'FLAGGED', to_status: 'APPROVED', actor: 'operator:ops' });
     await page.context().close();
   });
 

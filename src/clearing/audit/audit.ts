@@ -1,3 +1,4 @@
+import { getObject } from '../../hub/objects.js';
 import type { PartyRef } from '../../ocpi/headers.js';
 import type { Cdr, Location } from '../../ocpi/v2_2_1/index.js';
 import type { Queryable } from '../../store/database.js';
@@ -12,7 +13,6 @@ import { termsFor, type ClearingTerms } from '../terms.js';
 import type { Divergence } from './divergences.js';
 import { recordTransition } from './transitions.js';
 import { verifyConsistency, verifyCosts, verifyCredit } from './verify.js';
-import { WHOLE_DATA } from '../../hub/objects.js';
 
 /**
  * The audit of one received CDR: re-priced by the tariff in force when its session started (its own
@@ -91,13 +91,10 @@ async function storedCdr(db: Queryable, owner: PartyRef, cdrId: string): Promise
   return row?.data;
 }
 
+/** The location with its EVSEs, which are stored as rows of their own (location-store.ts). */
 async function storedLocation(db: Queryable, owner: PartyRef, locationId: string): Promise<Location | undefined> {
-  const [row] = await db.query<{ data: Location }>(
-    `SELECT ${WHOLE_DATA} AS data FROM objects o
-     WHERE o.module = 'locations' AND o.country_code = $1 AND o.party_id = $2 AND o.object_id = $3 AND NOT o.deleted`,
-    [owner.countryCode, owner.partyId, locationId.toUpperCase()],
-  );
-  return row?.data;
+  const stored = await getObject(db, 'locations', owner, locationId.toUpperCase());
+  return stored && !stored.deleted ? (stored.data as unknown as Location) : undefined;
 }
 
 interface Repriced {

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
 
-/** Loads `path` from the admin API; `reload` asks again. */
-export function useApi<T>(path: string | null): { data: T | undefined; error: string; reload: () => void } {
+/** Loads `path` from the admin API; `reload` asks again, and so does a new `version`. */
+export function useApi<T>(path: string | null, version = 0): { data: T | undefined; error: string; reload: () => void } {
   const [data, setData] = useState<T>();
   const [error, setError] = useState('');
   const [tick, setTick] = useState(0);
@@ -16,7 +16,7 @@ export function useApi<T>(path: string | null): { data: T | undefined; error: st
     return () => {
       live = false;
     };
-  }, [path, tick]);
+  }, [path, tick, version]);
   return { data, error, reload: useCallback(() => setTick((t) => t + 1), []) };
 }
 
