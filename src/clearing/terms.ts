@@ -33,9 +33,39 @@ export function withDefaults(input: TermsInput = {}): ClearingTerms {
   return { ...DEFAULT_TERMS, ...input, policy: { ...DEFAULT_POLICY, ...input.policy } };
 }
 
-export async function termsFor(db: Queryable, cpo: PartyRef, emsp?: PartyRef): Promise<ClearingTerms> {
-  const rows = await db.query<{ terms: TermsInput; emsp_country: string | null }>(
-    `SELECT terms, emsp_country FROM clearing_terms
+/** Terms as the operator stored them: the CPO's with everyone (no eMSP) or a pair's. */
+export interface StoredTerms {
+  cpo: PartyRef;
+  emsp?: PartyRef;
+  terms: TermsInput;
+  updatedAt: Date;
+}
+
+interface TermsRow {
+  cpo_country: string;
+  cpo_party: string;
+  emsp_country: string | null;
+  emsp_party: string | null;
+  terms: TermsInput;
+  updated_at: Date;
+}
+
+const storedOf = (row: TermsRow): StoredTerms => ({
+  cpo: { countryCode: row.cpo_country, partyId: row.cpo_party },
+  ...(row.emsp_country && row.emsp_party ? { emsp: { countryCode: row.emsp_country, partyId: row.emsp_party } } : {}),
+  terms: row.terms,
+  updatedAt: new Date(row.updated_at),
+});
+
+export async function listStoredTerms(db: Queryable): Promise<StoredTerms[]> {
+  const rows = await db.query<TermsRow>(`SELECT * FROM clearing_terms ORDER BY cpo_country, cpo_party, emsp_country NULLS FIRST, emsp_party`);
+  return rows.map(storedOf);
+}
+
+/** The terms that apply to a CPO (and an eMSP), with the stored terms they come from: none means the defaults. */
+export async function effectiveTerms(db: Queryable, cpo: PartyRef, emsp?: PartyRef): Promise<{ terms: ClearingTerms; layers: StoredTerms[] }> {
+  const rows = await db.query<TermsRow>(
+    `SELECT * FROM clearing_terms
      WHERE cpo_country = $1 AND cpo_party = $2
        AND ((emsp_country = $3 AND emsp_party = $4) OR emsp_country IS NULL)
      ORDER BY emsp_country NULLS FIRST`,
@@ -43,7 +73,11 @@ export async function termsFor(db: Queryable, cpo: PartyRef, emsp?: PartyRef): P
   );
   // The CPO's general terms first, then the pair's on top.
   const merged = rows.reduce<TermsInput>((acc, row) => ({ ...acc, ...row.terms, policy: { ...acc.policy, ...row.terms.policy } }), {});
-  return withDefaults(merged);
+  return { terms: withDefaults(merged), layers: rows.map(storedOf) };
+}
+
+export async function termsFor(db: Queryable, cpo: PartyRef, emsp?: PartyRef): Promise<ClearingTerms> {
+  return (await effectiveTerms(db, cpo, emsp)).terms;
 }
 
 export async function setTerms(db: Queryable, cpo: PartyRef, emsp: PartyRef | undefined, terms: TermsInput): Promise<void> {
@@ -53,4 +87,14 @@ export async function setTerms(db: Queryable, cpo: PartyRef, emsp: PartyRef | un
      DO UPDATE SET terms = EXCLUDED.terms, updated_at = now()`,
     [cpo.countryCode, cpo.partyId, emsp?.countryCode ?? null, emsp?.partyId ?? null, JSON.stringify(terms)],
   );
+}
+
+/** Back to the defaults (or to the CPO's terms, for a pair); false when nothing was stored. */
+export async function deleteTerms(db: Queryable, cpo: PartyRef, emsp?: PartyRef): Promise<boolean> {
+  const rows = await db.query(
+    `DELETE FROM clearing_terms WHERE cpo_country = $1 AND cpo_party = $2
+       AND coalesce(emsp_country, '') = coalesce($3::text, '') AND coalesce(emsp_party, '') = coalesce($4::text, '') RETURNING id`,
+    [cpo.countryCode, cpo.partyId, emsp?.countryCode ?? null, emsp?.partyId ?? null],
+  );
+  return rows.length > 0;
 }

@@ -18,8 +18,12 @@ export class AdminClient {
     return this.send<T>('PATCH', path, body);
   }
 
-  delete(path: string): Promise<void> {
-    return this.send<void>('DELETE', path);
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>('PUT', path, body);
+  }
+
+  delete<T = void>(path: string): Promise<T> {
+    return this.send<T>('DELETE', path);
   }
 
   /** A document the API serves as is (CSV, PDF). */

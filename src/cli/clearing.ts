@@ -1,17 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { priceRequest } from '../clearing/price-request.js';
 import { PricingInputError } from '../clearing/pricing/input.js';
 import { AdminClient, CliError } from './admin-client.js';
+import { termsCommand } from './clearing-terms.js';
+import { readJson } from './json-file.js';
 import { print, withClientOptions, type ClientOptions } from './partner.js';
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new CliError(`Cannot read the ${what} from ${path}: ${(error as Error).message}`);
-  }
-}
 
 interface PriceOptions {
   tariff: string;
@@ -128,7 +121,8 @@ interface ActOptions extends ClientOptions {
 
 /** `switchyard cdrs`: the audited CDRs and their dispute lifecycle on a running hub. */
 export function cdrsCommand(): Command {
-  const cdrs = new Command('cdrs').description('audited CDRs: list, show, approve, dispute, write off');
+  const cdrs = new Command('cdrs').description('audited CDRs: list, show, approve, dispute, write off; clearing terms');
+  cdrs.addCommand(termsCommand());
 
   cdrs.addCommand(
     withClientOptions(new Command('list'))

@@ -7,11 +7,12 @@ import { priceRequest, type PriceRequest } from '../../clearing/price-request.js
 import { PricingInputError } from '../../clearing/pricing/input.js';
 import type { HubContext } from '../../hub/context.js';
 import { formatParty } from '../../ocpi/headers.js';
+import { clearingTermsRoutes } from './clearing-terms.js';
 import { badRequest, PartyText, partyArgument } from './schemas.js';
 
 /**
  * Clearing for operators and partners: price a CDR by a tariff as the hub reads it, list and read
- * the audited CDRs, and move a CDR through its dispute lifecycle.
+ * the audited CDRs, move a CDR through its dispute lifecycle, and set the clearing terms.
  */
 
 export function recordView(record: ClearingCdrRecord) {
@@ -79,6 +80,8 @@ const date = (text: string | undefined, field: string) => {
 };
 
 export async function clearingRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
+  await clearingTermsRoutes(app, hub);
+
   app.post<{ Body: PriceRequest }>(
     '/pricing/price',
     {

@@ -21,3 +21,25 @@ export function partyArgument(text: string, field: string): PartyRef {
   if (!party) throw badRequest(`${field} must be a party as CC*PID (e.g. US*ABC), not "${text}"`);
   return party;
 }
+
+/**
+ * A preValidation hook that refuses fields the schema does not name, at any depth: Fastify's Ajv
+ * strips them silently, and a misspelled setting must not pass for the default.
+ */
+export function refuseUnknownFields(schema: TSchema) {
+  return async (request: { body?: unknown }) => {
+    const unknown = unknownFields(request.body, schema, 'body');
+    if (unknown.length) throw badRequest(unknown.join('; '));
+  };
+}
+
+function unknownFields(value: unknown, schema: TSchema, path: string): string[] {
+  if (Array.isArray(value)) return schema.items ? value.flatMap((item, i) => unknownFields(item, schema.items as TSchema, `${path}[${i}]`)) : [];
+  const properties = schema.properties as Record<string, TSchema> | undefined;
+  if (!value || typeof value !== 'object' || !properties) return [];
+  return Object.entries(value).flatMap(([key, child]) =>
+    key in properties
+      ? unknownFields(child, properties[key], `${path}.${key}`)
+      : [`${path}.${key} is an unknown field (known: ${Object.keys(properties).join(', ')})`],
+  );
+}
