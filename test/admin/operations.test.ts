@@ -88,12 +88,12 @@ describe(`operations: metrics, partner status, admin validation (${databaseLabel
     const misspelled = await call('PATCH', `/api/partners/${id}`, { quirks: { page_sise: 50 } });
     expect(misspelled.status).toBe(400);
     expect(misspelled.body.message).toBe(
-      'Unknown quirk "page_sise"; the known quirks are token_encoding, put_instead_of_patch, page_size, lenient_timestamps',
+      'Unknown quirk "page_sise"; the known quirks are token_encoding, put_instead_of_patch, page_size, lenient_timestamps, strict_nulls',
     );
     const badValue = await call('PATCH', `/api/partners/${id}`, { quirks: { token_encoding: 'RAW' } });
     expect(badValue.body.message).toBe('body.quirks.token_encoding must be one of "base64", "raw"');
     const badStatus = await call('POST', '/api/agreements', { cpo: 'US*CP1', emsp: 'CA*MS2', status: 'PAUSED' });
     expect(badStatus.body.message).toBe('body.status must be one of "ACTIVE", "SUSPENDED"');
-    expect((await call('GET', '/api/quirks')).body.map((q: any) => q.name)).toEqual(['token_encoding', 'put_instead_of_patch', 'page_size', 'lenient_timestamps']);
+    expect((await call('GET', '/api/quirks')).body.map((q: any) => q.name)).toEqual(['token_encoding', 'put_instead_of_patch', 'page_size', 'lenient_timestamps', 'strict_nulls']);
   });
 });

@@ -132,10 +132,10 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
       expect(await decisionOf(expired)).toMatchObject({ rule: 'FALLBACK_CONTRACT_EXPIRED', allowed: 'NOT_ALLOWED' });
     });
 
-    it('keeps to the agreement: a CPO that does not roam with the eMSP is refused without asking it', async () => {
+    it('keeps to the agreement: a CPO whose agreement with the eMSP is suspended is refused without asking it', async () => {
       await createAgreement(net.hub.hub.db, { cpo: { countryCode: 'CA', partyId: 'CP2' }, emsp: MS1, status: 'SUSPENDED' });
       const reply = await authorizeAt(net.cpo2, VALID, 'OTHER');
-      expect(await decisionOf(reply)).toMatchObject({ rule: 'NO_AGREEMENT', emsp: 'US*MS1' });
+      expect(await decisionOf(reply)).toMatchObject({ rule: 'AGREEMENT_SUSPENDED', emsp: 'US*MS1' });
     });
   });
 
