@@ -31,6 +31,7 @@ describe(`switchyard CLI against a running hub (${databaseLabel})`, () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       token_a: expect.any(String),
       versions_url: `${net.hub.url}/ocpi/versions`,
+      expires_at: expect.any(String),
     });
   });
 

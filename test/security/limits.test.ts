@@ -4,6 +4,7 @@ import { OcpiPlatform } from '../../src/sim/platform.js';
 import type { RunningHub } from '../../src/switchyard.js';
 import { admin, databaseLabel, startTestHub } from '../support/hub.js';
 import { onboard } from '../support/network.js';
+import { announceChange } from '../../src/hub/directory/changes.js';
 
 describe(`request budgets, lockout and token expiry (${databaseLabel})`, () => {
   let hub: RunningHub;
@@ -39,6 +40,7 @@ describe(`request budgets, lockout and token expiry (${databaseLabel})`, () => {
     expect(Date.parse(invitation.expires_at) - Date.now()).toBeLessThanOrEqual(3_600_000);
     // An hour later (the clock moved in the database, where the expiry is checked):
     await hub.hub.db.query(`UPDATE platform_tokens SET expires_at = now() - interval '1 second' WHERE platform_id = $1`, [invitation.id]);
+    await announceChange(hub.hub.db);
     const late = await OcpiPlatform.start({ name: 'Late', roles: [{ role: 'CPO', countryCode: 'US', partyId: 'LAT', name: 'Late' }] });
     await expect(late.register(invitation.versions_url, invitation.token_a)).rejects.toThrow();
     const versions = await callOcpi({ method: 'GET', url: invitation.versions_url, token: invitation.token_a });

@@ -44,7 +44,7 @@ export class RegistrySnapshot {
 
   private constructor(
     private readonly platforms: Map<string, Platform>,
-    private readonly tokenDigests: Map<string, { platformId: string; kind: TokenKind }>,
+    private readonly tokenDigests: Map<string, { platformId: string; kind: TokenKind; expiresAt: number | null }>,
     parties: DirectoryParty[],
     agreements: Agreement[],
     endpoints: { platform_id: string; module: string; role: InterfaceRole; url: string }[],
@@ -61,7 +61,9 @@ export class RegistrySnapshot {
   static async load(db: Queryable): Promise<RegistrySnapshot> {
     const [platforms, tokens, parties, agreements, endpoints] = await Promise.all([
       db.query<PlatformRow>('SELECT * FROM platforms'),
-      db.query<{ token_hash: string; platform_id: string; kind: TokenKind }>('SELECT token_hash, platform_id, kind FROM platform_tokens'),
+      db.query<{ token_hash: string; platform_id: string; kind: TokenKind; expires_at: Date | null }>(
+        'SELECT token_hash, platform_id, kind, expires_at FROM platform_tokens',
+      ),
       db.query<PartyRow & { standard_agreement: boolean; authorization_fallback: AuthorizationFallback }>(
         'SELECT * FROM parties ORDER BY created_at, role, country_code, party_id',
       ),
@@ -72,7 +74,9 @@ export class RegistrySnapshot {
     ]);
     return new RegistrySnapshot(
       new Map(platforms.map((row) => [row.id, toPlatform(row)])),
-      new Map(tokens.map((row) => [row.token_hash, { platformId: row.platform_id, kind: row.kind }])),
+      new Map(
+        tokens.map((row) => [row.token_hash, { platformId: row.platform_id, kind: row.kind, expiresAt: row.expires_at?.getTime() ?? null }]),
+      ),
       parties.map((row) => ({
         ...toParty(row),
         standardAgreement: row.standard_agreement,
@@ -86,6 +90,8 @@ export class RegistrySnapshot {
   /** The platform presenting a token, by the token's digest. */
   platformByDigest(digest: string): { platform: Platform; kind: TokenKind } | undefined {
     const token = this.tokenDigests.get(digest);
+    // A registration token (token A) stops working when it expires, whenever the registry was read.
+    if (token?.expiresAt != null && token.expiresAt <= Date.now()) return undefined;
     const platform = token && this.platforms.get(token.platformId);
     return platform && { platform, kind: token.kind };
   }
