@@ -108,6 +108,8 @@ describe(`bad input never reaches a 500 (${databaseLabel})`, () => {
     expect(emsp.receivedFor('cdrs').filter((r) => (r.body as { id?: string }).id === 'CDR-DUP')).toHaveLength(1);
     const stored = await cpo.send({ method: 'GET', url: `${url}/US/CP1/CDR-DUP` });
     expect((stored.envelope?.data as { total_energy: number }).total_energy).toBe(30);
+    // The journal is written in batches: flush what was recorded so far.
+    await hub.hub.journalWriter.flush();
     const [entry] = await hub.hub.db.query<{ ocpi_status: number; blame: string }>(
       `SELECT ocpi_status, blame FROM journal WHERE correlation_id = 'changed-cdr' AND direction = 'IN'`,
     );
