@@ -18,47 +18,39 @@ interface PartyRow {
 }
 
 /**
- * Parties, endpoints and agreements as delivery needs them, loaded once and kept in memory. Every
- * few hundred milliseconds one cheap statement compares a fingerprint of those tables; a change
- * made by any hub process reloads them, so several processes stay right without a lookup per event.
+ * Parties, endpoints and agreements as delivery needs them, loaded once and kept in memory. They
+ * are read again whenever the hub's directory holds a new registry snapshot, which it does after a
+ * change by any hub process (LISTEN/NOTIFY, hub/directory): no lookup per event, and a change made
+ * through the admin API (a quirk, a suspension) applies to the very next delivery.
  */
 export class ReceiverDirectory {
   private loaded?: Snapshot;
-  private fingerprint = '';
-  private checkedAt = 0;
+  /** The registry snapshot `loaded` was read under: a new one means the registry changed. */
+  private readUnder?: object;
 
   constructor(
     private readonly db: Queryable,
     private readonly sealer: TokenSealer,
-    private readonly checkEveryMs = 500,
+    /** The hub's directory, reloaded on every registry change by any process (hub/directory). */
+    private readonly registry: { current(): Promise<object> },
   ) {}
 
-  /** The current snapshot, reloaded when the tables changed (or `force`). */
+  /** The current snapshot, reloaded when the registry changed (or `force`). */
   async current(force = false): Promise<Snapshot> {
-    const now = Date.now();
-    if (!force && this.loaded && now - this.checkedAt < this.checkEveryMs) return this.loaded;
-    this.checkedAt = now;
-    const [{ fingerprint }] = await this.db.query<{ fingerprint: string }>(FINGERPRINT);
-    if (force || !this.loaded || fingerprint !== this.fingerprint) {
+    const registry = await this.registry.current();
+    if (force || !this.loaded || registry !== this.readUnder) {
       this.loaded = await Snapshot.load(this.db, this.sealer);
-      this.fingerprint = fingerprint;
+      this.readUnder = registry;
     }
     return this.loaded;
   }
 
   /** Forgets the snapshot (after this process changed a platform's status). */
   invalidate(): void {
-    this.checkedAt = 0;
-    this.fingerprint = '';
+    this.readUnder = undefined;
   }
 }
 
-const summary = (table: string, extra = '') =>
-  `(SELECT count(*) || '/' || coalesce(max(updated_at)::text, '')${extra} FROM ${table})`;
-const FINGERPRINT = `SELECT ${summary('parties', ` || '/' || count(*) FILTER (WHERE standard_agreement)`)} || '|' || ${summary('platforms')}
-  || '|' || ${summary('agreements')} || '|' || (SELECT count(*) FROM endpoints) AS fingerprint`;
-
-/** One consistent view of who receives what. */
 export class Snapshot {
   private readonly agreementMemo = new Map<string, boolean>();
   private readonly loadedAt = Date.now();

@@ -55,7 +55,7 @@ export class DeliveryWorker {
     private readonly options: DeliveryOptions,
     private readonly journal: JournalWriter,
   ) {
-    this.directory = new ReceiverDirectory(hub.db, hub.sealer);
+    this.directory = new ReceiverDirectory(hub.db, hub.sealer, hub.directory);
     this.ownership = ownershipFor(hub.db);
     this.sender = new Sender(hub, journal, options.timeoutMs);
   }
