@@ -63,7 +63,7 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
 /** The hub as its own process, so that its RSS and CPU are its own. */
 async function startHub(engine: 'postgres' | 'embedded', profileDir?: string) {
   const port = await freePort();
-  const args = ['bin/switchyard.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--admin-token', ADMIN_TOKEN];
+  const args = ['bin/switchyard.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--admin-token', ADMIN_TOKEN, '--allow-partner-network', '127.0.0.0/8'];
   let cleanup: () => Promise<unknown>;
   if (engine === 'postgres') {
     const isolated = await isolatedDatabase();

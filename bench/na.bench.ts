@@ -24,6 +24,7 @@ import { startSwitchyard } from '../src/switchyard.js';
 import { cdr, evse, location, session, token } from '../test/support/fixtures.js';
 import { isolatedDatabase } from '../test/support/hub.js';
 import { onboard } from '../test/support/network.js';
+import { LOOPBACK_NETWORKS } from '../src/net/outbound-guard.js';
 
 const { values } = parseArgs({
   options: {
@@ -110,6 +111,7 @@ const database = await isolatedDatabase();
 const running = await startSwitchyard({
   port: 0,
   host: '127.0.0.1',
+  allowPartnerNetworks: LOOPBACK_NETWORKS,
   adminToken: 'bench',
   authorizationTimeoutMs: 2_000,
   ...database.options,

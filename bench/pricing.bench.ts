@@ -20,6 +20,7 @@ import { startSwitchyard } from '../src/switchyard.js';
 import { cdr, location, tariff } from '../test/support/fixtures.js';
 import { isolatedDatabase } from '../test/support/hub.js';
 import { FAST_DELIVERY, onboard } from '../test/support/network.js';
+import { LOOPBACK_NETWORKS } from '../src/net/outbound-guard.js';
 
 const { values } = parseArgs({
   options: {
@@ -74,7 +75,7 @@ const complex = pricedPerSecond(threeElements, tenPeriods(), count);
 const pushes = Number(values.pushes);
 const concurrency = Number(values.concurrency);
 const database = await isolatedDatabase();
-const hub = await startSwitchyard({ port: 0, host: '127.0.0.1', adminToken: 'bench', delivery: FAST_DELIVERY, audit: { pollIntervalMs: 50 }, ...database.options });
+const hub = await startSwitchyard({ port: 0, host: '127.0.0.1', adminToken: 'bench', allowPartnerNetworks: LOOPBACK_NETWORKS, delivery: FAST_DELIVERY, audit: { pollIntervalMs: 50 }, ...database.options });
 hub.hub.config.publicUrl = hub.url;
 const cpo = await OcpiPlatform.start({ name: 'CPO', roles: [{ role: 'CPO', ...CP1, name: 'CPO' }] });
 const emsp = await OcpiPlatform.start({ name: 'eMSP', roles: [{ role: 'EMSP', ...MS1, name: 'eMSP' }] });

@@ -8,6 +8,7 @@ import { eventually } from '../support/hub.js';
 import { FAST_DELIVERY, onboard, PARTIES } from '../support/network.js';
 import { SessionTally } from './tally.js';
 import { freePort } from '../support/ports.js';
+import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
@@ -93,7 +94,7 @@ describe('delivery across a PostgreSQL restart under load (a private cluster)', 
   it.runIf(process.env.DATABASE_URL && !why)(why ? `${title} (skipped: ${why})` : title, async () => {
     const cluster = await PrivateCluster.create();
     cleanup.push(() => cluster.remove());
-    const hub = await startSwitchyard({ port: 0, host: '127.0.0.1', adminToken: 'pg-restart', databaseUrl: cluster.url, delivery: FAST_DELIVERY });
+    const hub = await startSwitchyard({ port: 0, host: '127.0.0.1', adminToken: 'pg-restart', databaseUrl: cluster.url, allowPartnerNetworks: LOOPBACK_NETWORKS, delivery: FAST_DELIVERY });
     hub.hub.config.publicUrl = hub.url;
     cleanup.push(() => hub.close());
     const cpo = await OcpiPlatform.start({ name: 'CPO', roles: [{ ...PARTIES.cpo1 }] });

@@ -8,6 +8,7 @@ import { OcpiPlatform } from '../../src/sim/platform.js';
 import { eventually, isolatedDatabase } from '../support/hub.js';
 import { onboard } from '../support/network.js';
 import { startSwitchyard, type RunningHub } from '../../src/switchyard.js';
+import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
 
 /** Starts second-hub.ts in a process of its own, on `schema`; resolves to its URL. */
 async function secondHubProcess(schema: string): Promise<{ url: string; child: ChildProcess }> {
@@ -29,7 +30,7 @@ describe.runIf(process.env.DATABASE_URL)('the directory of two hub processes on 
 
   beforeAll(async () => {
     database = await isolatedDatabase();
-    hub = await startSwitchyard({ port: 0, host: '127.0.0.1', adminToken: 'test-admin-token', ...database.options });
+    hub = await startSwitchyard({ port: 0, host: '127.0.0.1', adminToken: 'test-admin-token', allowPartnerNetworks: LOOPBACK_NETWORKS, ...database.options });
     hub.hub.config.publicUrl = hub.url;
     cpo = await OcpiPlatform.start({ name: 'Volt Street', roles: [{ role: 'CPO', countryCode: 'US', partyId: 'CP1', name: 'Volt Street' }] });
     partnerId = await onboard(hub, cpo);
