@@ -2,7 +2,7 @@ import type { PartyRef } from '../ocpi/headers.js';
 import type { Cdr, Price, Tariff } from '../ocpi/v2_2_1/index.js';
 import type { Queryable } from '../store/database.js';
 import { recordTransition } from './audit/transitions.js';
-import type { DimensionAmounts } from './cdr-records.js';
+import { COST_DIMENSIONS, type DimensionAmounts } from './cdr-records.js';
 
 /**
  * What the routing core hands the clearing module inside the transaction that accepts a push, so
@@ -48,19 +48,11 @@ export interface ReceivedCdr {
   originalBody?: unknown;
 }
 
-const CLAIMED_DIMENSIONS = [
-  'total_cost',
-  'total_fixed_cost',
-  'total_energy_cost',
-  'total_time_cost',
-  'total_parking_cost',
-  'total_reservation_cost',
-] as const;
 
 /** The CDR's own amounts, per dimension, as decimal strings. */
 export function claimedAmounts(cdr: Cdr): DimensionAmounts {
   const out: DimensionAmounts = {};
-  for (const dimension of CLAIMED_DIMENSIONS) {
+  for (const dimension of COST_DIMENSIONS) {
     const price = cdr[dimension] as Price | undefined;
     if (!price) continue;
     out[dimension] = {

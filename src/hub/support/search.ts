@@ -1,4 +1,5 @@
 import type { Queryable } from '../../store/database.js';
+import type { AuthorizationRecord } from './verdict.js';
 
 /**
  * One box for support: whatever identifier the agent holds (session id, token uid with or without
@@ -116,16 +117,8 @@ async function sessionsFor(db: Queryable, text: string, tokens: TokenHit[]): Pro
   return rows.map((row) => sessionMatch(row, row.matched === 'token uid' ? tokens.find((t) => t.uid.toUpperCase() === row.data.cdr_token?.uid?.toUpperCase())?.matched ?? 'token uid' : row.matched));
 }
 
-interface DecisionRow {
-  at: Date;
-  correlation_id: string;
-  cpo: string;
-  emsp: string | null;
-  token_uid: string;
-  token_type: string;
-  allowed: string | null;
-  rule: string;
-}
+/** A decision as search shows it. */
+type DecisionRow = Omit<AuthorizationRecord, 'id' | 'detail'>;
 
 async function tapsFor(db: Queryable, tokens: TokenHit[]): Promise<SearchMatch[]> {
   const rows = await db.query<DecisionRow>(
