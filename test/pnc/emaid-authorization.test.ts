@@ -56,12 +56,15 @@ describe(`EMAID authorization through the hub (${databaseLabel})`, () => {
     });
   }
 
-  async function decisionOf(reply: OcpiReply) {
-    const [row] = await net.hub.hub.db.query<{ rule: string; allowed: string | null; emsp: string | null; detail: string }>(
-      'SELECT rule, allowed, emsp, detail FROM authorizations WHERE correlation_id = $1',
-      [reply.correlationId],
-    );
-    return row;
+  /** The recorded decision, written just after the answer went out. */
+  function decisionOf(reply: OcpiReply) {
+    return eventually(async () => {
+      const [row] = await net.hub.hub.db.query<{ rule: string; allowed: string | null; emsp: string | null; detail: string }>(
+        'SELECT rule, allowed, emsp, detail FROM authorizations WHERE correlation_id = $1',
+        [reply.correlationId],
+      );
+      return row;
+    }, 10_000, 'the recorded decision');
   }
 
   /** The journal entry of the CPO's request, written once the hub has answered. */

@@ -81,16 +81,18 @@ export function adminAccess(hub: HubContext, adminToken: string, admission: Admi
   };
 }
 
-/** Writes every change (any method but GET and HEAD) to the audit log once it is answered. */
+/** Writes every change (any method but GET and HEAD) to the audit log as it is answered. */
 export function auditChanges(hub: HubContext) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (READS.has(request.method) || !request.principal) return;
+  // onSend: the change is in the audit log before its answer leaves.
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (READS.has(request.method) || !request.principal) return payload;
     await audit(hub.db, request.principal, {
       method: request.method,
       path: request.url,
       httpStatus: reply.statusCode,
       body: request.body,
     });
+    return payload;
   };
 }
 

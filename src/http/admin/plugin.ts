@@ -52,7 +52,7 @@ export async function adminPlugin(
   await app.register(async (secured) => {
     secured.addHook('onRequest', adminAccess(options.hub, options.adminToken, options.admission));
     secured.addHook('preValidation', refuseUnstorableText);
-    secured.addHook('onResponse', auditChanges(options.hub));
+    secured.addHook('onSend', auditChanges(options.hub));
     await partnerRoutes(secured, options.hub);
     await partnerSecurityRoutes(secured, options.hub);
     await partyRoutes(secured, options.hub);
