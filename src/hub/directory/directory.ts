@@ -80,6 +80,8 @@ export class Directory {
 
   /** Re-reads one pushed token once its change is committed; resolves when the copy is current. */
   refreshToken(owner: PartyRef, key: string): Promise<void> {
+    // Heard before the first load finished: that load reads the token anyway.
+    if (!this.tokenStore) return Promise.resolve();
     const refresh = this.tokenStore.refresh(this.db, owner, key).finally(() => this.tokenRefreshes.delete(refresh));
     this.tokenRefreshes.add(refresh);
     return refresh;
