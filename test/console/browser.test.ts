@@ -136,7 +136,8 @@ describe.skipIf(!hasBrowser)(`the console in a browser (${databaseLabel})`, () =
     await expect.poll(() => page.getByTestId('journal').innerText()).toContain('(authorization decision)');
     await visit(page, 'overview', 'rate-chart');
     await visit(page, 'map', 'map');
-    expect(await page.locator('svg[data-testid=map] circle').count()).toBeGreaterThan(20);
+    // The map's frame draws before its locations arrive.
+    await expect.poll(() => page.locator('svg[data-testid=map] circle').count(), { timeout: 30_000 }).toBeGreaterThan(20);
     await visit(page, 'sla', 'sla');
     await page.context().close();
   });

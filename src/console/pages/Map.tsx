@@ -32,10 +32,12 @@ const HEIGHT = 520;
  */
 export function MapPage() {
   const [cpo, setCpo] = useState('');
-  const { data: all } = useApi<Location[]>('/api/locations');
-  const locations = (all ?? []).filter((l) => Number.isFinite(l.latitude) && Number.isFinite(l.longitude) && (!cpo || l.cpo === cpo));
-  const cpos = [...new Set((all ?? []).map((l) => l.cpo))];
   const [hover, setHover] = useState<Location>();
+  const { data: all, error } = useApi<Location[]>('/api/locations');
+  // The map is drawn only once its locations are here, so an empty map always means none.
+  if (!all) return <p className={error ? 'error' : undefined}>{error || 'Loading locations…'}</p>;
+  const locations = all.filter((l) => Number.isFinite(l.latitude) && Number.isFinite(l.longitude) && (!cpo || l.cpo === cpo));
+  const cpos = [...new Set(all.map((l) => l.cpo))];
   const lats = locations.map((l) => l.latitude);
   const lons = locations.map((l) => l.longitude);
   const pad = 1;
