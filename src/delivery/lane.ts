@@ -5,6 +5,7 @@ import type { Snapshot } from './directory.js';
 import { loadHolds, readCursor, type Hold, type Progress } from './holds.js';
 import { REFUSALS_TO_PARK } from './outcome.js';
 import type { Receiver } from './receivers.js';
+import type { SeenTransactions } from './seen-transactions.js';
 import type { Attempt, Sender } from './sender.js';
 
 export interface LaneOptions extends BackoffPolicy {
@@ -46,6 +47,11 @@ export class ReceiverLane {
   private failureStreak = 0;
   private parkedCheckedAt = 0;
   private readonly heldEvents = new Map<number, LoggedEvent>();
+  /**
+   * Objects whose stored state this receiver got whole, with the transactions that state
+   * contained: the logged changes among them are not sent again (kept until the cursor passes).
+   */
+  private readonly statesSent = new Map<string, SeenTransactions>();
 
   private constructor(
     readonly party: string,
@@ -102,8 +108,14 @@ export class ReceiverLane {
     const released = new Set<number>();
     const holdsBySeq = new Map(this.holds.map((hold) => [hold.seq, hold]));
     const chains = new Map<string, Entry[]>();
+    for (const [key, seen] of this.statesSent) if (seen.passedBy(this.cursor.tx)) this.statesSent.delete(key);
     const add = (entry: Entry) => {
       const key = objectKey(entry.event);
+      if (this.statesSent.get(key)?.includes(entry.event.tx)) {
+        // The receiver has this change already, inside a whole state sent before.
+        if (entry.hold) released.add(entry.event.seq);
+        return;
+      }
       chains.set(key, [...(chains.get(key) ?? []), entry]);
     };
     for (const hold of this.holds) {
@@ -139,6 +151,7 @@ export class ReceiverLane {
       if (attempt.kind === 'delivered' || attempt.kind === 'skipped') {
         for (const e of [entry, ...related]) release(e);
         if (attempt.kind === 'delivered') delivered++;
+        if (attempt.kind === 'delivered' && attempt.stateSeen) this.statesSent.set(objectKey(entry.event), attempt.stateSeen);
         this.failureStreak = 0;
         return true;
       }
@@ -193,6 +206,10 @@ export class ReceiverLane {
         if (blockedObjects.has(key) || unreachable() || !receiver) {
           if (!entry.hold) hold(entry, { state: 'WAITING' });
           blockedObjects.add(key);
+          continue;
+        }
+        if (this.statesSent.get(key)?.includes(entry.event.tx)) {
+          release(entry); // sent just now, inside the object's whole state
           continue;
         }
         const attempt = await sender.deliver(entry.event, receiver, patchRefused(entry.event), { attempt: (entry.hold?.attempts ?? 0) + 1 });

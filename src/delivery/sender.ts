@@ -4,16 +4,26 @@ import { formatParty } from '../ocpi/headers.js';
 import type { HubContext } from '../hub/context.js';
 import { blameFor, type Blame, type JournalEntry } from '../hub/journal.js';
 import type { JournalWriter } from '../hub/journal-writer.js';
-import { getObject, type StoredModule } from '../hub/objects.js';
+import { getObjectWithSnapshot, type StoredModule } from '../hub/objects.js';
 import { OWNER_ROLE } from '../hub/routing.js';
 import type { LoggedEvent } from '../store/event-log.js';
 import { classifyReply, type Outcome } from './outcome.js';
 import { objectPath } from './paths.js';
 import type { Receiver } from './receivers.js';
+import { SeenTransactions } from './seen-transactions.js';
 import { inReceiverVersion, type OutboundRequest } from './versions.js';
 
-/** What an attempt did, with the answer's details for the record of a held event. */
-export type Attempt = (Outcome | { kind: 'skipped' }) & { httpStatus?: number; ocpiStatus?: number; blame?: Blame };
+/**
+ * What an attempt did, with the answer's details for the record of a held event; `stateSeen` when
+ * it sent the object's stored state: the transactions whose changes that state contains.
+ */
+export type Attempt = (Outcome | { kind: 'skipped' }) & { httpStatus?: number; ocpiStatus?: number; blame?: Blame; stateSeen?: SeenTransactions };
+
+/** An object's stored state as one request, with the transactions it contains. */
+interface LatestState {
+  request: OutboundRequest;
+  seen: SeenTransactions;
+}
 
 /** Modules the hub does not store: their events carry their whole state. */
 const UNSTORED = new Set(['hubclientinfo']);
@@ -27,7 +37,7 @@ export class Sender {
    * Latest states being read, by object and event: every receiver at the same place in the log
    * wants the same one, and the database is asked once.
    */
-  private readonly latestReads = new Map<string, Promise<OutboundRequest | undefined>>();
+  private readonly latestReads = new Map<string, Promise<LatestState | undefined>>();
 
   constructor(
     private readonly hub: HubContext,
@@ -40,23 +50,22 @@ export class Sender {
    * request — after coalescing, after a failure, or for partners that take no PATCH.
    */
   async deliver(event: LoggedEvent, receiver: Receiver, sendLatest: boolean, notes: Record<string, unknown>): Promise<Attempt> {
-    let request: OutboundRequest = { method: event.method, path: event.path, body: event.body };
     if (sendLatest && !UNSTORED.has(event.module)) {
       const latest = await this.latestState(event);
       if (!latest) return { kind: 'skipped' };
-      request = latest;
+      return { ...(await this.send(event, receiver, latest.request, false, notes)), stateSeen: latest.seen };
     }
-    const attempt = await this.send(event, receiver, request, !sendLatest, notes);
+    const attempt = await this.send(event, receiver, { method: event.method, path: event.path, body: event.body }, true, notes);
     // A PATCH the receiver cannot apply (it lacks the object): send the whole object instead.
-    if (attempt.kind === 'refused' && event.method === 'PATCH' && event.coalescible && !sendLatest) {
+    if (attempt.kind === 'refused' && event.method === 'PATCH' && event.coalescible) {
       const latest = await this.latestState(event);
-      if (latest) return this.send(event, receiver, latest, false, { ...notes, recoveredPatch: true });
+      if (latest) return { ...(await this.send(event, receiver, latest.request, false, { ...notes, recoveredPatch: true })), stateSeen: latest.seen };
     }
     return attempt;
   }
 
   /** The stored object as one PUT (or DELETE when it is gone), at the object's own URL. */
-  private latestState(event: LoggedEvent): Promise<OutboundRequest | undefined> {
+  private latestState(event: LoggedEvent): Promise<LatestState | undefined> {
     const key = `${event.module}|${event.owner.countryCode}*${event.owner.partyId}|${event.objectId}@${event.seq}`;
     let read = this.latestReads.get(key);
     if (!read) {
@@ -69,11 +78,13 @@ export class Sender {
     return read;
   }
 
-  private async readLatestState(event: LoggedEvent): Promise<OutboundRequest | undefined> {
-    const stored = await getObject(this.hub.db, event.module as StoredModule, event.owner, event.objectId);
-    if (!stored) return undefined;
-    const path = objectPath(event.module, event.owner, stored.data);
-    return stored.deleted ? { method: 'DELETE', path } : { method: 'PUT', path, body: stored.data };
+  private async readLatestState(event: LoggedEvent): Promise<LatestState | undefined> {
+    const read = await getObjectWithSnapshot(this.hub.db, event.module as StoredModule, event.owner, event.objectId);
+    if (!read) return undefined;
+    const { object, snapshot } = read;
+    const path = objectPath(event.module, event.owner, object.data);
+    const request: OutboundRequest = object.deleted ? { method: 'DELETE', path } : { method: 'PUT', path, body: object.data };
+    return { request, seen: SeenTransactions.parse(snapshot) };
   }
 
   /** Sends one request to the receiver in its version; `asSent` when it is the event's own body. */

@@ -52,11 +52,25 @@ export async function getObject(
   owner: PartyRef,
   objectId: string,
 ): Promise<StoredObject | undefined> {
-  const [row] = await db.query<ObjectRow>(
-    `SELECT ${COLUMNS} FROM objects o WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4`,
+  return (await getObjectWithSnapshot(db, module, owner, objectId))?.object;
+}
+
+/**
+ * A stored object with the snapshot it was read under (`pg_snapshot` text): the state contains
+ * exactly the logged changes whose transactions that snapshot saw (delivery/seen-transactions.ts).
+ */
+export async function getObjectWithSnapshot(
+  db: Queryable,
+  module: StoredModule,
+  owner: PartyRef,
+  objectId: string,
+): Promise<{ object: StoredObject; snapshot: string } | undefined> {
+  const [row] = await db.query<ObjectRow & { snapshot: string }>(
+    `SELECT ${COLUMNS}, pg_current_snapshot()::text AS snapshot FROM objects o
+     WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4`,
     [module, owner.countryCode, owner.partyId, objectId],
   );
-  return row && toStored(row);
+  return row && { object: toStored(row), snapshot: row.snapshot };
 }
 
 /**
