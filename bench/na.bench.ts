@@ -195,6 +195,38 @@ await inParallel(emsps.length * option('tokens'), 16, async (i) => {
   });
 });
 
+// --- real-time authorization alone, the hub otherwise idle ---------------------------------------------
+
+/** One tap through the hub, then the same question asked of the eMSP directly. */
+async function authorizeOnce(into: { hubRta: number[]; directRta: number[]; refused: number }): Promise<void> {
+  const cpo = pick(cpos);
+  const emsp = pick(emsps);
+  const { uid } = pick(tokensOf.get(emsp)!);
+  const path = `${encodeURIComponent(uid)}/authorize?type=RFID`;
+  let started = performance.now();
+  const viaHub = await cpo.send({ method: 'POST', url: `${cpo.hubUrl('tokens', undefined, 'SENDER')}/${path}` });
+  into.hubRta.push(performance.now() - started);
+  if (viaHub.envelope?.status_code !== 1000) into.refused++;
+  started = performance.now();
+  await cpo.send({ method: 'POST', url: `${emsp.url}/2.2.1/sender/tokens/${path}`, token: emsp.tokenForHub });
+  into.directRta.push(performance.now() - started);
+}
+
+// The load's deliveries drain first (every receiver's cursor at the end of the log), at most 5 min.
+const drainStarted = performance.now();
+const behind = async () =>
+  Number((await running.hub.db.query<{ n: string }>('SELECT count(*) AS n FROM receiver_cursors WHERE last_seq < (SELECT max(seq) FROM events)'))[0].n);
+while ((await behind()) > 0 && performance.now() - drainStarted < 300_000) await sleep(500);
+
+const quietRta = { hubRta: [] as number[], directRta: [] as number[], refused: 0 };
+const quietStarted = performance.now();
+const quietTaps: Promise<void>[] = [];
+while (performance.now() - quietStarted < option('accept-seconds') * 1000) {
+  while (quietTaps.length < ((performance.now() - quietStarted) / 1000) * option('authorizations')) quietTaps.push(authorizeOnce(quietRta));
+  await sleep(5);
+}
+await Promise.all(quietTaps);
+
 // --- accept throughput against a bare proxy, same concurrency --------------------------------------
 
 const sink = Fastify();
@@ -279,19 +311,7 @@ while (performance.now() - runStarted < runMs) {
   }
   while (due.authorizations < elapsed * rates.authorizations) {
     due.authorizations++;
-    launch(async () => {
-      const cpo = pick(cpos);
-      const emsp = pick(emsps);
-      const { uid } = pick(tokensOf.get(emsp)!);
-      const path = `${encodeURIComponent(uid)}/authorize?type=RFID`;
-      let started = performance.now();
-      const viaHub = await cpo.send({ method: 'POST', url: `${cpo.hubUrl('tokens', undefined, 'SENDER')}/${path}` });
-      mixed.hubRta.push(performance.now() - started);
-      if (viaHub.envelope?.status_code !== 1000) mixed.refused++;
-      started = performance.now();
-      await cpo.send({ method: 'POST', url: `${emsp.url}/2.2.1/sender/tokens/${path}`, token: emsp.tokenForHub });
-      mixed.directRta.push(performance.now() - started);
-    });
+    launch(() => authorizeOnce(mixed));
   }
   while (due.sessions < elapsed * rates.sessions) {
     due.sessions++;
@@ -353,7 +373,9 @@ const rows: [string, string, string][] = [
   ['accept, EVSE PATCH (closed loop)', `${median(accept.hub).toFixed(0)}/s, p50 ${ms(percentile(accept.hubLatency, 50))}, p99 ${ms(percentile(accept.hubLatency, 99))}`,
     `bare proxy ${median(accept.proxy).toFixed(0)}/s, p50 ${ms(percentile(accept.proxyLatency, 50))}, p99 ${ms(percentile(accept.proxyLatency, 99))}; ratio ${(median(accept.hub) / median(accept.proxy)).toFixed(2)}×; failed ${accept.failures}`],
   [`EVSE changes at ${rates.changes}/s (mixed run)`, `p50 ${ms(percentile(mixed.changes, 50))}, p99 ${ms(percentile(mixed.changes, 99))}`, `${mixed.changes.length} accepted`],
-  [`RTA at ${rates.authorizations}/s, hub-added`, `p50 ${ms(percentile(mixed.hubRta, 50) - percentile(mixed.directRta, 50))}, p99 ${ms(percentile(mixed.hubRta, 99) - percentile(mixed.directRta, 99))}`,
+  [`RTA at ${rates.authorizations}/s alone, hub-added`, `p50 ${ms(percentile(quietRta.hubRta, 50) - percentile(quietRta.directRta, 50))}, p99 ${ms(percentile(quietRta.hubRta, 99) - percentile(quietRta.directRta, 99))}`,
+    `hub RTT p50 ${ms(percentile(quietRta.hubRta, 50))} p99 ${ms(percentile(quietRta.hubRta, 99))}; direct p50 ${ms(percentile(quietRta.directRta, 50))} p99 ${ms(percentile(quietRta.directRta, 99))}; ${quietRta.hubRta.length} taps, ${quietRta.refused} refused`],
+  [`RTA at ${rates.authorizations}/s in the mixed run, hub-added`, `p50 ${ms(percentile(mixed.hubRta, 50) - percentile(mixed.directRta, 50))}, p99 ${ms(percentile(mixed.hubRta, 99) - percentile(mixed.directRta, 99))}`,
     `hub RTT p50 ${ms(percentile(mixed.hubRta, 50))} p99 ${ms(percentile(mixed.hubRta, 99))}; direct p50 ${ms(percentile(mixed.directRta, 50))} p99 ${ms(percentile(mixed.directRta, 99))}`],
   ['delivery lag to an eMSP', `p50 ${ms(percentile(deliveryLags, 50))}, p99 ${ms(percentile(deliveryLags, 99))}`, `${deliveryLags.length} changes timed`],
   [`GET-all, ${pulledEvses} EVSEs`, `${pullSeconds.toFixed(1)} s, ${pages} pages`, `${(pullSeconds / pages * 1000).toFixed(0)} ms per page of 100 locations`],
