@@ -14,8 +14,9 @@ import { describeTraffic, reportActivity, startTraffic, trafficOptions, type Tra
  */
 export function demoCommand(): Command {
   const command = new Command('demo').description('run the hub with three simulated CPOs and two simulated eMSPs roaming through it');
-  // The demo's admin API stays on this machine unless --host says otherwise.
-  return trafficOptions(hubOptions(command, '127.0.0.1')).action(async (options: HubCliOptions & TrafficCliOptions) => {
+  // The demo's admin API stays on this machine unless --host says otherwise; its output tells the
+  // story, so the hub logs only errors (the refusals it stages are in the journal and the console).
+  return trafficOptions(hubOptions(command, { host: '127.0.0.1', logLevel: 'error' })).action(async (options: HubCliOptions & TrafficCliOptions) => {
     console.log('Switchyard demo: the hub, with simulated partners roaming through it.');
     console.log(`  starting the hub on the ${options.databaseUrl ? 'PostgreSQL server' : `embedded database in ${options.dataDir}`}…`);
     // The simulated partners run on this machine: the demo lets the hub call loopback addresses.

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { RunningHub } from '../switchyard.js';
 
-/** Options shared by every command that starts a hub (serve, and the demo). */
-export function hubOptions(command: Command, defaultHost = '0.0.0.0'): Command {
+/** Options shared by every command that starts a hub (serve, and the demo), with their defaults. */
+export function hubOptions(command: Command, defaults: { host: string; logLevel: string } = { host: '0.0.0.0', logLevel: 'warn' }): Command {
   return command
     .addOption(new Option('--port <port>', 'HTTP port').env('PORT').default(3000).argParser(Number))
-    .addOption(new Option('--host <host>', 'address to listen on').default(defaultHost))
+    .addOption(new Option('--host <host>', 'address to listen on').default(defaults.host))
     .addOption(
       new Option('--public-url <url>', 'the base URL partners use to reach the hub (default http://localhost:PORT)').env(
         'SWITCHYARD_PUBLIC_URL',
@@ -34,7 +34,7 @@ export function hubOptions(command: Command, defaultHost = '0.0.0.0'): Command {
     .addOption(new Option('--tls-ca <file>', 'CA certificates (PEM) that client certificates are verified against'))
     .addOption(new Option('--tls-client-cert <file>', 'client certificate (PEM) the hub presents when it calls partners'))
     .addOption(new Option('--tls-client-key <file>', 'the private key of --tls-client-cert (PEM)'))
-    .addOption(new Option('--log-level <level>', 'log level (fatal, error, warn, info, debug)').default('warn'));
+    .addOption(new Option('--log-level <level>', 'log level (fatal, error, warn, info, debug)').default(defaults.logLevel));
 }
 
 export interface HubCliOptions {
