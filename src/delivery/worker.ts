@@ -55,7 +55,7 @@ export class DeliveryWorker {
     private readonly options: DeliveryOptions,
     private readonly journal: JournalWriter,
   ) {
-    this.directory = new ReceiverDirectory(hub.db, hub.sealer, hub.directory);
+    this.directory = new ReceiverDirectory(hub.sealer, hub.directory);
     this.ownership = ownershipFor(hub.db);
     this.sender = new Sender(hub, journal, options.timeoutMs);
   }
@@ -161,7 +161,6 @@ export class DeliveryWorker {
     if (change) {
       receiver.platformStatus = change.status;
       await changePlatformStatus(this.hub, receiver.platformId, change.status, change.reason);
-      this.directory.invalidate();
     }
   }
 

@@ -41,6 +41,7 @@ export class RegistrySnapshot {
   private readonly partiesById = new Map<string, DirectoryParty>();
   private readonly agreements = new Map<string, Agreement>();
   private readonly endpoints = new Map<string, string>();
+  private readonly receiverEndpoints = new Map<string, Map<string, string>>();
 
   private constructor(
     private readonly platforms: Map<string, Platform>,
@@ -55,7 +56,13 @@ export class RegistrySnapshot {
       this.partiesById.set(party.id, party);
     }
     for (const agreement of agreements) this.agreements.set(pairKey(agreement.cpo, agreement.emsp), agreement);
-    for (const endpoint of endpoints) this.endpoints.set(endpointKey(endpoint.platform_id, endpoint.module, endpoint.role), endpoint.url);
+    for (const endpoint of endpoints) {
+      this.endpoints.set(endpointKey(endpoint.platform_id, endpoint.module, endpoint.role), endpoint.url);
+      if (endpoint.role !== 'RECEIVER') continue;
+      const ofPlatform = this.receiverEndpoints.get(endpoint.platform_id) ?? new Map<string, string>();
+      ofPlatform.set(endpoint.module, endpoint.url);
+      this.receiverEndpoints.set(endpoint.platform_id, ofPlatform);
+    }
   }
 
   static async load(db: Queryable): Promise<RegistrySnapshot> {
@@ -98,6 +105,16 @@ export class RegistrySnapshot {
 
   platform(id: string): Platform | undefined {
     return this.platforms.get(id);
+  }
+
+  /** Every party, in the order they were registered. */
+  get parties(): DirectoryParty[] {
+    return [...this.partiesById.values()];
+  }
+
+  /** A platform's Receiver interface URLs by module. */
+  receiverUrls(platformId: string): ReadonlyMap<string, string> {
+    return this.receiverEndpoints.get(platformId) ?? new Map();
   }
 
   partiesOf(platformId: string): DirectoryParty[] {
