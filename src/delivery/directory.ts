@@ -1,5 +1,7 @@
 import { decide, toAgreement, type Agreement, type AgreementRow } from '../hub/agreements.js';
 import type { Quirks } from '../hub/quirks.js';
+import { isTransit, neighbourHubs } from '../hub/peering/rules.js';
+import type { BehindHubSource } from '../hub/registry.js';
 import { broadcastRoles, OWNER_ROLE } from '../hub/routing.js';
 import type { TokenSealer } from '../hub/secrets.js';
 import type { PartyRef } from '../ocpi/headers.js';
@@ -15,7 +17,11 @@ interface PartyRow {
   platform_id: string;
   status: string;
   standard_agreement: boolean;
+  behind_hub: BehindHubSource | null;
 }
+
+/** A party behind a neighbouring hub in these states takes no pushes (mod_hub_client_info: no requests can be sent). */
+const UNREACHABLE = new Set(['PLANNED', 'SUSPENDED']);
 
 /**
  * Parties, endpoints and agreements as delivery needs them, loaded once and kept in memory. They
@@ -64,6 +70,8 @@ export class Snapshot {
     private readonly agreements: Map<string, Agreement>,
     /** The party that takes a platform's configuration pushes (one per platform). */
     private readonly platformDelegate: Map<string, string>,
+    /** The platforms that are neighbouring hubs. */
+    private readonly hubs: ReadonlySet<string>,
   ) {
     this.partyById = new Map(parties.map((p) => [p.id, p]));
     const rank = (status: string) => (status === 'CONNECTED' ? 0 : status === 'OFFLINE' ? 1 : 2);
@@ -75,7 +83,9 @@ export class Snapshot {
 
   static async load(db: Queryable, sealer: TokenSealer): Promise<Snapshot> {
     const [parties, platforms, endpoints, agreements] = await Promise.all([
-      db.query<PartyRow>('SELECT id, country_code, party_id, role, platform_id, status, standard_agreement FROM parties ORDER BY id'),
+      db.query<PartyRow>(
+        'SELECT id, country_code, party_id, role, platform_id, status, standard_agreement, behind_hub FROM parties ORDER BY id',
+      ),
       db.query<{ id: string; status: string; ocpi_version: string | null; outbound_token: string | null; quirks: Quirks | null }>(
         'SELECT id, status, ocpi_version, outbound_token, quirks FROM platforms',
       ),
@@ -89,12 +99,14 @@ export class Snapshot {
       endpointsOf.set(e.platform_id, map);
     }
     const platformById = new Map(platforms.map((p) => [p.id, p]));
+    const hubs = neighbourHubs(parties.map((p) => ({ platformId: p.platform_id, role: p.role, behindHub: p.behind_hub, status: p.status })));
     const receivers = new Map<string, Receiver>();
     const delegate = new Map<string, string>();
     for (const party of parties) {
       const platform = platformById.get(party.platform_id);
       if (!platform?.outbound_token || !platform.ocpi_version) continue;
-      if (!delegate.has(party.platform_id)) delegate.set(party.platform_id, party.id);
+      // A party of the platform's own credentials, not one behind it, stands for the platform.
+      if (!delegate.has(party.platform_id) && party.behind_hub === null) delegate.set(party.platform_id, party.id);
       receivers.set(party.id, {
         id: party.id,
         ref: { countryCode: party.country_code, partyId: party.party_id },
@@ -105,11 +117,12 @@ export class Snapshot {
         token: sealer.open(platform.outbound_token),
         quirks: platform.quirks ?? {},
         endpoints: endpointsOf.get(party.platform_id) ?? new Map(),
+        viaNeighbour: hubs.has(party.platform_id),
       });
     }
     const byPair = new Map<string, Agreement>();
     for (const row of agreements.map(toAgreement)) byPair.set(pairKey(row.cpo, row.emsp), row);
-    return new Snapshot(receivers, parties, byPair, delegate);
+    return new Snapshot(receivers, parties, byPair, delegate, hubs);
   }
 
   /** Every party with a place in the delivery log (reachable or not: an unreachable one's cursor moves on). */
@@ -122,14 +135,19 @@ export class Snapshot {
     if (event.targetParty) return event.targetParty === receiver.id;
     if (!receiver.endpoints.has(event.module)) return false;
     if (event.module === 'hubclientinfo') {
-      // Configuration pushes go to a platform once, and never about its own parties.
+      // Configuration pushes go to a platform once, and never about its own parties; a neighbouring
+      // hub hears only of this hub's own parties.
       const subject = this.partyById.get(event.objectId);
+      if (receiver.viaNeighbour && subject && this.hubs.has(subject.platform_id)) return false;
       return this.platformDelegate.get(receiver.platformId) === receiver.id && subject?.platform_id !== receiver.platformId;
     }
     const ownerRole = OWNER_ROLE[event.module];
     if (!ownerRole || !broadcastRoles(ownerRole).includes(receiver.role)) return false;
     const owner = this.findParty(event.owner, ownerRole);
     if (owner && owner.platform_id === receiver.platformId) return false;
+    if (owner && isTransit(owner.platform_id, receiver.platformId, this.hubs)) return false;
+    const party = this.partyById.get(receiver.id);
+    if (party?.behind_hub && UNREACHABLE.has(party.status)) return false;
     return this.agreed({ ref: event.owner, role: ownerRole }, receiver, event.module);
   }
 
