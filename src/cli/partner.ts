@@ -30,7 +30,7 @@ interface PartnerSummary {
 
 function describe(partner: PartnerSummary): string {
   const parties = partner.parties
-    .map((p) => `${p.country_code}*${p.party_id} ${p.role} (${p.status}${p.behind_hub ? `, behind this hub by ${p.behind_hub}` : ''})`)
+    .map((p) => `${p.country_code}*${p.party_id} ${p.role} (${p.status}${p.behind_hub ? `, behind ${partner.name}: ${p.behind_hub}` : ''})`)
     .join(', ');
   return `${partner.id}  ${partner.name}  ${partner.status}  ${partner.ocpi_version ?? '-'}  ${parties || 'no parties yet'}`;
 }

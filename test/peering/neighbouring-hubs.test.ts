@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOcpi } from '../../src/ocpi/client.js';
 import { success } from '../../src/ocpi/envelope.js';
@@ -14,6 +17,10 @@ const HUB_B = { countryCode: 'CA', partyId: 'SWB' };
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const MS2 = { countryCode: 'CA', partyId: 'MS2' };
 const UID = '04A1B2C3D4E5F6';
+
+const BIN = fileURLToPath(new URL('../../bin/switchyard.js', import.meta.url));
+const run = promisify(execFile);
+const cliConnection = (hub: RunningHub) => ['--hub-url', hub.url, '--admin-token', hub.adminToken];
 
 /** A hub of its own (own database) whose forwarded requests may take a loaded machine's time. */
 const startHub = (party: typeof HUB_A, name: string) =>
@@ -289,6 +296,12 @@ describe(`two Switchyard hubs peered as neighbours (${databaseLabel})`, () => {
     expect(notAHub).toMatchObject({ status: 409, body: { message: expect.stringMatching(/did not register with role HUB/) } });
     const taken = await admin(hubA, 'POST', `/api/partners/${hubBAtA}/parties`, { role: 'CPO', country_code: 'US', party_id: 'CP1' });
     expect(taken).toMatchObject({ status: 409, body: { message: expect.stringMatching(/US\*CP1 \(CPO\) is already registered by another platform/) } });
+    // The same from the command line.
+    const { stdout } = await run('node', [BIN, 'partner', 'declare', hubBAtA, '--party', 'CA*CP8', '--role', 'CPO', ...cliConnection(hubA)]);
+    expect(stdout).toContain('CA*CP8 CPO (CONNECTED, behind Switchyard B: OPERATOR)');
+    const listed = await run('node', [BIN, 'partner', 'list', ...cliConnection(hubA)]);
+    expect(listed.stdout).toContain('CA*MS2 EMSP (CONNECTED, behind Switchyard B: CLIENT_INFO)');
+
     // Nothing is routed through a hub behind a hub.
     const bad = await admin(hubA, 'POST', `/api/partners/${hubBAtA}/parties`, { role: 'HUB', country_code: 'US', party_id: 'HB1' });
     expect(bad).toMatchObject({ status: 400, body: { message: expect.stringMatching(/body\.role must be one of "CPO"/) } });
