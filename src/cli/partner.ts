@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { AdminClient } from './admin-client.js';
 import { checkCommand } from './check.js';
+import { parseParty } from '../ocpi/headers.js';
 
 export interface ClientOptions {
   hubUrl: string;
@@ -24,11 +25,13 @@ interface PartnerSummary {
   name: string;
   status: string;
   ocpi_version: string | null;
-  parties: { role: string; country_code: string; party_id: string; status: string }[];
+  parties: { role: string; country_code: string; party_id: string; status: string; behind_hub: string | null }[];
 }
 
 function describe(partner: PartnerSummary): string {
-  const parties = partner.parties.map((p) => `${p.country_code}*${p.party_id} ${p.role} (${p.status})`).join(', ');
+  const parties = partner.parties
+    .map((p) => `${p.country_code}*${p.party_id} ${p.role} (${p.status}${p.behind_hub ? `, behind ${partner.name}: ${p.behind_hub}` : ''})`)
+    .join(', ');
   return `${partner.id}  ${partner.name}  ${partner.status}  ${partner.ocpi_version ?? '-'}  ${parties || 'no parties yet'}`;
 }
 
@@ -75,6 +78,28 @@ export function partnerCommand(): Command {
           token: options.token,
         });
         print(options, connected, () => `Connected: ${describe(connected)}`);
+      }),
+  );
+
+  partner.addCommand(
+    withClientOptions(new Command('declare'))
+      .description('declare a party reached through a neighbouring hub (a partner with role HUB) whose hubclientinfo does not list it')
+      .argument('<id>', 'partner id of the neighbouring hub')
+      .requiredOption('--party <party>', 'the party, as CC*PID (e.g. CA*XYZ)')
+      .addOption(new Option('--role <role>', 'its role').choices(['CPO', 'EMSP', 'NSP', 'OTHER', 'SCSP']).makeOptionMandatory())
+      .addOption(new Option('--status <status>', 'its status').choices(['CONNECTED', 'OFFLINE', 'PLANNED', 'SUSPENDED']).default('CONNECTED'))
+      .option('--name <name>', 'its business name')
+      .action(async (id: string, options: ClientOptions & { party: string; role: string; status: string; name?: string }) => {
+        const party = parseParty(options.party);
+        if (!party) throw new Error(`--party must look like CC*PID (e.g. CA*XYZ), not "${options.party}"`);
+        const neighbour = await new AdminClient(options).post<PartnerSummary>(`/api/partners/${id}/parties`, {
+          role: options.role,
+          country_code: party.countryCode,
+          party_id: party.partyId,
+          status: options.status,
+          name: options.name,
+        });
+        print(options, neighbour, () => describe(neighbour));
       }),
   );
 

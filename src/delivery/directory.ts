@@ -1,8 +1,12 @@
 import type { RegistrySnapshot } from '../hub/directory/snapshot.js';
+import { isTransit } from '../hub/peering/rules.js';
 import { broadcastRoles, OWNER_ROLE } from '../hub/routing.js';
 import type { TokenSealer } from '../hub/secrets.js';
 import type { LoggedEvent } from '../store/event-log.js';
 import type { Receiver } from './receivers.js';
+
+/** A party behind a neighbouring hub in these states takes no pushes (mod_hub_client_info: no requests can be sent). */
+const UNREACHABLE = new Set(['PLANNED', 'SUSPENDED']);
 
 /**
  * The receivers as delivery needs them, derived from the hub's directory (hub/directory), which
@@ -42,7 +46,8 @@ export class Snapshot {
     for (const party of registry.parties) {
       const platform = registry.platform(party.platformId);
       if (!platform?.sealedOutboundToken || !platform.ocpiVersion) continue;
-      if (!delegate.has(party.platformId)) delegate.set(party.platformId, party.id);
+      // A party of the platform's own credentials, not one behind it, stands for the platform.
+      if (!delegate.has(party.platformId) && party.behindHub === null) delegate.set(party.platformId, party.id);
       const endpoints = new Map([...registry.receiverUrls(party.platformId)].map(([module, url]) => [module, url.replace(/\/+$/, '')]));
       receivers.set(party.id, {
         id: party.id,
@@ -54,6 +59,7 @@ export class Snapshot {
         token: sealer.open(platform.sealedOutboundToken),
         quirks: platform.quirks,
         endpoints,
+        viaNeighbour: registry.hubs.has(party.platformId),
       });
     }
     return new Snapshot(registry, receivers, delegate);
@@ -69,14 +75,19 @@ export class Snapshot {
     if (event.targetParty) return event.targetParty === receiver.id;
     if (!receiver.endpoints.has(event.module)) return false;
     if (event.module === 'hubclientinfo') {
-      // Configuration pushes go to a platform once, and never about its own parties.
+      // Configuration pushes go to a platform once, and never about its own parties; a neighbouring
+      // hub hears only of this hub's own parties.
       const subject = this.registry.partyById(event.objectId);
+      if (receiver.viaNeighbour && subject && this.registry.hubs.has(subject.platformId)) return false;
       return this.platformDelegate.get(receiver.platformId) === receiver.id && subject?.platformId !== receiver.platformId;
     }
     const ownerRole = OWNER_ROLE[event.module];
     if (!ownerRole || !broadcastRoles(ownerRole).includes(receiver.role)) return false;
     const owner = this.registry.findParty(event.owner, [ownerRole]);
     if (owner && owner.platformId === receiver.platformId) return false;
+    if (owner && isTransit(owner.platformId, receiver.platformId, this.registry.hubs)) return false;
+    const party = this.registry.partyById(receiver.id);
+    if (party?.behindHub && UNREACHABLE.has(party.status)) return false;
     return this.agreed({ ref: event.owner, role: ownerRole }, receiver, event.module);
   }
 

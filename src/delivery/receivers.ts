@@ -14,4 +14,6 @@ export interface Receiver {
   quirks: Quirks;
   /** Receiver interface URLs by module. */
   endpoints: Map<string, string>;
+  /** Reached through a neighbouring hub, which must be told who sent each message. */
+  viaNeighbour: boolean;
 }

@@ -103,7 +103,8 @@ export class Sender {
     const requesterRole = (OWNER_ROLE[event.module] ?? 'OTHER') as Blame;
     const responderRole = (receiver.role === 'CPO' ? 'CPO' : 'EMSP') as Blame;
     const configuration = UNSTORED.has(event.module);
-    const from = event.targetParty || configuration ? event.from : this.hub.config.party;
+    // A broadcast comes FROM the hub, except through a neighbouring hub, which routes by the original sender.
+    const from = event.targetParty || configuration || receiver.viaNeighbour ? event.from : this.hub.config.party;
     const requestId = deliveryRequestId(receiver.id, event.seq);
     const journal: JournalEntry = {
       direction: 'OUT',

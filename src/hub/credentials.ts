@@ -17,6 +17,7 @@ import {
   type Platform,
 } from './registry.js';
 import { journaledCaller } from './journaled-call.js';
+import { exchangeClientInfo } from './peering/client-info-sync.js';
 import { newToken } from './secrets.js';
 import { SUPPORTED_VERSIONS } from './versions.js';
 import { record } from './journal.js';
@@ -117,20 +118,24 @@ export async function startRegistration(
   // The partner calls back our versions endpoint with token B before it answers the POST.
   const tokenB = newToken();
   await addToken(ctx.db, platform.id, tokenB, 'ACTIVE');
+  let roles: DeclaredRole[];
   try {
     const theirs = await postCredentials(ctx, platform, credentialsEndpoint.url, tokenA, tokenB, correlationId, discovered.version);
     const rediscovered =
       theirs.url === partnerVersionsUrl
         ? discovered
         : await discoverPartner(ctx, platform, theirs.url, theirs.token, correlationId, [discovered.version]);
-    const roles = declaredRoles(theirs);
+    roles = declaredRoles(theirs);
     checkRequiredEndpoints(roles, rediscovered.endpoints);
     await completeRegistration(ctx, platform.id, rediscovered, theirs, roles, tokenB);
   } catch (error) {
     await removeToken(ctx.db, tokenB);
     throw asHandshakeError(error);
   }
-  return (await getPlatform(ctx.db, platform.id))!;
+  const registered = (await getPlatform(ctx.db, platform.id))!;
+  // Both sides of the handshake are complete only now: the time for two hubs to meet.
+  if (roles.some((role) => role.role === 'HUB')) await exchangeClientInfo(ctx, registered, correlationId);
+  return registered;
 }
 
 /** The hub-initiated handshake failed; `status` is the admin API's HTTP status. */

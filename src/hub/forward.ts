@@ -10,6 +10,7 @@ import { CANONICAL_VERSION, translateObject } from './translation.js';
 import { blameFor, type Blame, type JournalEntry } from './journal.js';
 import { emaidOrUndefined } from '../pnc/emaid.js';
 import type { RoutedParty } from './routing.js';
+import { isTransit, transitRefusal } from './peering/rules.js';
 
 export interface ForwardRequest {
   /** The party that asked, and the one that answers. */
@@ -53,7 +54,9 @@ export interface ForwardResult {
  */
 export async function forward(hub: HubContext, request: ForwardRequest): Promise<ForwardResult> {
   // From memory: a forwarded request (real-time authorization above all) waits for no database.
-  const target = (await hub.directory.current()).target(request.to.platformId, request.module, request.interfaceRole);
+  const registry = await hub.directory.current();
+  const target = registry.target(request.to.platformId, request.module, request.interfaceRole);
+  const sender = registry.findParty(request.from.ref, [request.from.role]);
   const requesterRole = roleBlame(request.from.role);
   const responderRole = roleBlame(request.to.role);
   const journal: Omit<JournalEntry, 'url'> = {
@@ -68,6 +71,12 @@ export async function forward(hub: HubContext, request: ForwardRequest): Promise
     requestBody: request.body,
     notes: request.notes,
   };
+  if (sender && isTransit(sender.platformId, request.to.platformId, registry.hubs)) {
+    const refusal = transitRefusal(request.to.ref);
+    const blame = blameFor({ ocpiStatus: refusal.statusCode }, requesterRole, responderRole);
+    hub.journalWriter.record({ ...journal, url: '(not sent)', ocpiStatus: refusal.statusCode, blame, error: refusal.message });
+    return hubAnswer(refusal.statusCode, refusal.message);
+  }
   if (!target?.platform.sealedOutboundToken || request.to.status === 'SUSPENDED' || request.to.status === 'PLANNED') {
     const message = target
       ? `Receiver ${formatParty(request.to.ref)} is not connected`

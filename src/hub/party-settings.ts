@@ -1,7 +1,7 @@
 import type { PartyRef } from '../ocpi/headers.js';
 import type { Queryable } from '../store/database.js';
 import { announceChange } from './directory/changes.js';
-import type { ConnectionStatus } from './registry.js';
+import type { BehindHubSource, ConnectionStatus } from './registry.js';
 
 /** What the hub does for an eMSP's drivers when the eMSP cannot answer a real-time authorization. */
 export const AUTHORIZATION_FALLBACKS = ['TOKEN_WHITELIST', 'DENY', 'ALLOW'] as const;
@@ -15,6 +15,8 @@ export interface PartySettings {
   status: ConnectionStatus;
   platformId: string;
   platformName: string;
+  /** Set for a party reached through its platform, a neighbouring hub. */
+  behindHub: BehindHubSource | null;
   standardAgreement: boolean;
   authorizationFallback: AuthorizationFallback;
 }
@@ -26,6 +28,7 @@ interface PartySettingsRow {
   status: ConnectionStatus;
   platform_id: string;
   platform_name: string;
+  behind_hub: BehindHubSource | null;
   standard_agreement: boolean;
   authorization_fallback: AuthorizationFallback;
 }
@@ -33,7 +36,7 @@ interface PartySettingsRow {
 /** Every party (all its roles), or only the roles of `party`. */
 export async function listPartySettings(db: Queryable, party?: PartyRef): Promise<PartySettings[]> {
   const rows = await db.query<PartySettingsRow>(
-    `SELECT r.role, r.country_code, r.party_id, r.status, r.platform_id, p.name AS platform_name,
+    `SELECT r.role, r.country_code, r.party_id, r.status, r.platform_id, p.name AS platform_name, r.behind_hub,
             r.standard_agreement, r.authorization_fallback
      FROM parties r JOIN platforms p ON p.id = r.platform_id
      WHERE ($1::text IS NULL OR (r.country_code = $1 AND r.party_id = $2))
@@ -47,6 +50,7 @@ export async function listPartySettings(db: Queryable, party?: PartyRef): Promis
     status: row.status,
     platformId: row.platform_id,
     platformName: row.platform_name,
+    behindHub: row.behind_hub,
     standardAgreement: row.standard_agreement,
     authorizationFallback: row.authorization_fallback,
   }));

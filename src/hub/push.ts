@@ -9,6 +9,7 @@ import type { HubContext } from './context.js';
 import { announceChange, tokenChanged } from './directory/changes.js';
 import { patchEvseAndLog, storeLocationChange, type LocationChange } from './location-store.js';
 import { lockObject, putObject, type ObjectData, type StoredModule } from './objects.js';
+import { isTransit, transitRefusal } from './peering/rules.js';
 import type { RoutedParty } from './routing.js';
 
 /** Where an accepted push goes: to every agreed receiver, or to one party. */
@@ -66,6 +67,7 @@ export async function resolvePushRoute(
   const directory = await hub.directory.current();
   const receiver = directory.findParty(target, requester.role === 'CPO' ? ['EMSP', 'NSP', 'OTHER', 'SCSP'] : ['CPO']);
   if (!receiver) throw new OcpiError(OcpiStatus.UNKNOWN_RECEIVER, `Unknown receiver ${formatParty(target)}`);
+  if (isTransit(requester.platformId, receiver.platformId, directory.hubs)) throw transitRefusal(target);
   if (receiver.status === 'SUSPENDED' || receiver.status === 'PLANNED') {
     throw new OcpiError(OcpiStatus.CONNECTION_PROBLEM, `Receiver ${formatParty(target)} is not connected (${receiver.status})`);
   }

@@ -8,6 +8,8 @@ import { hashToken, sameDigest } from './secrets.js';
 export type ConnectionStatus = 'PLANNED' | 'CONNECTED' | 'OFFLINE' | 'SUSPENDED';
 export type TokenKind = 'REGISTRATION' | 'ACTIVE';
 export type InterfaceRole = 'SENDER' | 'RECEIVER';
+/** How the hub learned of a party behind a neighbouring hub: its hubclientinfo, or the operator. */
+export type BehindHubSource = 'CLIENT_INFO' | 'OPERATOR';
 
 export interface Platform {
   id: string;
@@ -37,6 +39,8 @@ export interface Party {
   partyId: string;
   businessDetails: Record<string, unknown>;
   status: ConnectionStatus;
+  /** Set for a party reached through its platform, a neighbouring hub; null for a party the platform declared itself. */
+  behindHub: BehindHubSource | null;
   updatedAt: Date;
 }
 
@@ -79,6 +83,7 @@ export interface PartyRow {
   party_id: string;
   business_details: Record<string, unknown>;
   status: ConnectionStatus;
+  behind_hub: BehindHubSource | null;
   updated_at: Date;
 }
 
@@ -109,6 +114,7 @@ export const toParty = (row: PartyRow): Party => ({
   partyId: row.party_id,
   businessDetails: row.business_details,
   status: row.status,
+  behindHub: row.behind_hub ?? null,
   updatedAt: row.updated_at,
 });
 
@@ -243,7 +249,7 @@ export async function saveRegistration(tx: Queryable, platformId: string, regist
        VALUES ($1, $5, $2, $3, $4, $6, 'CONNECTED', (SELECT standard_agreement FROM platforms WHERE id = $5))
        ON CONFLICT (country_code, party_id, role) DO UPDATE
          SET platform_id = EXCLUDED.platform_id, business_details = EXCLUDED.business_details, status = 'CONNECTED',
-             updated_at = CASE WHEN parties.status = 'CONNECTED' THEN parties.updated_at ELSE now() END
+             behind_hub = NULL, updated_at = CASE WHEN parties.status = 'CONNECTED' THEN parties.updated_at ELSE now() END
          -- A party belongs to one platform; a SUSPENDED one may move to a new platform.
          WHERE parties.platform_id = EXCLUDED.platform_id OR parties.status = 'SUSPENDED'
        RETURNING *, (SELECT status FROM previous) AS previous_status`,
@@ -254,9 +260,10 @@ export async function saveRegistration(tx: Queryable, platformId: string, regist
     await startReceiverCursor(tx, row.id);
     if (row.previous_status !== 'CONNECTED') changed.push(toParty(row));
   }
+  // Parties behind a neighbouring hub come and go by its hubclientinfo, not by its credentials.
   const dropped = await tx.query<PartyRow>(
     `UPDATE parties SET status = 'SUSPENDED', updated_at = now()
-     WHERE platform_id = $1 AND status <> 'SUSPENDED' AND NOT (id = ANY($2::uuid[])) RETURNING *`,
+     WHERE platform_id = $1 AND status <> 'SUSPENDED' AND behind_hub IS NULL AND NOT (id = ANY($2::uuid[])) RETURNING *`,
     [platformId, kept],
   );
   await announceChange(tx);
@@ -264,7 +271,7 @@ export async function saveRegistration(tx: Queryable, platformId: string, regist
 }
 
 /** A new receiver starts at the head of the delivery log: it is sent what happens from now on. */
-async function startReceiverCursor(tx: Queryable, partyId: string): Promise<void> {
+export async function startReceiverCursor(tx: Queryable, partyId: string): Promise<void> {
   await tx.query(
     `INSERT INTO receiver_cursors (party, last_tx, last_seq)
      SELECT $1, coalesce(head.tx, '0'), coalesce(head.seq, 0)
@@ -285,8 +292,9 @@ export class PartyTakenError extends Error {
 export async function setPlatformStatus(db: Queryable, platformId: string, status: ConnectionStatus): Promise<Party[]> {
   await db.query('UPDATE platforms SET status = $2, updated_at = now() WHERE id = $1', [platformId, status]);
   const rows = await db.query<PartyRow>(
+    // A party behind a neighbouring hub that its hubclientinfo calls PLANNED stays so whatever the hub's status.
     `UPDATE parties SET status = $2, updated_at = now()
-     WHERE platform_id = $1 AND status <> $2 AND status <> 'SUSPENDED' RETURNING *`,
+     WHERE platform_id = $1 AND status <> $2 AND status <> 'SUSPENDED' AND (behind_hub IS NULL OR status <> 'PLANNED') RETURNING *`,
     [platformId, status],
   );
   await announceChange(db);

@@ -106,6 +106,7 @@ describe(`admin API: agreements and parties (${databaseLabel})`, () => {
       status: 'CONNECTED',
       partner_id: net.partnerIds.get('DriveOn'),
       partner_name: 'DriveOn',
+      behind_hub: null,
       standard_agreement: true,
       authorization_fallback: 'TOKEN_WHITELIST',
     });

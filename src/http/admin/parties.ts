@@ -9,7 +9,7 @@ import {
   type AuthorizationFallback,
   type PartySettings,
 } from '../../hub/party-settings.js';
-import { ErrorReply, PartyText, partyArgument } from './schemas.js';
+import { ErrorReply, Nullable, PartyText, partyArgument } from './schemas.js';
 
 const PartySettingsView = Type.Object({
   role: Type.String(),
@@ -18,6 +18,12 @@ const PartySettingsView = Type.Object({
   status: Type.String(),
   partner_id: Type.String({ format: 'uuid' }),
   partner_name: Type.String(),
+  behind_hub: Nullable(
+    Type.String({
+      enum: ['CLIENT_INFO', 'OPERATOR'],
+      description: 'Set for a party reached through its partner, a neighbouring hub: learned from its hubclientinfo, or declared by the operator',
+    }),
+  ),
   standard_agreement: Type.Boolean({ description: "Whether the party roams with every other party in the hub's standard agreement" }),
   authorization_fallback: Type.String({
     enum: [...AUTHORIZATION_FALLBACKS],
@@ -32,6 +38,7 @@ const partySettingsView = (party: PartySettings) => ({
   status: party.status,
   partner_id: party.platformId,
   partner_name: party.platformName,
+  behind_hub: party.behindHub,
   standard_agreement: party.standardAgreement,
   authorization_fallback: party.authorizationFallback,
 });
@@ -43,7 +50,8 @@ export async function partyRoutes(app: FastifyInstance, hub: HubContext): Promis
     {
       schema: {
         summary: 'List parties',
-        description: 'Every role of every party the partners host, with its partner, status and settings.',
+        description:
+          'Every role of every party the partners host (or that neighbouring hubs reach), with its partner, status and settings.',
         tags: ['parties'],
         response: { 200: Type.Array(PartySettingsView) },
       },

@@ -7,6 +7,7 @@ import { HandshakeError, startRegistration } from '../../hub/credentials.js';
 import {
   addToken,
   createPlatform,
+  PartyTakenError,
   deletePlatform,
   endpointsOf,
   getPlatform,
@@ -14,11 +15,13 @@ import {
   partiesOf,
   setPlatformStatus,
   setQuirks,
+  type ConnectionStatus,
   type Platform,
 } from '../../hub/registry.js';
 import { KNOWN_QUIRKS, QuirksSchema, unknownQuirks, type Quirks } from '../../hub/quirks.js';
 import { newToken } from '../../hub/secrets.js';
-import { ErrorReply, badRequest } from './schemas.js';
+import { saveRemoteParty } from '../../hub/peering/parties.js';
+import { ErrorReply, Nullable, badRequest, refuseUnknownFields } from './schemas.js';
 import type { Queryable } from '../../store/database.js';
 
 const PartyView = Type.Object({
@@ -27,6 +30,20 @@ const PartyView = Type.Object({
   party_id: Type.String(),
   status: Type.String(),
   business_details: Type.Record(Type.String(), Type.Unknown()),
+  behind_hub: Nullable(
+    Type.String({
+      enum: ['CLIENT_INFO', 'OPERATOR'],
+      description: "Set for a party reached through this partner, a neighbouring hub: learned from its hubclientinfo, or declared by the operator",
+    }),
+  ),
+});
+
+const RemotePartyBody = Type.Object({
+  role: Type.String({ enum: ['CPO', 'EMSP', 'NSP', 'OTHER', 'SCSP'] }),
+  country_code: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+  party_id: Type.String({ pattern: '^[A-Za-z0-9]{3}$' }),
+  status: Type.Optional(Type.String({ enum: ['CONNECTED', 'OFFLINE', 'PLANNED', 'SUSPENDED'], default: 'CONNECTED' })),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The business name' })),
 });
 
 const PartnerView = Type.Object({
@@ -65,6 +82,7 @@ async function partnerView(db: Queryable, platform: Platform) {
       party_id: p.partyId,
       status: p.status,
       business_details: p.businessDetails,
+      behind_hub: p.behindHub,
     })),
     endpoints,
   };
@@ -225,6 +243,45 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
         const code = error.status === 404 ? 'not_found' : error.status === 409 ? 'conflict' : 'handshake_failed';
         return reply.code(error.status as 404 | 409 | 502).send({ error: code, message: error.message });
       }
+    },
+  );
+
+  app.post(
+    '/partners/:id/parties',
+    {
+      schema: {
+        summary: 'Declare a party behind a neighbouring hub',
+        description:
+          "For a partner that registered with role HUB and whose hubclientinfo does not list the party: the party becomes reachable through it, and agreements decide who roams with it as with any party. Posting it again sets its status (SUSPENDED retires it).",
+        tags: ['partners'],
+        params: IdParams,
+        body: RemotePartyBody,
+        response: { 200: PartnerView, 400: ErrorReply, 404: ErrorReply, 409: ErrorReply },
+      },
+      preValidation: refuseUnknownFields(RemotePartyBody),
+    },
+    async (request, reply) => {
+      const platform = await getPlatform(hub.db, (request.params as { id: string }).id);
+      if (!platform) return reply.code(404).send({ error: 'not_found', message: 'No such partner' });
+      const body = request.body as { role: string; country_code: string; party_id: string; status?: ConnectionStatus; name?: string };
+      if (!(await hub.directory.current()).hubs.has(platform.id)) {
+        return reply.code(409).send({ error: 'conflict', message: 'Parties are declared only behind a neighbouring hub: this partner did not register with role HUB' });
+      }
+      const remote = {
+        role: body.role,
+        countryCode: body.country_code.toUpperCase(),
+        partyId: body.party_id.toUpperCase(),
+        status: body.status ?? 'CONNECTED',
+        businessDetails: body.name ? { name: body.name } : undefined,
+      };
+      try {
+        const { party, changed } = await hub.db.transaction((tx) => saveRemoteParty(tx, platform.id, remote, 'OPERATOR'));
+        if (changed) hub.clientInfo.partiesChanged([party]);
+      } catch (error) {
+        if (!(error instanceof PartyTakenError)) throw error;
+        return reply.code(409).send({ error: 'conflict', message: error.message });
+      }
+      return partnerView(hub.db, platform);
     },
   );
 

@@ -18,13 +18,15 @@ interface HubEndpoint {
 }
 
 /**
- * The hub's interfaces in 2.2.1 and 2.3.0: both roles of every routed module, at two URLs, because
- * the Sender and Receiver paths of a module would clash.
+ * The hub's interfaces in 2.2.1 and 2.3.0: both roles of every routed module and of hubclientinfo,
+ * at two URLs, because the Sender and Receiver paths of a module would clash.
  */
 function endpointsWithRoles(): HubEndpoint[] {
   return [
     { identifier: 'credentials', role: 'SENDER', path: 'credentials' },
     { identifier: 'hubclientinfo', role: 'SENDER', path: 'hubclientinfo' },
+    // Where a neighbouring hub pushes the ClientInfo of the parties behind it.
+    { identifier: 'hubclientinfo', role: 'RECEIVER', path: 'receiver/hubclientinfo' },
     ...ROUTED_MODULES.flatMap((module) => [
       { identifier: module, role: 'SENDER' as const, path: `sender/${module}` },
       { identifier: module, role: 'RECEIVER' as const, path: `receiver/${module}` },

@@ -14,6 +14,7 @@ import {
   type TokenKind,
 } from '../registry.js';
 import type { RoutedParty } from '../routing.js';
+import { isTransit, neighbourHubs } from '../peering/rules.js';
 
 /** A party with the operator's settings that routing needs. */
 export interface DirectoryParty extends Party {
@@ -42,6 +43,8 @@ export class RegistrySnapshot {
   private readonly agreements = new Map<string, Agreement>();
   private readonly endpoints = new Map<string, string>();
   private readonly receiverEndpoints = new Map<string, Map<string, string>>();
+  /** The platforms that are neighbouring hubs (peering/rules.ts). */
+  readonly hubs: ReadonlySet<string>;
 
   private constructor(
     private readonly platforms: Map<string, Platform>,
@@ -63,6 +66,7 @@ export class RegistrySnapshot {
       ofPlatform.set(endpoint.module, endpoint.url);
       this.receiverEndpoints.set(endpoint.platform_id, ofPlatform);
     }
+    this.hubs = neighbourHubs(parties);
   }
 
   static async load(db: Queryable): Promise<RegistrySnapshot> {
@@ -121,6 +125,11 @@ export class RegistrySnapshot {
     return this.partiesByPlatform.get(platformId) ?? [];
   }
 
+  /** Every role this hub knows under a party's country code and party id, on any platform. */
+  namesakes(ref: PartyRef): DirectoryParty[] {
+    return this.partiesByRef.get(formatParty(ref)) ?? [];
+  }
+
   /** A party by its identity, of one of `roles`; a connected role is preferred (as routing.findParty). */
   findParty(ref: PartyRef, roles?: string[]): RoutedParty | undefined {
     const upper = { countryCode: ref.countryCode.toUpperCase(), partyId: ref.partyId.toUpperCase() };
@@ -142,14 +151,15 @@ export class RegistrySnapshot {
     return decide(this.agreements.get(pairKey(cpo, emsp)), cpoStandard && emspStandard, module);
   }
 
-  /** The owners of `module` objects a requester may see (as routing.visibleOwners). */
-  visibleOwners(requester: { ref: PartyRef; role: string }, module: string, ownerRole: string): PartyRef[] {
+  /** The owners of `module` objects a requester may see; none across two neighbouring hubs (peering/rules.ts). */
+  visibleOwners(requester: Pick<RoutedParty, 'ref' | 'role' | 'platformId'>, module: string, ownerRole: string): PartyRef[] {
     const seen = new Set<string>();
     const visible: PartyRef[] = [];
     for (const parties of this.partiesByRef.values()) {
       for (const party of parties) {
         const ref = { countryCode: party.countryCode, partyId: party.partyId };
         if (party.role !== ownerRole || seen.has(formatParty(ref))) continue;
+        if (isTransit(party.platformId, requester.platformId, this.hubs)) continue;
         seen.add(formatParty(ref));
         if (this.agreement({ ref, role: party.role }, requester, module).allowed) visible.push(ref);
       }
