@@ -89,6 +89,10 @@ export interface ClearingCdrFilter {
   currency?: string;
   /** Only credit CDRs (true) or only ordinary ones (false). */
   credit?: boolean;
+  /** CDR ids that contain this text (ids are kept in upper case). */
+  cdrIdContains?: string;
+  /** Only CDRs one of these parties (CC*PID) is on, as CPO or as eMSP: a partner's own view. */
+  scope?: string[];
 }
 
 export interface ClearingCdrPage {
@@ -194,6 +198,12 @@ function whereOf(filter: ClearingCdrFilter, params: unknown[]): string {
   if (filter.divergence) add((n) => `${n} = ANY(divergences)`, filter.divergence);
   if (filter.currency) add((n) => `currency = ${n}`, filter.currency);
   if (filter.credit !== undefined) add((n) => `credit = ${n}`, filter.credit);
+  if (filter.cdrIdContains) add((n) => `cdr_id LIKE '%' || ${n} || '%'`, filter.cdrIdContains.toUpperCase().replace(/[\\%_]/g, '\\$&'));
+  if (filter.scope) {
+    // Pairs, so that the CPO and eMSP indexes serve the lookup.
+    const scoped = (columns: string, n: string) => `(${columns}) IN (SELECT split_part(p, '*', 1), split_part(p, '*', 2) FROM unnest(${n}::text[]) AS p)`;
+    add((n) => `(${scoped('country_code, party_id', n)} OR ${scoped('emsp_country, emsp_party', n)})`, filter.scope);
+  }
   return clauses.length ? clauses.join(' AND ') : 'true';
 }
 

@@ -1,4 +1,4 @@
-import type { PartyRef } from '../ocpi/headers.js';
+import { formatParty, type PartyRef } from '../ocpi/headers.js';
 import type { Database, Queryable } from '../store/database.js';
 import { recordTransition } from './audit/transitions.js';
 import { toRecord, type CdrStatus, type ClearingCdrRecord } from './cdr-records.js';
@@ -18,6 +18,26 @@ const ALLOWED: Record<LifecycleAction, { from: CdrStatus[]; to: CdrStatus }> = {
   dispute: { from: ['ACCEPTED', 'FLAGGED', 'APPROVED'], to: 'DISPUTED' },
   'write-off': { from: ['ACCEPTED', 'FLAGGED', 'DISPUTED'], to: 'WRITTEN_OFF' },
 };
+
+/** Which side of a CDR may take an action itself: the eMSP approves or disputes, the CPO writes off. */
+export const ACTING_SIDE: Record<LifecycleAction, 'CPO' | 'EMSP'> = { approve: 'EMSP', dispute: 'EMSP', 'write-off': 'CPO' };
+
+/**
+ * The party (CC*PID) among `parties` that may take `action` on the CDR as its CPO or eMSP;
+ * undefined when none of them is on that side. The operator acts on either side's behalf.
+ */
+export function actingParty(record: ClearingCdrRecord, action: LifecycleAction, parties: string[]): string | undefined {
+  const side = ACTING_SIDE[action] === 'CPO' ? record.owner : record.emsp;
+  const party = side && formatParty(side);
+  return party && parties.includes(party) ? party : undefined;
+}
+
+/** The actions the CDR's status allows now; with `parties`, only those their side of it may take. */
+export function availableActions(record: ClearingCdrRecord, parties?: string[]): LifecycleAction[] {
+  return (Object.keys(ALLOWED) as LifecycleAction[]).filter(
+    (action) => ALLOWED[action].from.includes(record.status) && (!parties || actingParty(record, action, parties)),
+  );
+}
 
 export const DISPUTE_REASONS = ['PRICE', 'TARIFF', 'DUPLICATE', 'UNKNOWN_SESSION', 'ENERGY', 'DURATION', 'OTHER'] as const;
 export type DisputeReason = (typeof DISPUTE_REASONS)[number];

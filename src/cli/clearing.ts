@@ -104,8 +104,10 @@ function cdrPath(party: string, id: string): string {
 interface ListOptions extends ClientOptions {
   party?: string;
   counterparty?: string;
+  currency?: string;
   status?: string;
   divergence?: string;
+  cdrId?: string;
   from?: string;
   to?: string;
   after?: string;
@@ -129,17 +131,20 @@ export function cdrsCommand(): Command {
       .description('list CDRs with their audit status')
       .option('--party <party>', 'the CPO, as CC*PID')
       .option('--counterparty <party>', 'the eMSP, as CC*PID')
+      .option('--currency <code>', 'a currency, e.g. CAD')
       .option('--status <statuses>', 'comma-separated statuses, e.g. FLAGGED,DISPUTED')
       .option('--divergence <code>', 'a divergence code, e.g. TOTAL_COST')
+      .option('--cdr-id <text>', 'CDR ids containing this text')
       .option('--from <date-time>', 'sessions started at or after')
       .option('--to <date-time>', 'sessions started before')
       .option('--after <cursor>', 'the `next` of the previous page')
       .option('--limit <n>', 'page size', '100')
       .action(async (options: ListOptions) => {
         const query = new URLSearchParams();
-        for (const key of ['party', 'counterparty', 'status', 'divergence', 'from', 'to', 'after', 'limit'] as const) {
+        for (const key of ['party', 'counterparty', 'currency', 'status', 'divergence', 'from', 'to', 'after', 'limit'] as const) {
           if (options[key] !== undefined) query.set(key, options[key]!);
         }
+        if (options.cdrId !== undefined) query.set('cdr_id', options.cdrId);
         const page = await new AdminClient(options).get<{ total: number; next: number | null; items: RecordView[] }>(`/api/cdrs?${query}`);
         print(options, page, () =>
           [...page.items.map(describeRecord), `${page.items.length} of ${page.total}${page.next === null ? '' : `; next page: --after ${page.next}`}`].join('\n'),

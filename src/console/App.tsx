@@ -20,7 +20,7 @@ const PAGES: Page[] = [
   { id: 'overview', title: 'Overview', render: () => <Overview />, operatorsOnly: true },
   { id: 'partners', title: 'Partners', render: (me) => <Partners me={me} />, operatorsOnly: true },
   { id: 'agreements', title: 'Agreements', render: (me) => <Agreements me={me} />, operatorsOnly: true },
-  { id: 'clearing', title: 'Clearing', render: (me) => <Clearing me={me} />, operatorsOnly: true },
+  { id: 'clearing', title: 'Clearing', render: (me) => <Clearing me={me} /> },
   { id: 'support', title: 'Support', render: () => <Support /> },
   { id: 'journal', title: 'Journal', render: () => <Journal /> },
   { id: 'map', title: 'Map', render: () => <MapPage />, operatorsOnly: true },

@@ -7,14 +7,15 @@ import { JournalWriter } from './journal-writer.js';
 import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext, HubLog } from './context.js';
 import { Directory } from './directory/directory.js';
-import { journalRetentionDays, pruneJournal } from './journal-retention.js';
+import { prepareJournalPartitions } from './journal-partitions.js';
+import { journalRetentionDays, maintainJournal } from './journal-retention.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { deliverDueWebhooks } from '../pnc/webhooks.js';
 import { TokenSealer } from './secrets.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
 
 const PROBE_TICK_MS = 30_000;
-/** How often old journal entries are deleted. */
+/** How often the journal's coming days are prepared and its expired days dropped. */
 const RETENTION_TICK_MS = 3_600_000;
 
 /** The hub's services over one database, with their background work. */
@@ -53,6 +54,7 @@ export class Hub implements HubContext {
     const db = await openDatabase(database);
     try {
       await migrate(db);
+      await prepareJournalPartitions(db);
       const sealer = await TokenSealer.load(db, database.secretKey);
       const directory = await Directory.open(db);
       return new Hub(db, config, sealer, outbound, directory, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit });
@@ -69,7 +71,7 @@ export class Hub implements HubContext {
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
     this.every(1000, () => expireAsyncRequests(this));
     this.every(1000, () => deliverDueWebhooks(this));
-    this.every(RETENTION_TICK_MS, async () => void (await pruneJournal(this.db, journalRetentionDays())));
+    this.every(RETENTION_TICK_MS, () => maintainJournal(this.db, journalRetentionDays()));
   }
 
   async close(): Promise<void> {

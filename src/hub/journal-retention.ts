@@ -1,14 +1,14 @@
 import type { Queryable } from '../store/database.js';
+import { dropJournalPartition, journalPartitions, prepareJournalPartitions } from './journal-partitions.js';
 
 /**
- * Journal retention: entries older than the retention period are deleted in time order, a batch
- * at a time, through the index on `at`. The hub does this instead of declarative partitioning:
- * the same plain SQL runs on PGlite and PostgreSQL, migrations stay plain statements, and nothing
- * must create tomorrow's partition ahead of time; deleting the oldest bucket by index costs about
- * what dropping a partition costs once autovacuum reclaims the space.
+ * Journal retention: the journal is partitioned by day, so entries past the retention period go a
+ * whole day at a time, by dropping that day's partition (no row deletes, nothing for vacuum to
+ * reclaim). A day is dropped once all of it is older than the period. Authorization decisions,
+ * a small table, are deleted by row.
  */
 export const DEFAULT_RETENTION_DAYS = 90;
-const BATCH = 5_000;
+const DAY_MS = 86_400_000;
 
 /** SWITCHYARD_JOURNAL_RETENTION_DAYS, else 90 days. */
 export function journalRetentionDays(): number {
@@ -16,19 +16,17 @@ export function journalRetentionDays(): number {
   return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_RETENTION_DAYS;
 }
 
-/** Deletes journal entries and authorization decisions older than `days`; returns how many entries went. */
-export async function pruneJournal(db: Queryable, days: number): Promise<number> {
-  let deleted = 0;
-  for (;;) {
-    const rows = await db.query(
-      `DELETE FROM journal WHERE id IN (
-         SELECT id FROM journal WHERE at < now() - make_interval(days => $1) ORDER BY at LIMIT ${BATCH})
-       RETURNING 1`,
-      [days],
-    );
-    deleted += rows.length;
-    if (rows.length < BATCH) break;
-  }
-  await db.query('DELETE FROM authorizations WHERE at < now() - make_interval(days => $1)', [days]);
-  return deleted;
+/** Drops the journal's days older than `days` and deletes older authorization decisions; returns the days dropped. */
+export async function pruneJournal(db: Queryable, days: number, now = new Date()): Promise<string[]> {
+  const cutoff = now.getTime() - days * DAY_MS;
+  const expired = (await journalPartitions(db)).filter((partition) => Date.parse(`${partition.day}T00:00:00Z`) + DAY_MS <= cutoff);
+  for (const partition of expired) await dropJournalPartition(db, partition);
+  await db.query('DELETE FROM authorizations WHERE at < $1', [new Date(cutoff)]);
+  return expired.map((partition) => partition.day);
+}
+
+/** The hub's hourly journal upkeep: the coming days' partitions made, the expired ones dropped. */
+export async function maintainJournal(db: Queryable, days: number): Promise<void> {
+  await prepareJournalPartitions(db);
+  await pruneJournal(db, days);
 }

@@ -1,5 +1,6 @@
 import { observeHop } from './metrics.js';
 import type { Queryable } from '../store/database.js';
+import { createJournalPartitions, dayOf, isMissingPartition } from './journal-partitions.js';
 import { Alterations, SECRET_FIELDS } from './journal-storable.js';
 
 /** Who is to blame for a failed exchange. */
@@ -86,7 +87,15 @@ function fallbackValues(entry: JournalEntry, error: unknown): unknown[] {
 async function insertRows(db: Queryable, rows: unknown[][]): Promise<void> {
   const width = INSERTED_COLUMNS.length;
   const placeholders = rows.map((_, row) => `(${INSERTED_COLUMNS.map((_, column) => `$${row * width + column + 1}`).join(', ')})`);
-  await db.query(`INSERT INTO journal (${INSERTED_COLUMNS.join(', ')}) VALUES ${placeholders.join(', ')}`, rows.flat());
+  const insert = `INSERT INTO journal (${INSERTED_COLUMNS.join(', ')}) VALUES ${placeholders.join(', ')}`;
+  try {
+    await db.query(insert, rows.flat());
+  } catch (error) {
+    if (!isMissingPartition(error)) throw error;
+    // An entry dated outside the days prepared ahead: its day gets a partition, then the batch goes in.
+    await createJournalPartitions(db, rows.map((row) => dayOf(row.at(-1) as Date)));
+    await db.query(insert, rows.flat());
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cdr } from '../support/fixtures.js';
 import { admin, databaseLabel, eventually } from '../support/hub.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
 
@@ -46,8 +47,10 @@ describe(`console accounts, roles and the partner portal (${databaseLabel})`, ()
     for (const [username, role] of [['ada', 'admin'], ['rita', 'read-only']]) {
       expect((await admin(net.hub, 'POST', '/api/accounts', { username, password: PASSWORD, role })).status).toBe(201);
     }
-    const partnerId = net.partnerIds.get('Volt Street');
-    expect((await admin(net.hub, 'POST', '/api/accounts', { username: 'volt', password: PASSWORD, role: 'partner', partner_id: partnerId })).status).toBe(201);
+    for (const [username, partner] of [['volt', 'Volt Street'], ['drive', 'DriveOn']]) {
+      const account = { username, password: PASSWORD, role: 'partner', partner_id: net.partnerIds.get(partner) };
+      expect((await admin(net.hub, 'POST', '/api/accounts', account)).status).toBe(201);
+    }
   });
   afterAll(async () => net.close());
 
@@ -123,8 +126,100 @@ describe(`console accounts, roles and the partner portal (${databaseLabel})`, ()
     expect((await volt.call('POST', '/api/agreements', { cpo: 'US*CP1', emsp: 'US*MS1' })).status).toBe(403);
   });
 
+  it('shows a partner its own CDRs, disputes and statements, and lets it act only for its side', async () => {
+    // Volt Street is US*CP1, DriveOn US*MS1; Maple Charge (CA*CP2) and Northern Roam (CA*MS2) are the others.
+    const [CP1, CP2] = [{ countryCode: 'US', partyId: 'CP1' }, { countryCode: 'CA', partyId: 'CP2' }];
+    const [MS1, MS2] = [{ countryCode: 'US', partyId: 'MS1' }, { countryCode: 'CA', partyId: 'MS2' }];
+    const pushes = [
+      [net.cpo1, CP1, MS1, 'CDR-VOLT-1', 'USD'],
+      [net.cpo2, CP2, MS2, 'CDR-MAPLE-1', 'CAD'],
+      [net.cpo2, CP2, MS1, 'CDR-MAPLE-2', 'USD'],
+    ] as const;
+    for (const [platform, cpo, emsp, id, currency] of pushes) {
+      const body = cdr(cpo, emsp, id, { session_id: `S-${id}`, currency });
+      const reply = await platform.send({ method: 'POST', url: platform.hubUrl('cdrs', undefined, 'RECEIVER'), body });
+      expect(reply.envelope?.status_code).toBe(1000);
+      const path = `/api/cdrs/${cpo.countryCode}/${cpo.partyId}/${id}`;
+      await eventually(async () => (await admin(net.hub, 'GET', path)).body?.audited_at, 30_000, `${id} audited`);
+    }
+    const fee = { cpo: 'US*CP1', emsp: 'US*MS1', currency: 'USD', payer: 'BOTH', flat: '5.00' };
+    expect((await admin(net.hub, 'POST', '/api/settlement/fees', fee)).status).toBe(201);
+    const run = await admin(net.hub, 'POST', '/api/settlement/runs', { period: '2026-11' });
+    await eventually(async () => (await admin(net.hub, 'GET', `/api/settlement/runs/${run.body.id}`)).body.status === 'DONE', 30_000, 'the run done');
+
+    const volt = new ConsoleUser(net.hub.url);
+    await volt.login('volt', PASSWORD);
+    const drive = new ConsoleUser(net.hub.url);
+    await drive.login('drive', PASSWORD);
+    const cdrIds = async (user: ConsoleUser, query = '') => {
+      const { status, body } = await user.call('GET', `/api/cdrs?limit=1000${query}`);
+      expect(status).toBe(200);
+      return body.items.map((item: any) => item.id).sort();
+    };
+
+    // Lists: only the CDRs the partner's parties are on, as CPO or as eMSP, whatever the filters ask.
+    expect(await cdrIds(volt)).toEqual(['CDR-VOLT-1']);
+    expect(await cdrIds(drive)).toEqual(['CDR-MAPLE-2', 'CDR-VOLT-1']);
+    expect(await cdrIds(volt, '&party=CA*CP2')).toEqual([]);
+    expect(await cdrIds(drive, '&cdr_id=maple')).toEqual(['CDR-MAPLE-2']);
+    expect(await cdrIds(drive, '&currency=CAD')).toEqual([]);
+    expect((await admin(net.hub, 'GET', '/api/cdrs?cdr_id=maple&currency=cad')).body.items.map((item: any) => item.id)).toEqual(['CDR-MAPLE-1']);
+    expect(JSON.stringify((await volt.call('GET', '/api/cdrs?status=FLAGGED,DISPUTED,ACCEPTED')).body)).not.toMatch(/CA\*CP2|CA\*MS2|MAPLE/);
+
+    // Details: another partner's CDR is not found, for reading and for acting alike.
+    expect((await volt.call('GET', '/api/cdrs/CA/CP2/CDR-MAPLE-1')).status).toBe(404);
+    expect((await drive.call('GET', '/api/cdrs/CA/CP2/CDR-MAPLE-1')).status).toBe(404);
+    const seen = await drive.call('GET', '/api/cdrs/CA/CP2/CDR-MAPLE-2');
+    expect(seen).toMatchObject({ status: 200, body: { id: 'CDR-MAPLE-2', emsp: 'US*MS1', audit: expect.any(Object) } });
+    expect((await drive.call('POST', '/api/cdrs/CA/CP2/CDR-MAPLE-1/dispute', { reason: 'PRICE' })).status).toBe(404);
+    expect((await volt.call('POST', '/api/cdrs/CA/CP2/CDR-MAPLE-2/write-off', {})).status).toBe(404);
+
+    // Each side takes the actions the dispute workflow gives it: the eMSP approves or disputes, the CPO writes off.
+    expect((await volt.call('GET', '/api/cdrs/US/CP1/CDR-VOLT-1')).body.actions).toEqual(['write-off']);
+    expect((await drive.call('GET', '/api/cdrs/US/CP1/CDR-VOLT-1')).body.actions).toEqual(['approve', 'dispute']);
+    const byCpo = await volt.call('POST', '/api/cdrs/US/CP1/CDR-VOLT-1/dispute', { reason: 'PRICE' });
+    expect(byCpo).toMatchObject({ status: 403, body: { message: 'Only its eMSP may dispute this CDR' } });
+    expect((await drive.call('POST', '/api/cdrs/US/CP1/CDR-VOLT-1/dispute', { reason: 'PRICE' }, { csrf: false })).status).toBe(403);
+    const impersonating = await drive.call('POST', '/api/cdrs/US/CP1/CDR-VOLT-1/dispute', { reason: 'PRICE', actor: 'operator:ada' });
+    expect(impersonating).toMatchObject({ status: 400, body: { message: expect.stringContaining('own name') } });
+    const disputed = await drive.call('POST', '/api/cdrs/US/CP1/CDR-VOLT-1/dispute', { reason: 'PRICE', comment: '0.45/kWh posted' });
+    expect(disputed).toMatchObject({ status: 200, body: { status: 'DISPUTED', actions: ['approve'] } });
+    const inbox = (await volt.call('GET', '/api/cdrs?status=FLAGGED,DISPUTED')).body.items;
+    expect(inbox.map((item: any) => [item.id, item.status, item.actions])).toEqual([['CDR-VOLT-1', 'DISPUTED', ['write-off']]]);
+    expect((await volt.call('POST', '/api/cdrs/US/CP1/CDR-VOLT-1/write-off', { comment: 'we agree' })).body.status).toBe('WRITTEN_OFF');
+    const history = (await admin(net.hub, 'GET', '/api/cdrs/US/CP1/CDR-VOLT-1')).body.history.slice(-2);
+    expect(history).toMatchObject([
+      { actor: 'drive for US*MS1', action: 'DISPUTE', reason: 'PRICE', comment: '0.45/kWh posted', to_status: 'DISPUTED' },
+      { actor: 'volt for US*CP1', action: 'WRITE_OFF', comment: 'we agree', to_status: 'WRITTEN_OFF' },
+    ]);
+    const trail = (await admin(net.hub, 'GET', '/api/audit')).body;
+    expect(trail.find((entry: any) => entry.actor === 'drive' && entry.http_status === 200)).toMatchObject({ path: '/api/cdrs/US/CP1/CDR-VOLT-1/dispute' });
+
+    // Statements: only those the partner is on, with only the hub fees its own parties pay.
+    const everyStatement = (await admin(net.hub, 'GET', '/api/statements?period=2026-11')).body;
+    const statementOf = (cpo: string, emsp: string) => everyStatement.find((s: any) => s.cpo === cpo && s.emsp === emsp);
+    expect(statementOf('US*CP1', 'US*MS1').totals.hub_fees.map((f: any) => f.party).sort()).toEqual(['US*CP1', 'US*MS1']);
+    const voltStatements = (await volt.call('GET', '/api/statements?period=2026-11')).body;
+    expect(voltStatements.map((s: any) => s.id)).toEqual([statementOf('US*CP1', 'US*MS1').id]);
+    expect(voltStatements[0].totals.hub_fees.map((f: any) => f.party)).toEqual(['US*CP1']);
+    expect(JSON.stringify(voltStatements)).not.toMatch(/CA\*CP2|CA\*MS2/);
+    const driveStatements = (await drive.call('GET', '/api/statements')).body.map((s: any) => s.id).sort();
+    expect(driveStatements).toEqual([statementOf('US*CP1', 'US*MS1').id, statementOf('CA*CP2', 'US*MS1').id].sort());
+    const other = statementOf('CA*CP2', 'CA*MS2').id;
+    for (const file of [other, `${other}.csv`, `${other}.pdf`]) {
+      expect((await volt.call('GET', `/api/statements/${file}`)).status, file).toBe(404);
+      expect((await drive.call('GET', `/api/statements/${file}`)).status, file).toBe(404);
+    }
+    const own = await volt.call('GET', `/api/statements/${statementOf('US*CP1', 'US*MS1').id}`);
+    expect(own.status).toBe(200);
+    expect(own.body.totals.hub_fees.map((f: any) => f.party)).toEqual(['US*CP1']);
+    expect(own.body.lines.map((line: any) => line.cdr_id)).toEqual(['CDR-VOLT-1']);
+    expect((await volt.call('POST', `/api/statements/${statementOf('US*CP1', 'US*MS1').id}/payments`, { amount: '1.00', paid_on: '2026-12-01' })).status).toBe(403);
+    expect((await volt.call('GET', '/api/cdrs/missing')).status).toBe(403);
+  });
+
   it('keeps the admin bearer token for automation', async () => {
-    expect((await admin(net.hub, 'GET', '/api/accounts')).body.map((a: any) => a.username)).toEqual(['ada', 'rita', 'volt']);
+    expect((await admin(net.hub, 'GET', '/api/accounts')).body.map((a: any) => a.username)).toEqual(['ada', 'rita', 'volt', 'drive']);
     const wrong = await fetch(`${net.hub.url}/api/partners`, { headers: { Authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
   });

@@ -1,27 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../../src/hub/journal.js';
+import { DAYS_AHEAD, dayOf, journalPartitions } from '../../src/hub/journal-partitions.js';
 import { pruneJournal } from '../../src/hub/journal-retention.js';
 import type { RunningHub } from '../../src/switchyard.js';
-import { admin, databaseLabel, startTestHub } from '../support/hub.js';
+import { migrate } from '../../src/store/migrate.js';
+import { openDatabase } from '../../src/store/database.js';
+import { admin, databaseLabel, isolatedDatabase, startTestHub } from '../support/hub.js';
 
-describe(`journal at scale: retention and size cap (${databaseLabel})`, () => {
+describe(`journal at scale: partitions by day, retention and size cap (${databaseLabel})`, () => {
   let hub: RunningHub;
   beforeAll(async () => {
     hub = await startTestHub();
   });
   afterAll(async () => hub.close());
 
-  it('deletes entries older than the retention period, and only those', async () => {
+  it('drops whole days older than the retention period, and only those', async () => {
+    const DAY = 86_400_000;
+    const now = new Date();
+    // Days without a partition yet: each insert makes its day's partition on demand.
     for (const daysAgo of [120, 91, 89, 0]) {
-      await hub.hub.db.query(
-        `INSERT INTO journal (at, direction, method, url, correlation_id) VALUES (now() - make_interval(days => $1), 'IN', 'GET', '/x', $2)`,
-        [daysAgo, `age-${daysAgo}`],
-      );
+      await record(hub.hub.db, { direction: 'IN', method: 'GET', url: '/x', correlationId: `age-${daysAgo}`, at: new Date(now.getTime() - daysAgo * DAY) });
     }
-    expect(await pruneJournal(hub.hub.db, 90)).toBe(2);
+    const dayAgo = (days: number) => dayOf(new Date(now.getTime() - days * DAY));
+    const days = (await journalPartitions(hub.hub.db)).map((partition) => partition.day);
+    expect(days).toEqual(expect.arrayContaining([dayAgo(120), dayAgo(91), dayAgo(89), dayAgo(0), dayAgo(-DAYS_AHEAD)]));
+
+    expect(await pruneJournal(hub.hub.db, 90, now)).toEqual([dayAgo(120), dayAgo(91)]);
     const left = await hub.hub.db.query<{ correlation_id: string }>("SELECT correlation_id FROM journal WHERE correlation_id LIKE 'age-%' ORDER BY id");
     expect(left.map((row) => row.correlation_id)).toEqual(['age-89', 'age-0']);
-    expect(await pruneJournal(hub.hub.db, 90)).toBe(0);
+    expect((await journalPartitions(hub.hub.db)).map((partition) => partition.day)).not.toContain(dayAgo(91));
+    expect(await pruneJournal(hub.hub.db, 90, now)).toEqual([]);
   });
 
   it('keeps the head of a payload over the size cap and flags the entry', async () => {
@@ -33,5 +41,43 @@ describe(`journal at scale: retention and size cap (${databaseLabel})`, () => {
     expect(entry.request_body).toMatchObject({ truncated: true, size: JSON.stringify(huge).length });
     expect(entry.request_body.head.startsWith('{"evses":[{"uid":"EVSE-0"')).toBe(true);
     expect(entry.response_body).toEqual({ status_code: 1000 });
+  });
+});
+
+describe(`the journal migration to partitions (${databaseLabel})`, () => {
+  it('converts an existing journal table without losing a row', async () => {
+    const isolated = await isolatedDatabase();
+    const db = await openDatabase({ databaseUrl: isolated.options.databaseUrl, schema: isolated.options.databaseSchema });
+    try {
+      await migrate(db, { through: '071_accounts.sql' });
+      for (const [i, daysAgo] of [40, 40, 3, 0].entries()) {
+        await db.query(
+          `INSERT INTO journal (at, direction, method, url, correlation_id, from_party, blame, request_body)
+           VALUES (now() - make_interval(days => $1), 'IN', 'PUT', '/old', $2, 'US*CP1', 'CPO', '{"status": "AVAILABLE"}')`,
+          [daysAgo, `before-${i}`],
+        );
+      }
+      const before = await db.query<{ id: number; at: Date; correlation_id: string }>('SELECT id, at, correlation_id FROM journal ORDER BY id');
+
+      await migrate(db);
+      const [{ relkind }] = await db.query<{ relkind: string }>(`SELECT relkind FROM pg_class WHERE oid = 'journal'::regclass`);
+      expect(relkind).toBe('p');
+      const after = await db.query<{ id: number; at: Date; correlation_id: string; request_body: unknown }>(
+        'SELECT id, at, correlation_id, request_body FROM journal ORDER BY id',
+      );
+      expect(after.map(({ id, at, correlation_id }) => ({ id, at, correlation_id }))).toEqual(before);
+      expect(after.every((row) => JSON.stringify(row.request_body) === '{"status":"AVAILABLE"}')).toBe(true);
+      expect((await journalPartitions(db)).map((p) => p.day)).toEqual([...new Set(before.map((row) => dayOf(new Date(row.at))))].sort());
+
+      // Ids go on from the old table's, and the support searches keep their indexes on every partition.
+      await record(db, { direction: 'IN', method: 'GET', url: '/new', correlationId: 'after-migration' });
+      const [latest] = await db.query<{ id: number }>("SELECT id FROM journal WHERE correlation_id = 'after-migration'");
+      expect(Number(latest.id)).toBeGreaterThan(Math.max(...before.map((row) => Number(row.id))));
+      const indexes = await db.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1', [(await journalPartitions(db))[0].name]);
+      expect(indexes).toHaveLength(8);
+    } finally {
+      await db.close();
+      await isolated.drop();
+    }
   });
 });

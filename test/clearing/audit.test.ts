@@ -149,6 +149,31 @@ describe(`every CDR audited on arrival, over OCPI (${databaseLabel})`, () => {
     expect(Date.parse(moves[1].at)).toBeGreaterThanOrEqual(Date.parse(moves[0].at));
   });
 
+  it('filters CDRs on the server by counterparty, currency, session start and part of the id, as documented', async () => {
+    const ids = async (query: string) => {
+      const { status, body } = await admin(net.hub, 'GET', `/api/cdrs?${query}`);
+      expect(status, query).toBe(200);
+      return body.items.map((record: { id: string }) => record.id);
+    };
+    expect(await ids('cdr_id=later')).toEqual(['CDR-LATER']);
+    expect(await ids('cdr_id=2-c')).toEqual(['CDR-2-CREDIT']);
+    // LIKE's wildcards are plain characters in the search.
+    expect(await ids('cdr_id=%25')).toEqual([]);
+    expect(await ids('cdr_id=CDR_2')).toEqual([]);
+    expect(await ids('from=2026-11-22T11:30:00Z&to=2026-11-22T12:30:00Z')).toEqual(['CDR-LATER']);
+    expect(await ids('counterparty=US*MS1&currency=usd&cdr_id=cdr-1-')).toEqual(['CDR-1-CREDIT', 'CDR-1-R']);
+    expect(await ids('counterparty=CA*MS2')).toEqual([]);
+    expect(await ids('currency=CAD')).toEqual([]);
+
+    for (const [query, field] of [['currency=dollars', 'currency'], ['from=yesterday', 'from'], ['counterparty=MS1', 'counterparty']]) {
+      const refused = await admin(net.hub, 'GET', `/api/cdrs?${query}`);
+      expect(refused, query).toMatchObject({ status: 400, body: { message: expect.stringContaining(field) } });
+    }
+    const openapi = await (await fetch(`${net.hub.url}/api/docs/json`)).json();
+    const documented = openapi.paths['/api/cdrs'].get.parameters.map((p: { name: string }) => p.name);
+    expect(documented).toEqual(expect.arrayContaining(['party', 'counterparty', 'currency', 'from', 'to', 'status', 'cdr_id']));
+  });
+
   it('resolves a dispute left open past its deadline by the agreement rule', async () => {
     await setTerms(net.hub.hub.db, CP1, MS1, { disputeDeadlineDays: 0, autoResolve: 'APPROVE' });
     await admin(net.hub, 'POST', '/api/cdrs/US/CP1/CDR-2B/dispute', { reason: 'DUPLICATE' });

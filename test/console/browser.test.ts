@@ -218,4 +218,46 @@ describe.skipIf(!hasBrowser)(`the console in a browser (${databaseLabel})`, () =
     expect(partners).toBe(403);
     await page.context().close();
   });
+
+  it("shows a partner its own clearing, filtered on the server, and lets it act for its side", async () => {
+    // Another CDR of Volt Street's, overcharged like the first, and one of Maple Charge's that Volt must not see.
+    const CDR_2 = cdr(CP1, MS1, 'CDR-BROWSER-2', { session_id: 'SESSION-2', total_cost: { excl_vat: 14.5, incl_vat: 14.5 } });
+    const OTHER = cdr(CP2, { countryCode: 'CA', partyId: 'MS2' }, 'CDR-MAPLE-B', { session_id: 'SESSION-M', currency: 'CAD' });
+    for (const [cpo, body] of [[net.cpo1, CDR_2], [net.cpo2, OTHER]] as const) {
+      expect((await cpo.send({ method: 'POST', url: cpo.hubUrl('cdrs', undefined, 'RECEIVER'), body })).envelope?.status_code).toBe(1000);
+      const path = `/api/cdrs/${body.country_code}/${body.party_id}/${body.id}`;
+      await eventually(async () => (await admin(net.hub, 'GET', path)).body?.audited_at, 30_000, `${body.id} audited`);
+    }
+
+    const page = await loggedIn('volt');
+    expect(await page.locator('nav').innerText()).toContain('Clearing');
+    await page.goto(`${net.hub.url}/console/#/clearing`);
+    const cdrs = page.getByTestId('cdrs');
+    await expect.poll(() => cdrs.innerText(), { timeout: 15_000 }).toContain('US*CP1 CDR-BROWSER-2');
+    expect(await cdrs.innerText()).toContain('US*CP1 CDR-BROWSER-1');
+    expect(await cdrs.innerText()).not.toContain('CDR-MAPLE-B');
+    await expect.poll(() => page.getByTestId('statements').innerText()).toContain('US*MS1');
+    expect(await page.getByTestId('statements').innerText()).not.toContain('CA*');
+
+    // Filters go to the server: the id search and the currency narrow the list.
+    await page.fill('input[name=cdrId]', 'browser-2');
+    await page.selectOption('select[name=currency]', 'CAD');
+    await page.click('text=Apply');
+    await expect.poll(() => page.getByTestId('cdr-count').innerText()).toBe('0 CDR(s)');
+    await page.selectOption('select[name=currency]', 'USD');
+    await page.click('text=Apply');
+    await expect.poll(() => page.getByTestId('cdr-count').innerText()).toBe('1 CDR(s)');
+    if (screenshots) await page.screenshot({ path: `${ROOT}docs/console-portal-clearing.png`, fullPage: true });
+
+    // The CPO's side writes off; approving and disputing are the eMSP's.
+    const row = page.locator('[data-testid=inbox] tr[data-cdr="US*CP1 CDR-BROWSER-2"]');
+    await expect.poll(() => row.innerText()).toContain('FLAGGED');
+    expect(await row.getByText('Approve').count()).toBe(0);
+    expect(await row.getByText('Dispute').count()).toBe(0);
+    await row.getByText('Write off').click();
+    await expect.poll(() => page.getByTestId('clearing-info').innerText()).toContain('US*CP1 CDR-BROWSER-2 is now WRITTEN_OFF');
+    const written = await admin(net.hub, 'GET', '/api/cdrs/US/CP1/CDR-BROWSER-2');
+    expect(written.body.history.at(-1)).toMatchObject({ action: 'WRITE_OFF', actor: 'volt for US*CP1', to_status: 'WRITTEN_OFF' });
+    await page.context().close();
+  });
 });

@@ -82,6 +82,8 @@ export interface StatementFilter {
   period?: string;
   currency?: string;
   status?: PaymentStatus;
+  /** Only statements one of these parties (CC*PID) is on: a partner's own view. */
+  scope?: string[];
 }
 
 export async function listStatements(db: Queryable, filter: StatementFilter = {}): Promise<Statement[]> {
@@ -90,8 +92,9 @@ export async function listStatements(db: Queryable, filter: StatementFilter = {}
      WHERE ($1::text IS NULL OR s.period = $1) AND ($2::text IS NULL OR s.currency = $2)
        AND ($3::text IS NULL OR s.cpo_country || '*' || s.cpo_party = $3 OR s.emsp_country || '*' || s.emsp_party = $3)
        AND ($4::text IS NULL OR s.cpo_country || '*' || s.cpo_party = $4 OR s.emsp_country || '*' || s.emsp_party = $4)
+       AND ($5::text[] IS NULL OR s.cpo_country || '*' || s.cpo_party = ANY($5) OR s.emsp_country || '*' || s.emsp_party = ANY($5))
      ORDER BY s.period, s.id`,
-    [filter.period ?? null, filter.currency ?? null, filter.party ?? null, filter.counterparty ?? null],
+    [filter.period ?? null, filter.currency ?? null, filter.party ?? null, filter.counterparty ?? null, filter.scope ?? null],
   );
   const statements = rows.map(toStatement);
   return filter.status ? statements.filter((s) => s.paymentStatus === filter.status) : statements;

@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { api, type Me } from '../api';
+import { CdrFilters, filterParameters, NO_FILTER, type CdrFilter } from './CdrFilters';
 import { Badge, Head, time, useApi } from './common';
 
-/** The CDR statuses of the clearing lifecycle, as GET /api/cdrs filters them. */
-const STATUSES = ['RECEIVED', 'ACCEPTED', 'FLAGGED', 'APPROVED', 'DISPUTED', 'REVISED', 'CREDITED', 'WRITTEN_OFF'];
 const DISPUTE_REASONS = ['PRICE', 'TARIFF', 'DUPLICATE', 'UNKNOWN_SESSION', 'ENERGY', 'DURATION', 'OTHER'];
 const DIMENSIONS = ['total_cost', 'total_fixed_cost', 'total_energy_cost', 'total_time_cost', 'total_parking_cost', 'total_reservation_cost'];
 const PAGE_SIZE = 50;
@@ -22,7 +21,12 @@ interface Cdr {
   claimed: Amounts;
   computed: Amounts | null;
   dispute_deadline: string | null;
+  /** What the reader may do now: the status's actions, for a partner only its side's. */
+  actions: Action[];
 }
+
+type Action = 'approve' | 'dispute' | 'write-off';
+type Notice = { error?: string; info?: string };
 
 interface CdrPage {
   total: number;
@@ -57,44 +61,82 @@ const keyOf = (cdr: Cdr) => `${cdr.country_code}*${cdr.party_id} ${cdr.id}`;
 const decimal = (text: string) => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
 const total = (amounts: Amounts | null, currency: string) => (amounts?.total_cost ? `${decimal(amounts.total_cost.before_taxes)} ${currency}` : '—');
 
-/** Audited CDRs, the disputes inbox and the settlement statements. */
+/**
+ * Audited CDRs, the disputes inbox and the settlement statements. Operators see every party's;
+ * a partner sees its own parties' (the API narrows every answer) and acts for its side.
+ */
 export function Clearing({ me }: { me: Me }) {
   const [selected, setSelected] = useState<Cdr>();
   const [changes, setChanges] = useState(0);
-  const changed = () => setChanges((n) => n + 1);
+  const [notice, setNotice] = useState<Notice>({});
   const toggle = (cdr: Cdr) => setSelected(selected && keyOf(selected) === keyOf(cdr) ? undefined : cdr);
+  const acting = {
+    me,
+    onDone: (cdr: Cdr, updated: Cdr) => {
+      setNotice({ info: `${keyOf(cdr)} is now ${updated.status}.` });
+      setChanges((n) => n + 1);
+    },
+    onError: (message: string) => setNotice({ error: message }),
+  };
   return (
     <>
+      {notice.error && <p className="error" data-testid="clearing-error">{notice.error}</p>}
+      {notice.info && <p className="warning" data-testid="clearing-info">{notice.info}</p>}
       <h2>Disputes inbox</h2>
-      <Inbox actor={me.role === 'admin' ? `operator:${me.username}` : undefined} changes={changes} onChanged={changed} onSelect={toggle} />
+      <Inbox acting={acting} changes={changes} onSelect={toggle} />
       <h2>CDRs</h2>
       <CdrList changes={changes} selected={selected} onSelect={toggle} />
-      {selected && <CdrDetails cdr={selected} changes={changes} onClose={() => setSelected(undefined)} />}
+      {selected && <CdrDetails cdr={selected} acting={acting} changes={changes} onClose={() => setSelected(undefined)} />}
       <h2>Statements</h2>
       <Statements />
     </>
   );
 }
 
-/** FLAGGED and DISPUTED CDRs, with the decisions of an admin (`actor`; others only read). */
-function Inbox({ actor, changes, onChanged, onSelect }: { actor?: string; changes: number; onChanged: () => void; onSelect: (cdr: Cdr) => void }) {
-  const { data, error } = useApi<CdrPage>(`/api/cdrs?status=FLAGGED,DISPUTED&limit=${PAGE_SIZE}`, changes);
-  const [disputing, setDisputing] = useState<string>();
-  const [message, setMessage] = useState<{ error?: string; info?: string }>({});
-  const act = (cdr: Cdr, action: 'approve' | 'dispute' | 'write-off', dispute?: { reason: string; comment?: string }) =>
-    api<Cdr>('POST', `${cdrPath(cdr)}/${action}`, { actor, ...dispute }).then(
+interface Acting {
+  me: Me;
+  onDone: (cdr: Cdr, updated: Cdr) => void;
+  onError: (message: string) => void;
+}
+
+/** The buttons of the actions the reader may take on a CDR; a dispute asks for its reason first. */
+function Actions({ cdr, acting }: { cdr: Cdr; acting: Acting }) {
+  const [disputing, setDisputing] = useState(false);
+  // An operator names itself; a partner acts in its own name, which the hub records.
+  const actor = acting.me.role === 'admin' ? { actor: `operator:${acting.me.username}` } : {};
+  const act = (action: Action, dispute?: { reason: string; comment?: string }) =>
+    api<Cdr>('POST', `${cdrPath(cdr)}/${action}`, { ...actor, ...dispute }).then(
       (updated) => {
-        setMessage({ info: `${keyOf(cdr)} is now ${updated.status}.` });
-        setDisputing(undefined);
-        onChanged();
+        setDisputing(false);
+        acting.onDone(cdr, updated);
       },
-      (e: Error) => setMessage({ error: e.message }),
+      (e: Error) => acting.onError(e.message),
     );
+  const can = (action: Action) => cdr.actions.includes(action);
+  return (
+    <>
+      {can('approve') && <button onClick={() => act('approve')}>Approve</button>}{' '}
+      {can('dispute') && (
+        <button className="secondary" onClick={() => setDisputing(!disputing)}>
+          Dispute
+        </button>
+      )}{' '}
+      {can('write-off') && (
+        <button className="danger" onClick={() => act('write-off')}>
+          Write off
+        </button>
+      )}
+      {disputing && <DisputeForm onSubmit={(body) => act('dispute', body)} />}
+    </>
+  );
+}
+
+/** FLAGGED and DISPUTED CDRs, with the decisions the reader may take. */
+function Inbox({ acting, changes, onSelect }: { acting: Acting; changes: number; onSelect: (cdr: Cdr) => void }) {
+  const { data, error } = useApi<CdrPage>(`/api/cdrs?status=FLAGGED,DISPUTED&limit=${PAGE_SIZE}`, changes);
   return (
     <>
       {error && <p className="error">{error}</p>}
-      {message.error && <p className="error" data-testid="clearing-error">{message.error}</p>}
-      {message.info && <p className="warning" data-testid="clearing-info">{message.info}</p>}
       <table data-testid="inbox">
         <Head columns={['CDR', 'eMSP', 'Started', 'Claimed', 'Computed', 'Status', 'Divergences', 'Dispute deadline', '']} />
         <tbody>
@@ -105,22 +147,8 @@ function Inbox({ actor, changes, onChanged, onSelect }: { actor?: string; change
               <td>
                 <button className="secondary" onClick={() => onSelect(cdr)}>
                   Details
-                </button>
-                {actor && (
-                  <>
-                    {' '}
-                    <button onClick={() => act(cdr, 'approve')}>Approve</button>{' '}
-                    {cdr.status === 'FLAGGED' && (
-                      <button className="secondary" onClick={() => setDisputing(disputing === keyOf(cdr) ? undefined : keyOf(cdr))}>
-                        Dispute
-                      </button>
-                    )}{' '}
-                    <button className="danger" onClick={() => act(cdr, 'write-off')}>
-                      Write off
-                    </button>
-                    {disputing === keyOf(cdr) && <DisputeForm onSubmit={(body) => act(cdr, 'dispute', body)} />}
-                  </>
-                )}
+                </button>{' '}
+                <Actions cdr={cdr} acting={acting} />
               </td>
             </tr>
           ))}
@@ -158,44 +186,35 @@ function DisputeForm({ onSubmit }: { onSubmit: (body: { reason: string; comment?
   );
 }
 
-/** Every received CDR, filtered by status, a page at a time. */
+/** Every received CDR the reader may see, filtered on the server, a page at a time. */
 function CdrList({ changes, selected, onSelect }: { changes: number; selected?: Cdr; onSelect: (cdr: Cdr) => void }) {
-  const [status, setStatus] = useState('');
+  const [filter, setFilter] = useState<CdrFilter>(NO_FILTER);
   const [pages, setPages] = useState<number[]>([]);
   const after = pages[pages.length - 1];
-  const query = [status && `status=${status}`, after !== undefined && `after=${after}`, `limit=${PAGE_SIZE}`].filter(Boolean).join('&');
+  const query = [...filterParameters(filter), after !== undefined && `after=${after}`, `limit=${PAGE_SIZE}`].filter(Boolean).join('&');
   const { data, error } = useApi<CdrPage>(`/api/cdrs?${query}`, changes);
   return (
     <>
-      <form className="inline" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Status
-          <select
-            name="status"
-            value={status}
-            onChange={(e) => {
-              setStatus(e.target.value);
-              setPages([]);
-            }}
-          >
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        {data && <span>{data.total} CDR(s)</span>}
+      <CdrFilters
+        applied={filter}
+        onApply={(next) => {
+          setFilter(next);
+          setPages([]);
+        }}
+      />
+      <div className="inline">
+        {data && <span data-testid="cdr-count">{data.total} CDR(s)</span>}{' '}
         {pages.length > 0 && (
           <button type="button" className="secondary" onClick={() => setPages(pages.slice(0, -1))}>
             Previous
           </button>
-        )}
+        )}{' '}
         {data?.next != null && (
           <button type="button" className="secondary" onClick={() => setPages([...pages, data.next!])}>
             Next
           </button>
         )}
-      </form>
+      </div>
       {error && <p className="error">{error}</p>}
       <table data-testid="cdrs">
         <Head columns={['CDR', 'eMSP', 'Started', 'Claimed', 'Computed', 'Status', 'Divergences', '']} />
@@ -231,7 +250,7 @@ const CdrCells = ({ cdr }: { cdr: Cdr }) => (
 );
 
 /** One CDR: claimed against computed per cost dimension, the audit's findings and the history. */
-function CdrDetails({ cdr, changes, onClose }: { cdr: Cdr; changes: number; onClose: () => void }) {
+function CdrDetails({ cdr, acting, changes, onClose }: { cdr: Cdr; acting: Acting; changes: number; onClose: () => void }) {
   const { data, error } = useApi<CdrDetail>(cdrPath(cdr), changes);
   const amount = (a: { before_taxes: string; after_taxes?: string } | undefined) =>
     a ? `${decimal(a.before_taxes)}${a.after_taxes !== undefined ? ` / ${decimal(a.after_taxes)}` : ''}` : '—';
@@ -247,6 +266,9 @@ function CdrDetails({ cdr, changes, onClose }: { cdr: Cdr; changes: number; onCl
       {error && <p className="error">{error}</p>}
       {data && (
         <>
+          <div className="actions">
+            <Actions cdr={data} acting={acting} />
+          </div>
           <table>
             <Head columns={[`Dimension (${data.currency}, excl. / incl. taxes)`, 'Claimed', 'Computed', '']} />
             <tbody>

@@ -9,7 +9,8 @@ import { TooManyRequests, type Admission } from '../admission.js';
  * Who may call the admin API. Automation presents the admin bearer token and acts as admin; people
  * log in to the console and carry a session cookie (HttpOnly), echoing the session's CSRF token in
  * `X-CSRF-Token` with every change. Operators other than admin only read; a partner reads only the
- * routes that can be narrowed to its own parties. Every change is written to the audit log.
+ * routes that can be narrowed to its own parties, and changes only its own CDRs' dispute state.
+ * Every change is written to the audit log.
  */
 
 export const SESSION_COOKIE = 'switchyard_session';
@@ -21,7 +22,7 @@ declare module 'fastify' {
 }
 
 /** Routes (under /api) a partner account may read; each narrows its answer to the partner's parties. */
-const PARTNER_ROUTES = new Set([
+const PARTNER_READS = new Set([
   '/api/journal',
   '/api/journal/tail',
   '/api/journal/story/:correlation_id',
@@ -29,7 +30,13 @@ const PARTNER_ROUTES = new Set([
   '/api/sessions/:country_code/:party_id/:session_id/timeline',
   '/api/sla',
   '/api/auth/me',
+  '/api/cdrs',
+  '/api/cdrs/:cc/:pid/:id',
+  '/api/statements',
+  '/api/statements/:file',
 ]);
+/** Changes a partner account may make: the dispute workflow's actions, each checked against the partner's side of the CDR. */
+const PARTNER_CHANGES = new Set(['/api/cdrs/:cc/:pid/:id/approve', '/api/cdrs/:cc/:pid/:id/dispute', '/api/cdrs/:cc/:pid/:id/write-off']);
 const READS = new Set(['GET', 'HEAD']);
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
@@ -73,10 +80,11 @@ export function adminAccess(hub: HubContext, adminToken: string, admission: Admi
         return deny(reply, 403, 'A change needs the X-CSRF-Token of your session');
       }
     }
-    if (principal.role === 'partner' && !(reading && PARTNER_ROUTES.has(request.routeOptions.url ?? ''))) {
-      return deny(reply, 403, 'A partner account sees its own traffic only');
-    }
-    if (!reading && principal.role !== 'admin') return deny(reply, 403, `The ${principal.role} role may read, not change`);
+    if (principal.role === 'partner') {
+      if (!(reading ? PARTNER_READS : PARTNER_CHANGES).has(request.routeOptions.url ?? '')) {
+        return deny(reply, 403, 'A partner account sees its own traffic and clearing only');
+      }
+    } else if (!reading && principal.role !== 'admin') return deny(reply, 403, `The ${principal.role} role may read, not change`);
     request.principal = principal;
   };
 }

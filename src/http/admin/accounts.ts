@@ -17,7 +17,7 @@ import { getPlatform, isUuid } from '../../hub/registry.js';
 import { SESSION_COOKIE } from './access.js';
 import { ErrorReply, Nullable, badRequest } from './schemas.js';
 
-const RoleSchema = Type.String({ enum: [...ROLES], description: 'admin changes anything; support, finance and read-only read; partner reads its own' });
+const RoleSchema = Type.String({ enum: [...ROLES], description: 'admin changes anything; support, finance and read-only read; partner reads its own, and takes its side in the disputes of its own CDRs' });
 const AccountView = Type.Object({ id: Type.String(), username: Type.String(), role: RoleSchema, partner_id: Nullable(Type.String()) });
 const MeView = Type.Object({ username: Type.String(), role: RoleSchema, parties: Nullable(Type.Array(Type.String())), csrf_token: Nullable(Type.String()) });
 

@@ -1,18 +1,31 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { cdrHistory, CDR_STATUSES, countClearingCdrs, getClearingCdr, listClearingCdrs, type CdrStatus, type ClearingCdrFilter, type ClearingCdrRecord } from '../../clearing/cdr-records.js';
-import { applyLifecycle, DISPUTE_REASONS, LifecycleError, listMissingCdrs, type LifecycleAction, type DisputeReason } from '../../clearing/lifecycle.js';
+import {
+  ACTING_SIDE,
+  actingParty,
+  applyLifecycle,
+  availableActions,
+  DISPUTE_REASONS,
+  LifecycleError,
+  listMissingCdrs,
+  type DisputeReason,
+  type LifecycleAction,
+} from '../../clearing/lifecycle.js';
 import { locationTimeZone } from '../../clearing/locations.js';
 import { priceRequest, type PriceRequest } from '../../clearing/price-request.js';
 import { PricingInputError } from '../../clearing/pricing/input.js';
 import type { HubContext } from '../../hub/context.js';
-import { formatParty } from '../../ocpi/headers.js';
+import { formatParty, type PartyRef } from '../../ocpi/headers.js';
+import type { ScopeOf } from './journal.js';
 import { clearingTermsRoutes } from './clearing-terms.js';
-import { badRequest, PartyText, partyArgument } from './schemas.js';
+import { badRequest, PartyText, partyArgument, refusal } from './schemas.js';
 
 /**
  * Clearing for operators and partners: price a CDR by a tariff as the hub reads it, list and read
- * the audited CDRs, move a CDR through its dispute lifecycle, and set the clearing terms.
+ * the audited CDRs, move a CDR through its dispute lifecycle, and set the clearing terms. A
+ * partner account sees only the CDRs its parties are on (as CPO or eMSP) and takes only the
+ * actions of its side; another partner's CDR is not found.
  */
 
 export function recordView(record: ClearingCdrRecord) {
@@ -46,13 +59,25 @@ export function recordView(record: ClearingCdrRecord) {
 interface ListQuery {
   party?: string;
   counterparty?: string;
+  currency?: string;
   from?: string;
   to?: string;
   status?: string;
   divergence?: string;
+  cdr_id?: string;
   after?: number;
   limit?: number;
 }
+
+/** A record and the actions its reader may take on it now (none for those who only read). */
+function actionableView(record: ClearingCdrRecord, request: FastifyRequest) {
+  const principal = request.principal;
+  const acts = principal && (principal.role === 'admin' || principal.role === 'partner');
+  return { ...recordView(record), actions: acts ? availableActions(record, principal.parties) : [] };
+}
+
+const onRecord = (record: ClearingCdrRecord, scope: string[] | undefined) =>
+  !scope || scope.includes(formatParty(record.owner)) || (record.emsp !== undefined && scope.includes(formatParty(record.emsp)));
 
 const CdrParams = Type.Object({ cc: Type.String(), pid: Type.String(), id: Type.String() });
 type CdrParamsT = { cc: string; pid: string; id: string };
@@ -79,7 +104,17 @@ const date = (text: string | undefined, field: string) => {
   return value;
 };
 
-export async function clearingRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
+const noSuchCdr = (owner: PartyRef, id: string) => `No CDR ${formatParty(owner)} ${id}`;
+
+/** The CDR a request names, if its reader may see it. */
+async function visibleCdr(hub: HubContext, request: FastifyRequest<{ Params: CdrParamsT }>, scopeOf: ScopeOf) {
+  const { cc, pid, id } = request.params;
+  const owner = { countryCode: cc.toUpperCase(), partyId: pid.toUpperCase() };
+  const record = await getClearingCdr(hub.db, owner, id);
+  return { owner, record: record && onRecord(record, await scopeOf(request)) ? record : undefined };
+}
+
+export async function clearingRoutes(app: FastifyInstance, hub: HubContext, scopeOf: ScopeOf): Promise<void> {
   await clearingTermsRoutes(app, hub);
 
   app.post<{ Body: PriceRequest }>(
@@ -107,13 +142,16 @@ export async function clearingRoutes(app: FastifyInstance, hub: HubContext): Pro
       schema: {
         tags: ['clearing'],
         summary: 'Received CDRs with their audit status, oldest first, paged by `after`',
+        description: 'A partner account gets only the CDRs its parties are on, as CPO or as eMSP, whatever the filters.',
         querystring: Type.Object({
           party: Type.Optional(PartyText('The CPO')),
           counterparty: Type.Optional(PartyText('The eMSP')),
+          currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$', description: 'An ISO 4217 currency, e.g. CAD' })),
           from: Type.Optional(Type.String({ format: 'date-time', description: 'Sessions started at or after' })),
           to: Type.Optional(Type.String({ format: 'date-time', description: 'Sessions started before' })),
           status: Type.Optional(Type.String({ description: `Comma-separated: ${CDR_STATUSES.join(', ')}` })),
           divergence: Type.Optional(Type.String({ description: 'A divergence code, e.g. TOTAL_COST' })),
+          cdr_id: Type.Optional(Type.String({ minLength: 1, maxLength: 39, description: 'CDR ids containing this text, in any case' })),
           after: Type.Optional(Type.Integer({ minimum: 0 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
         }),
@@ -127,13 +165,20 @@ export async function clearingRoutes(app: FastifyInstance, hub: HubContext): Pro
       const filter: ClearingCdrFilter = {
         cpo: q.party ? partyArgument(q.party, 'party') : undefined,
         emsp: q.counterparty ? partyArgument(q.counterparty, 'counterparty') : undefined,
+        currency: q.currency?.toUpperCase(),
         from: date(q.from, 'from'),
         to: date(q.to, 'to'),
         status: status as CdrStatus[] | undefined,
         divergence: q.divergence?.toUpperCase(),
+        cdrIdContains: q.cdr_id,
+        scope: await scopeOf(request),
       };
       const page = await listClearingCdrs(hub.db, filter, { after: q.after, limit: q.limit });
-      return { total: await countClearingCdrs(hub.db, filter), next: page.next ?? null, items: page.items.map(recordView) };
+      return {
+        total: await countClearingCdrs(hub.db, filter),
+        next: page.next ?? null,
+        items: page.items.map((record) => actionableView(record, request)),
+      };
     },
   );
 
@@ -150,17 +195,15 @@ export async function clearingRoutes(app: FastifyInstance, hub: HubContext): Pro
     '/cdrs/:cc/:pid/:id',
     { schema: { tags: ['clearing'], summary: 'One CDR: as received, its audit and its history', params: CdrParams } },
     async (request, reply) => {
-      const { cc, pid, id } = request.params;
-      const owner = { countryCode: cc.toUpperCase(), partyId: pid.toUpperCase() };
-      const record = await getClearingCdr(hub.db, owner, id);
-      if (!record) return reply.code(404).send({ error: 'not_found', message: `No CDR ${cc}*${pid} ${id}` });
+      const { owner, record } = await visibleCdr(hub, request, scopeOf);
+      if (!record) return reply.code(404).send({ error: 'not_found', message: noSuchCdr(owner, request.params.id) });
       const [stored] = await hub.db.query<{ data: unknown }>(
         `SELECT data FROM objects WHERE module = 'cdrs' AND country_code = $1 AND party_id = $2 AND object_id = $3`,
         [owner.countryCode, owner.partyId, record.cdrId],
       );
       const history = await cdrHistory(hub.db, record.seq);
       return {
-        ...recordView(record),
+        ...actionableView(record, request),
         cdr: stored?.data ?? null,
         audit: record.audit ?? null,
         history: history.map((h) => ({
@@ -180,12 +223,19 @@ export async function clearingRoutes(app: FastifyInstance, hub: HubContext): Pro
   for (const action of ['approve', 'dispute', 'write-off'] as LifecycleAction[]) {
     app.post<{ Params: CdrParamsT; Body: LifecycleBodyT | undefined }>(
       `/cdrs/:cc/:pid/:id/${action}`,
-      { schema: { tags: ['clearing'], summary: `${action} a CDR (recorded with who and when)`, params: CdrParams, body: Type.Optional(LifecycleBody) } },
+      {
+        schema: {
+          tags: ['clearing'],
+          summary: `${action} a CDR (recorded with who and when)`,
+          description: 'A partner account acts in its own name, on its own CDRs, for the side the action belongs to: the eMSP approves or disputes, the CPO writes off.',
+          params: CdrParams,
+          body: Type.Optional(LifecycleBody),
+        },
+      },
       async (request, reply) => {
-        const { cc, pid, id } = request.params;
         const body = request.body ?? {};
-        const onBehalf = body.on_behalf_of ? formatParty(partyArgument(body.on_behalf_of, 'on_behalf_of')) : undefined;
-        const actor = [body.actor ?? 'operator', onBehalf && `for ${onBehalf}`].filter(Boolean).join(' ');
+        const actor = await actorOf(request, action);
+        const { cc, pid, id } = request.params;
         try {
           const record = await applyLifecycle(hub.db, { countryCode: cc.toUpperCase(), partyId: pid.toUpperCase() }, id, {
             action,
@@ -194,7 +244,7 @@ export async function clearingRoutes(app: FastifyInstance, hub: HubContext): Pro
             comment: body.comment,
             evidence: body.evidence,
           });
-          return recordView(record);
+          return actionableView(record, request);
         } catch (error) {
           if (!(error instanceof LifecycleError)) throw error;
           const status = error.code === 'NOT_FOUND' ? 404 : error.code === 'INVALID_TRANSITION' ? 409 : 400;
@@ -202,5 +252,21 @@ export async function clearingRoutes(app: FastifyInstance, hub: HubContext): Pro
         }
       },
     );
+  }
+
+  /** Who takes an action, as the history records it: the operator as it says, a partner by its account and side. */
+  async function actorOf(request: FastifyRequest<{ Params: CdrParamsT; Body: LifecycleBodyT | undefined }>, action: LifecycleAction): Promise<string> {
+    const body = request.body ?? {};
+    const scope = await scopeOf(request);
+    if (!scope) {
+      const onBehalf = body.on_behalf_of ? formatParty(partyArgument(body.on_behalf_of, 'on_behalf_of')) : undefined;
+      return [body.actor ?? 'operator', onBehalf && `for ${onBehalf}`].filter(Boolean).join(' ');
+    }
+    if (body.actor !== undefined || body.on_behalf_of !== undefined) throw badRequest('A partner acts in its own name: actor and on_behalf_of are for operators');
+    const { owner, record } = await visibleCdr(hub, request, scopeOf);
+    if (!record) throw refusal(404, noSuchCdr(owner, request.params.id));
+    const party = actingParty(record, action, scope);
+    if (!party) throw refusal(403, `Only its ${ACTING_SIDE[action] === 'CPO' ? 'CPO' : 'eMSP'} may ${action} this CDR`);
+    return `${request.principal!.actor} for ${party}`;
   }
 }

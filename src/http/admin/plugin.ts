@@ -57,8 +57,8 @@ export async function adminPlugin(
     await partnerSecurityRoutes(secured, options.hub);
     await partyRoutes(secured, options.hub);
     await agreementRoutes(secured, options.hub);
-    await clearingRoutes(secured, options.hub);
-    await settlementRoutes(secured, options.hub);
+    await clearingRoutes(secured, options.hub, scopeOf);
+    await settlementRoutes(secured, options.hub, scopeOf);
     await deliveryRoutes(secured, options.hub);
     await pncClientRoutes(secured, options.hub);
     await journalRoutes(secured, options.hub, scopeOf);

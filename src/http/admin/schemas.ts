@@ -11,6 +11,9 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([Type.Null(
 /** A 400 in the shape of Fastify's own validation errors. */
 export const badRequest = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
 
+/** A request refused for who asks (403) or for what it names that the asker may not see (404). */
+export const refusal = (statusCode: 403 | 404, message: string) => Object.assign(new Error(message), { statusCode });
+
 /** A party as the operator writes it, for schemas' documentation. */
 export const PartyText = (description: string) =>
   Type.String({ description: `${description}, as CC*PID (e.g. US*ABC)`, examples: ['US*ABC'] });

@@ -24,6 +24,7 @@ import {
 import type { FeeSchedule } from '../../clearing/settlement/fees.js';
 import type { HubContext } from '../../hub/context.js';
 import { formatParty } from '../../ocpi/headers.js';
+import type { ScopeOf } from './journal.js';
 import { badRequest, ErrorReply, Nullable, PartyText, partyArgument } from './schemas.js';
 
 const Period = Type.String({ description: 'A month (2026-11) or an ISO week (2026-W47)', examples: ['2026-11'] });
@@ -135,8 +136,14 @@ const billingView = (b: BillingDetails) => ({
 
 const notFound = { error: 'not_found', message: 'No such statement' };
 
+const onStatement = (statement: Statement, scope: string[] | undefined) => !scope || scope.includes(statement.cpo) || scope.includes(statement.emsp);
+
+/** A statement as a partner sees it: the hub fees of its own parties only (the other side's are between that side and the hub). */
+const seenBy = (statement: Statement, scope: string[] | undefined): Statement =>
+  scope ? { ...statement, totals: { ...statement.totals, fees: statement.totals.fees.filter((fee) => scope.includes(fee.party)) } } : statement;
+
 /** Settlement: runs, periods, terms, hub fees, billing details, statements, invoices, payments, positions. */
-export async function settlementRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
+export async function settlementRoutes(app: FastifyInstance, hub: HubContext, scopeOf: ScopeOf): Promise<void> {
   app.post(
     '/settlement/runs',
     {
@@ -347,6 +354,7 @@ export async function settlementRoutes(app: FastifyInstance, hub: HubContext): P
     {
       schema: {
         summary: 'List statements',
+        description: 'A partner account gets only the statements its parties are on.',
         tags: ['statements'],
         querystring: Type.Object({
           party: Type.Optional(PartyText('Statements this party is on')),
@@ -360,14 +368,16 @@ export async function settlementRoutes(app: FastifyInstance, hub: HubContext): P
     },
     async (request) => {
       const query = request.query as { party?: string; counterparty?: string; period?: string; currency?: string; status?: PaymentStatus };
+      const scope = await scopeOf(request);
       const statements = await listStatements(hub.db, {
         party: query.party && party(query.party, 'party'),
         counterparty: query.counterparty && party(query.counterparty, 'counterparty'),
         period: query.period,
         currency: query.currency,
         status: query.status,
+        scope,
       });
-      return statements.map(statementView);
+      return statements.map((statement) => statementView(seenBy(statement, scope)));
     },
   );
 
@@ -377,6 +387,7 @@ export async function settlementRoutes(app: FastifyInstance, hub: HubContext): P
     {
       schema: {
         summary: 'One statement: JSON with its lines, or its invoice as .csv or .pdf',
+        description: 'A partner account reads only the statements its parties are on.',
         tags: ['statements'],
         params: Type.Object({ file: Type.String() }),
         querystring: Type.Object({ after: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }),
@@ -385,8 +396,10 @@ export async function settlementRoutes(app: FastifyInstance, hub: HubContext): P
     async (request, reply) => {
       const { file } = request.params as { file: string };
       const format = /\.(csv|pdf)$/.exec(file)?.[1];
-      const statement = await getStatement(hub.db, format ? file.slice(0, -4) : file);
-      if (!statement) return reply.code(404).send(notFound);
+      const scope = await scopeOf(request);
+      const found = await getStatement(hub.db, format ? file.slice(0, -4) : file);
+      if (!found || !onStatement(found, scope)) return reply.code(404).send(notFound);
+      const statement = seenBy(found, scope);
       const name = statement.invoiceNumber ?? statement.id;
       if (format === 'pdf') {
         return reply.type('application/pdf').header('Content-Disposition', `inline; filename="${name}.pdf"`).send(await statementPdf(hub.db, statement));
