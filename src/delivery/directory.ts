@@ -93,7 +93,8 @@ export class Snapshot {
     const delegate = new Map<string, string>();
     for (const party of parties) {
       const platform = platformById.get(party.platform_id);
-      if (!platform?.outbound_token || !platform.ocpi_version) continue;
+      // Unregistered, or registered but PLANNED (a gated partner whose check has not passed): sent nothing.
+      if (!platform?.outbound_token || !platform.ocpi_version || platform.status === 'PLANNED') continue;
       if (!delegate.has(party.platform_id)) delegate.set(party.platform_id, party.id);
       receivers.set(party.id, {
         id: party.id,

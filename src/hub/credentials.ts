@@ -253,7 +253,10 @@ function checkRequiredEndpoints(roles: DeclaredRole[], endpoints: Endpoint[]): v
   }
 }
 
-/** One transaction: the new token replaces every older one, endpoints and parties are replaced. */
+/**
+ * One transaction: the new token replaces every older one, endpoints and parties are replaced, and
+ * a conformance check is made due (always for a gated partner awaiting activation).
+ */
 async function completeRegistration(
   ctx: HubContext,
   platformId: string,
@@ -271,6 +274,7 @@ async function completeRegistration(
         sealedOutboundToken: ctx.sealer.seal(credentials.token),
         endpoints: discovered.version === '2.1.1' ? interfacesOf211(discovered.endpoints, roles) : discovered.endpoints,
         roles,
+        checkAfter: ctx.config.checkAfterCredentials,
       });
       await removeTokens(tx, platformId, inboundToken);
       await addToken(tx, platformId, inboundToken, 'ACTIVE');
@@ -281,4 +285,6 @@ async function completeRegistration(
     throw error;
   }
   ctx.clientInfo.partiesChanged(changed);
+  // The conformance check the registration made due (see registry.saveRegistration) runs now.
+  ctx.checks?.kick();
 }
