@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { success } from '../../src/ocpi/envelope.js';
 import { OcpiPlatform } from '../../src/sim/platform.js';
 import type { RunningHub } from '../../src/switchyard.js';
 import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
@@ -47,6 +48,7 @@ describe(`gated onboarding (${databaseLabel})`, () => {
   it('keeps a failing partner gated: its requests refused, nothing routed to it', async () => {
     // Its tokens Sender answers without pagination headers: the check fails.
     const emsp = await OcpiPlatform.start({ name: EMSP.name, roles: [EMSP] });
+    emsp.handle('tokens', () => success([]));
     others.push(emsp);
     const id = await onboard(hub, emsp, true, { gated: true });
 
