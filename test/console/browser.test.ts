@@ -228,6 +228,7 @@ describe.skipIf(!hasBrowser)(`the console in a browser (${databaseLabel})`, () =
       await expect.poll(() => page.getByTestId('check-verdict').innerText()).toContain('PASS');
       await expect.poll(() => page.getByTestId('gate').innerText()).toContain('routes active since');
       await expect.poll(() => row.innerText()).not.toContain('GATED');
+      if (screenshots) await page.getByTestId('partner-details').screenshot({ path: `${ROOT}docs/console-conformance.png` });
       expect((await admin(net.hub, 'GET', `/api/partners/${id}`)).body).toMatchObject({ routes_active: true, status: 'CONNECTED' });
       await page.context().close();
     } finally {
