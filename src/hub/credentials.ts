@@ -255,7 +255,8 @@ function checkRequiredEndpoints(roles: DeclaredRole[], endpoints: Endpoint[]): v
 
 /**
  * One transaction: the new token replaces every older one, endpoints and parties are replaced, and
- * a conformance check is made due (always for a gated partner awaiting activation).
+ * a conformance check is made due when the hub checks after credentials updates (and always for a
+ * gated partner awaiting activation).
  */
 async function completeRegistration(
   ctx: HubContext,
