@@ -112,7 +112,8 @@ export async function senderCases(ctx: CheckContext): Promise<CheckCase[]> {
     const endpoint = ctx.endpoint(module, 'SENDER');
     if (!endpoint) continue;
     const page = await ctx.call('GET', `${endpoint.url}?offset=0&limit=2${query}`);
-    cases.push(paginationCase(module, page));
+    const next = nextPageUrl(page);
+    cases.push(paginationCase(module, page, next === undefined ? undefined : await ctx.call('GET', next)));
     const kind = VALIDATED_PULLS[module];
     const pulled = succeeded(page) && Array.isArray(page.reply!.envelope!.data);
     if (kind && ctx.roles.includes('CPO') && pulled) cases.push(schemaCase(ctx, module, kind, page));
@@ -120,7 +121,13 @@ export async function senderCases(ctx: CheckContext): Promise<CheckCase[]> {
   return cases;
 }
 
-function paginationCase(module: string, page: Probe): CheckCase {
+/** The URL of the next page, from the `Link` header's rel="next" (transport_and_format: Pagination). */
+function nextPageUrl(page: Probe): string | undefined {
+  return /<([^>]+)>\s*;\s*rel="?next"?/.exec(page.reply?.headers.link ?? '')?.[1];
+}
+
+/** The first page with its headers, and the next page its `Link` leads to (when there is one). */
+function paginationCase(module: string, page: Probe, nextPage?: Probe): CheckCase {
   const base = { id: `pagination-${module}`, title: `${module} Sender: paginated GET-all`, section: 'transport_and_format: Pagination', exchange: page.exchange };
   if (!succeeded(page)) return fail({ ...base, detail: failureOf(page) });
   const data = page.reply!.envelope!.data;
@@ -129,10 +136,16 @@ function paginationCase(module: string, page: Probe): CheckCase {
   const missing = ['x-total-count', 'x-limit'].filter((name) => headers[name] === undefined);
   if (missing.length) return fail({ ...base, detail: `Missing ${missing.join(' and ')}` });
   const total = Number(headers['x-total-count']);
-  if (total > data.length && !/rel="?next"?/.test(headers.link ?? '')) {
+  if (total > data.length && !nextPage) {
     return fail({ ...base, detail: `X-Total-Count ${total} > ${data.length} items, but no Link to the next page` });
   }
-  return pass({ ...base, detail: `${data.length} of ${total} on the first page` });
+  const first = `${data.length} of ${total} on the first page`;
+  if (!nextPage) return pass({ ...base, detail: first });
+  if (!succeeded(nextPage) || !Array.isArray(nextPage.reply!.envelope!.data)) {
+    const why = succeeded(nextPage) ? 'data is not a list' : failureOf(nextPage);
+    return fail({ ...base, detail: `${first}; the next page (Link) answered: ${why}`, exchange: nextPage.exchange });
+  }
+  return pass({ ...base, detail: `${first}; ${(nextPage.reply!.envelope!.data as unknown[]).length} more on the next page (Link)` });
 }
 
 function schemaCase(ctx: CheckContext, module: string, kind: ObjectKind, page: Probe): CheckCase {

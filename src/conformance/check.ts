@@ -77,6 +77,7 @@ export async function checkPartner(hub: HubContext, platformId: string, reason: 
     platform.quirks,
     hub.config.callTimeoutMs,
     async (kind, body) => (await translateObject(hub.db, kind, CANONICAL_VERSION, version, body, { owner: hub.config.party })).value,
+    hub.outbound,
   );
 
   const cases: CheckCase[] = [];

@@ -1,5 +1,5 @@
 import type { PartyRef } from '../ocpi/headers.js';
-import type { OcpiCall } from '../ocpi/client.js';
+import type { OcpiCall, OutboundPolicy } from '../ocpi/client.js';
 import type { ObjectKind, OcpiVersion } from '../ocpi/translate/index.js';
 import type { Quirks } from '../hub/quirks.js';
 import type { Endpoint } from '../hub/registry.js';
@@ -22,6 +22,8 @@ export class CheckContext {
     private readonly timeoutMs: number,
     /** Renders an object of the hub's own (canonical) version in the partner's. */
     readonly render: (kind: ObjectKind, body: unknown) => Promise<unknown>,
+    /** The hub's outbound guard: every URL a check calls came from the partner. */
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   async call(method: OcpiCall['method'], url: string, body?: unknown): Promise<Probe> {
@@ -34,6 +36,7 @@ export class CheckContext {
       tokenEncoding: this.tokenEncoding,
       routing: routed ? { from: this.hubParty, to: this.partnerParty } : undefined,
       timeoutMs: this.timeoutMs,
+      outbound: this.outbound,
     });
     this.probes.push(result);
     return result;

@@ -56,6 +56,7 @@ describe(`conformance check of a partner (${databaseLabel})`, () => {
     const pull = body.cases.find((c: any) => c.id === 'pagination-locations');
     expect(pull.exchange.request).toMatchObject({ method: 'GET', url: expect.stringContaining('/sender/locations?offset=0&limit=2') });
     expect(pull.exchange.response).toMatchObject({ http_status: 200, headers: { 'x-total-count': '3' } });
+    expect(pull.detail).toBe('2 of 3 on the first page; 1 more on the next page (Link)');
   });
 
   it('fails a broken partner on the right cases, and keeps every report', async () => {
@@ -105,6 +106,21 @@ describe(`conformance check of a partner (${databaseLabel})`, () => {
         await emsp.close();
       }
     }
+  });
+
+  it('follows the Link of a Sender page, through the outbound guard', async () => {
+    const linkTo = (url: string) => (_request: unknown, reply: { headers(values: Record<string, string>): unknown }) => {
+      reply.headers({ 'X-Total-Count': '3', 'X-Limit': '1', Link: `<${url}>; rel="next"` });
+      return success([]);
+    };
+    broken.handle('tariffs', linkTo(`${broken.url}/2.2.1/nowhere`));
+    // The cloud metadata address: a partner's Link must not make the hub call inside its network.
+    broken.handle('cdrs', linkTo('http://169.254.169.254/latest/meta-data'));
+    const { body } = await check(brokenId);
+    const detail = (id: string) => body.cases.find((c: any) => c.id === id).detail;
+    expect(outcomes(body)).toMatchObject({ 'pagination-tariffs': 'FAIL', 'pagination-cdrs': 'FAIL' });
+    expect(detail('pagination-tariffs')).toMatch(/^0 of 3 on the first page; the next page \(Link\) answered: GET \S+\/nowhere answered HTTP 404/);
+    expect(detail('pagination-cdrs')).toMatch(/^0 of 3 on the first page; the next page \(Link\) answered: .*169\.254\.169\.254/);
   });
 
   it('refuses unknown and unregistered partners', async () => {
