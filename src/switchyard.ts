@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryOptions } from './delivery/worker.js';
 import type { AuditOptions } from './clearing/audit/worker.js';
+import type { CheckScheduleOptions } from './conformance/schedule.js';
 import { Hub } from './hub/hub.js';
 import { adminTokenOf } from './hub/secrets.js';
 import { buildServer } from './http/server.js';
@@ -45,6 +46,12 @@ export interface SwitchyardOptions {
   delivery?: Partial<DeliveryOptions>;
   /** CDR audit tuning (polling, when a session without a CDR is flagged). */
   audit?: Partial<AuditOptions>;
+  /**
+   * Conformance checks the hub runs by itself: `afterCredentials` (every partner after each
+   * credentials update) and `intervalMs` (on a schedule). Both off unless set (`switchyard serve`
+   * turns them on); a gated partner is checked after its credentials updates regardless.
+   */
+  conformance?: Partial<CheckScheduleOptions> & { afterCredentials?: boolean };
   logger?: boolean | { level: string };
 }
 
@@ -63,6 +70,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   const host = options.host ?? '0.0.0.0';
   const port = options.port ?? 3000;
 
+  const { afterCredentials, ...checkSchedule } = options.conformance ?? {};
   // The public URL is needed before listening (it goes into version details); with port 0 the
   // real port is known only after listening, so the config is completed then.
   const config = {
@@ -74,6 +82,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
     forwardTimeoutMs: options.forwardTimeoutMs ?? 10_000,
     authorizationTimeoutMs: options.authorizationTimeoutMs ?? 3_000,
     commandGraceMs: options.commandGraceMs ?? 30_000,
+    checkAfterCredentials: afterCredentials ?? false,
   };
   const outbound = new OutboundGuard({ allowedNetworks: options.allowPartnerNetworks, tls: options.outboundTls });
   const hub = await Hub.open(config, {
@@ -81,7 +90,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
     dataDir: options.dataDir,
     schema: options.databaseSchema,
     secretKey: options.secretKey,
-  }, outbound, options.delivery, options.audit).catch(async (error) => {
+  }, outbound, options.delivery, options.audit, checkSchedule).catch(async (error) => {
     await outbound.close();
     throw error;
   });

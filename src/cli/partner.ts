@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { AdminClient } from './admin-client.js';
-import { checkCommand } from './check.js';
+import { activateCommand, applyQuirksCommand, checkCommand } from './check.js';
 import { parseParty } from '../ocpi/headers.js';
 
 export interface ClientOptions {
@@ -26,13 +26,17 @@ interface PartnerSummary {
   status: string;
   ocpi_version: string | null;
   parties: { role: string; country_code: string; party_id: string; status: string; behind_hub: string | null }[];
+  routes_active: boolean;
+  last_check: { verdict: string } | null;
 }
 
 function describe(partner: PartnerSummary): string {
   const parties = partner.parties
     .map((p) => `${p.country_code}*${p.party_id} ${p.role} (${p.status}${p.behind_hub ? `, behind ${partner.name}: ${p.behind_hub}` : ''})`)
     .join(', ');
-  return `${partner.id}  ${partner.name}  ${partner.status}  ${partner.ocpi_version ?? '-'}  ${parties || 'no parties yet'}`;
+  const gate = partner.routes_active ? '' : '  [gated: routes wait for a passing check]';
+  const check = partner.last_check ? `  check ${partner.last_check.verdict}` : '';
+  return `${partner.id}  ${partner.name}  ${partner.status}  ${partner.ocpi_version ?? '-'}  ${parties || 'no parties yet'}${check}${gate}`;
 }
 
 export function partnerCommand(): Command {
@@ -44,10 +48,11 @@ export function partnerCommand(): Command {
       .requiredOption('--name <name>', 'the partner name')
       .addOption(new Option('--role <role>', 'the role it plays; needed for OCPI 2.1.1 partners').choices(['CPO', 'EMSP']))
       .option('--no-standard-agreement', "keep its parties out of the hub's standard agreement")
-      .action(async (options: ClientOptions & { name: string; role?: string; standardAgreement: boolean }) => {
+      .option('--gated', 'gated onboarding: route nothing to or from it until a conformance check passes (or `partner activate`)')
+      .action(async (options: ClientOptions & { name: string; role?: string; standardAgreement: boolean; gated?: boolean }) => {
         const invited = await new AdminClient(options).post<{ id: string; token_a: string; versions_url: string }>(
           '/api/partners',
-          { name: options.name, role: options.role, standard_agreement: options.standardAgreement },
+          { name: options.name, role: options.role, standard_agreement: options.standardAgreement, gated: options.gated === true },
         );
         print(options, invited, () =>
           [`Partner ${invited.id} invited.`, `  token A       ${invited.token_a}`, `  versions URL  ${invited.versions_url}`].join('\n'),
@@ -65,6 +70,8 @@ export function partnerCommand(): Command {
   );
 
   partner.addCommand(checkCommand());
+  partner.addCommand(applyQuirksCommand());
+  partner.addCommand(activateCommand());
 
   partner.addCommand(
     withClientOptions(new Command('connect'))

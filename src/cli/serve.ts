@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { RunningHub } from '../switchyard.js';
 
 /** Options shared by every command that starts a hub (serve, and the demo), with their defaults. */
@@ -34,7 +34,20 @@ export function hubOptions(command: Command, defaults: { host: string; logLevel:
     .addOption(new Option('--tls-ca <file>', 'CA certificates (PEM) that client certificates are verified against'))
     .addOption(new Option('--tls-client-cert <file>', 'client certificate (PEM) the hub presents when it calls partners'))
     .addOption(new Option('--tls-client-key <file>', 'the private key of --tls-client-cert (PEM)'))
+    .addOption(
+      new Option('--check-interval <hours>', 'check every partner for conformance this often (0: never on a schedule)')
+        .env('SWITCHYARD_CHECK_INTERVAL_HOURS')
+        .default(24)
+        .argParser(hoursParser),
+    )
+    .option('--no-check-after-credentials', "don't check a partner after each credentials update (gated partners are checked anyway)")
     .addOption(new Option('--log-level <level>', 'log level (fatal, error, warn, info, debug)').default(defaults.logLevel));
+}
+
+function hoursParser(value: string): number {
+  const hours = Number(value);
+  if (!Number.isFinite(hours) || hours < 0) throw new InvalidArgumentError('a number of hours, 0 or more');
+  return hours;
 }
 
 export interface HubCliOptions {
@@ -53,6 +66,8 @@ export interface HubCliOptions {
   tlsCa?: string;
   tlsClientCert?: string;
   tlsClientKey?: string;
+  checkInterval: number;
+  checkAfterCredentials: boolean;
 }
 
 /** PEM files named on the command line; a certificate without its key (or the reverse) is an error. */
@@ -82,6 +97,10 @@ export async function startFromCli(options: HubCliOptions): Promise<RunningHub> 
     secretKey: options.secretKey,
     allowPartnerNetworks: options.allowPartnerNetwork,
     ...tlsFiles(options),
+    conformance: {
+      intervalMs: options.checkInterval > 0 ? options.checkInterval * 3_600_000 : null,
+      afterCredentials: options.checkAfterCredentials,
+    },
     logger: { level: options.logLevel },
   });
 }

@@ -34,7 +34,7 @@ export async function versionsCases(ctx: CheckContext, versionsUrl: string): Pro
       ctx.tokenEncoding = 'base64';
     }
   } else if (succeeded(versions)) {
-    cases.push(pass({ id: 'token-encoding', title: 'Token accepted base64-encoded', section: encodingSection, detail: 'The hub’s token was accepted', exchange: versions.exchange }));
+    cases.push(pass({ id: 'token-encoding', title: 'Token accepted base64-encoded', section: encodingSection, detail: ctx.tokenEncoding === 'raw' ? 'Accepted raw (quirk token_encoding: raw)' : 'The hub’s token was accepted', exchange: versions.exchange }));
   }
   if (!succeeded(versions)) {
     cases.push(fail({ id: 'versions', title: 'Versions endpoint reachable and well-formed', section, detail: failureOf(versions), exchange: versions.exchange }));
@@ -112,7 +112,8 @@ export async function senderCases(ctx: CheckContext): Promise<CheckCase[]> {
     const endpoint = ctx.endpoint(module, 'SENDER');
     if (!endpoint) continue;
     const page = await ctx.call('GET', `${endpoint.url}?offset=0&limit=2${query}`);
-    cases.push(paginationCase(module, page));
+    const next = nextPageUrl(page);
+    cases.push(paginationCase(module, page, next === undefined ? undefined : await ctx.call('GET', next)));
     const kind = VALIDATED_PULLS[module];
     const pulled = succeeded(page) && Array.isArray(page.reply!.envelope!.data);
     if (kind && ctx.roles.includes('CPO') && pulled) cases.push(schemaCase(ctx, module, kind, page));
@@ -120,7 +121,13 @@ export async function senderCases(ctx: CheckContext): Promise<CheckCase[]> {
   return cases;
 }
 
-function paginationCase(module: string, page: Probe): CheckCase {
+/** The URL of the next page, from the `Link` header's rel="next" (transport_and_format: Pagination). */
+function nextPageUrl(page: Probe): string | undefined {
+  return /<([^>]+)>\s*;\s*rel="?next"?/.exec(page.reply?.headers.link ?? '')?.[1];
+}
+
+/** The first page with its headers, and the next page its `Link` leads to (when there is one). */
+function paginationCase(module: string, page: Probe, nextPage?: Probe): CheckCase {
   const base = { id: `pagination-${module}`, title: `${module} Sender: paginated GET-all`, section: 'transport_and_format: Pagination', exchange: page.exchange };
   if (!succeeded(page)) return fail({ ...base, detail: failureOf(page) });
   const data = page.reply!.envelope!.data;
@@ -129,10 +136,16 @@ function paginationCase(module: string, page: Probe): CheckCase {
   const missing = ['x-total-count', 'x-limit'].filter((name) => headers[name] === undefined);
   if (missing.length) return fail({ ...base, detail: `Missing ${missing.join(' and ')}` });
   const total = Number(headers['x-total-count']);
-  if (total > data.length && !/rel="?next"?/.test(headers.link ?? '')) {
+  if (total > data.length && !nextPage) {
     return fail({ ...base, detail: `X-Total-Count ${total} > ${data.length} items, but no Link to the next page` });
   }
-  return pass({ ...base, detail: `${data.length} of ${total} on the first page` });
+  const first = `${data.length} of ${total} on the first page`;
+  if (!nextPage) return pass({ ...base, detail: first });
+  if (!succeeded(nextPage) || !Array.isArray(nextPage.reply!.envelope!.data)) {
+    const why = succeeded(nextPage) ? 'data is not a list' : failureOf(nextPage);
+    return fail({ ...base, detail: `${first}; the next page (Link) answered: ${why}`, exchange: nextPage.exchange });
+  }
+  return pass({ ...base, detail: `${first}; ${(nextPage.reply!.envelope!.data as unknown[]).length} more on the next page (Link)` });
 }
 
 function schemaCase(ctx: CheckContext, module: string, kind: ObjectKind, page: Probe): CheckCase {
@@ -152,19 +165,49 @@ function schemaCase(ctx: CheckContext, module: string, kind: ObjectKind, page: P
 const PROBED_RECEIVERS = ['locations', 'tariffs', 'sessions', 'tokens'];
 export const PROBE_OBJECT_ID = 'SWITCHYARD-CONFORMANCE-PROBE';
 
+/** Where the hub's probe object lives at a Receiver interface: under the hub's own party. */
+function probeUrl(ctx: CheckContext, interfaceUrl: string): string {
+  return `${interfaceUrl.replace(/\/+$/, '')}/${ctx.hubParty.countryCode}/${ctx.hubParty.partyId}/${PROBE_OBJECT_ID}`;
+}
+
 export async function receiverCases(ctx: CheckContext): Promise<CheckCase[]> {
   const cases: CheckCase[] = [];
   for (const module of PROBED_RECEIVERS) {
     const endpoint = ctx.endpoint(module, 'RECEIVER');
     if (!endpoint) continue;
     const type = module === 'tokens' && ctx.version !== '2.1.1' ? '?type=RFID' : '';
-    const url = `${endpoint.url.replace(/\/+$/, '')}/${ctx.hubParty.countryCode}/${ctx.hubParty.partyId}/${PROBE_OBJECT_ID}${type}`;
+    const url = `${probeUrl(ctx, endpoint.url)}${type}`;
     const answer = await ctx.call('GET', url);
     const base = { id: `receiver-${module}`, title: `${module} Receiver answers`, section: `${module}: Receiver interface (GET)`, exchange: answer.exchange };
     // Any OCPI answer will do: the probe object does not exist, so 2xxx (or HTTP 404) is the expected reply.
     cases.push(answer.reply?.envelope ? pass({ ...base, detail: `OCPI ${answer.reply.envelope.status_code} for an unknown object` }) : fail({ ...base, detail: failureOf(answer) }));
   }
   return cases;
+}
+
+/**
+ * The Receiver interface that lets the hub delete what it wrote: a tariff of the hub's own party,
+ * free and referenced by no location, PUT and then DELETEd again. A partner that refuses the probe
+ * object (some take tariffs of known CPOs only) warns; one that keeps it, unable to delete it, fails.
+ */
+export async function writeProbeCase(ctx: CheckContext): Promise<CheckCase[]> {
+  const endpoint = ctx.endpoint('tariffs', 'RECEIVER');
+  if (!endpoint) return [];
+  const url = probeUrl(ctx, endpoint.url);
+  const tariff = {
+    country_code: ctx.hubParty.countryCode,
+    party_id: ctx.hubParty.partyId,
+    id: PROBE_OBJECT_ID,
+    currency: 'USD',
+    elements: [{ price_components: [{ type: 'FLAT', price: 0, step_size: 1 }] }],
+    last_updated: new Date().toISOString(),
+  };
+  const base = { id: 'receiver-tariffs-write', title: 'tariffs Receiver takes a probe tariff and deletes it again', section: 'tariffs: Receiver interface (PUT, DELETE)' };
+  const put = await ctx.call('PUT', url, await ctx.render('Tariff', tariff));
+  if (!succeeded(put)) return [warn({ ...base, detail: `Refused the probe tariff: ${failureOf(put)}`, exchange: put.exchange })];
+  const deleted = await ctx.call('DELETE', url);
+  if (!succeeded(deleted)) return [fail({ ...base, detail: `Took the probe tariff ${PROBE_OBJECT_ID} but did not delete it: ${failureOf(deleted)}`, exchange: deleted.exchange })];
+  return [pass({ ...base, detail: `PUT and DELETE of tariff ${PROBE_OBJECT_ID} answered 1000`, exchange: deleted.exchange })];
 }
 
 /** Across every answer: the envelope's fields and a timestamp in RFC 3339 UTC. */
@@ -182,7 +225,10 @@ export function envelopeCases(ctx: CheckContext): CheckCase[] {
   const id = 'timestamps';
   const title = 'Timestamps in RFC 3339';
   if (invalid && !zoneless) cases.push(fail({ id, title, section: timestampSection, detail: `timestamp ${JSON.stringify(invalid.value)}`, exchange: invalid.probe.exchange }));
-  else if (zoneless) {
+  else if (zoneless && ctx.quirks.lenient_timestamps) {
+    // Bridged already: the hub reads such times as UTC for this partner.
+    cases.push(pass({ id, title, section: timestampSection, detail: `timestamp ${JSON.stringify(zoneless.value)} has no zone; read as UTC (quirk lenient_timestamps)`, exchange: zoneless.probe.exchange }));
+  } else if (zoneless) {
     cases.push(warn({ id, title, section: timestampSection, detail: `timestamp ${JSON.stringify(zoneless.value)} has no zone`, exchange: zoneless.probe.exchange, quirk: { lenient_timestamps: true } }));
   } else cases.push(pass({ id, title, section: timestampSection, detail: 'All with a zone' }));
   return cases;

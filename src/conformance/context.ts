@@ -1,6 +1,6 @@
 import type { PartyRef } from '../ocpi/headers.js';
-import type { OcpiCall } from '../ocpi/client.js';
-import type { OcpiVersion } from '../ocpi/translate/index.js';
+import type { OcpiCall, OutboundPolicy } from '../ocpi/client.js';
+import type { ObjectKind, OcpiVersion } from '../ocpi/translate/index.js';
 import type { Quirks } from '../hub/quirks.js';
 import type { Endpoint } from '../hub/registry.js';
 import { probe, type Probe } from './probe.js';
@@ -20,17 +20,23 @@ export class CheckContext {
     public tokenEncoding: 'base64' | 'raw',
     readonly quirks: Quirks,
     private readonly timeoutMs: number,
+    /** Renders an object of the hub's own (canonical) version in the partner's. */
+    readonly render: (kind: ObjectKind, body: unknown) => Promise<unknown>,
+    /** The hub's outbound guard: every URL a check calls came from the partner. */
+    private readonly outbound: OutboundPolicy,
   ) {}
 
-  async call(method: OcpiCall['method'], url: string): Promise<Probe> {
+  async call(method: OcpiCall['method'], url: string, body?: unknown): Promise<Probe> {
     const routed = this.version !== '2.1.1' && this.partnerParty;
     const result = await probe({
       method,
       url,
+      body,
       token: this.token,
       tokenEncoding: this.tokenEncoding,
       routing: routed ? { from: this.hubParty, to: this.partnerParty } : undefined,
       timeoutMs: this.timeoutMs,
+      outbound: this.outbound,
     });
     this.probes.push(result);
     return result;

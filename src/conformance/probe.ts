@@ -9,7 +9,7 @@ export interface Probe {
 
 /** Sends one request to the partner; never throws, so that one broken interface fails only its case. */
 export async function probe(call: OcpiCall): Promise<Probe> {
-  const request = { method: call.method, url: call.url };
+  const request = { method: call.method, url: call.url, ...(call.body === undefined ? {} : { body: call.body }) };
   try {
     const reply = await callOcpi(call);
     return { reply, exchange: { request, response: { http_status: reply.httpStatus, headers: reply.headers, body: reply.envelope } } };

@@ -2,10 +2,13 @@ import type { Quirks } from '../hub/quirks.js';
 
 export type Outcome = 'PASS' | 'WARN' | 'FAIL';
 export type Verdict = 'PASS' | 'PASS_WITH_WARNINGS' | 'FAIL';
+/** Why a check ran. */
+export type CheckReason = 'OPERATOR' | 'CREDENTIALS_UPDATED' | 'SCHEDULE' | 'QUIRKS_APPLIED';
+export const CHECK_REASONS: CheckReason[] = ['OPERATOR', 'CREDENTIALS_UPDATED', 'SCHEDULE', 'QUIRKS_APPLIED'];
 
 /** What the hub sent and what came back, as the operator needs it to see a case for itself. */
 export interface Exchange {
-  request: { method: string; url: string };
+  request: { method: string; url: string; body?: unknown };
   response?: { http_status: number; headers: Record<string, string>; body?: unknown };
   error?: string;
 }
@@ -28,6 +31,7 @@ export interface CheckReport {
   platform_id: string;
   started_at: string;
   finished_at: string;
+  reason: CheckReason;
   verdict: Verdict;
   cases: CheckCase[];
   /** The quirks the warnings suggest, merged. */

@@ -45,7 +45,8 @@ export class Snapshot {
     const delegate = new Map<string, string>();
     for (const party of registry.parties) {
       const platform = registry.platform(party.platformId);
-      if (!platform?.sealedOutboundToken || !platform.ocpiVersion) continue;
+      // Unregistered, or registered but PLANNED (a gated partner whose check has not passed): sent nothing.
+      if (!platform?.sealedOutboundToken || !platform.ocpiVersion || platform.status === 'PLANNED') continue;
       // A party of the platform's own credentials, not one behind it, stands for the platform.
       if (!delegate.has(party.platformId) && party.behindHub === null) delegate.set(party.platformId, party.id);
       const endpoints = new Map([...registry.receiverUrls(party.platformId)].map(([module, url]) => [module, url.replace(/\/+$/, '')]));

@@ -23,6 +23,8 @@ export interface HubConfig {
   authorizationTimeoutMs: number;
   /** Grace after a CPO's promised command timeout before the hub answers TIMEOUT itself. */
   commandGraceMs: number;
+  /** Whether every credentials update is followed by a conformance check of the partner. */
+  checkAfterCredentials: boolean;
   /** The pause before a failed Plug & Charge webhook delivery is retried (OPCP: an hour). */
   webhookRetryMs?: number;
 }
@@ -41,6 +43,8 @@ export interface HubContext {
   delivery: { kick(): void };
   /** Wakes the clearing audit after a CDR was accepted (absent: CDRs wait for its next round). */
   clearing?: { kick(): void };
+  /** Wakes the conformance checks that are due (after a registration); absent: they wait for their next round. */
+  checks?: { kick(): void };
   /** Journal entries written in batches, off the request's path. */
   journalWriter: JournalWriter;
   /** Structured log lines (the HTTP server's logger once it runs). */

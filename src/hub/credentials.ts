@@ -258,7 +258,11 @@ function checkRequiredEndpoints(roles: DeclaredRole[], endpoints: Endpoint[]): v
   }
 }
 
-/** One transaction: the new token replaces every older one, endpoints and parties are replaced. */
+/**
+ * One transaction: the new token replaces every older one, endpoints and parties are replaced, and
+ * a conformance check is made due when the hub checks after credentials updates (and always for a
+ * gated partner awaiting activation).
+ */
 async function completeRegistration(
   ctx: HubContext,
   platformId: string,
@@ -276,6 +280,7 @@ async function completeRegistration(
         sealedOutboundToken: ctx.sealer.seal(credentials.token),
         endpoints: discovered.version === '2.1.1' ? interfacesOf211(discovered.endpoints, roles) : discovered.endpoints,
         roles,
+        checkAfter: ctx.config.checkAfterCredentials,
       });
       await removeTokens(tx, platformId, inboundToken);
       await addToken(tx, platformId, inboundToken, 'ACTIVE');
@@ -286,4 +291,6 @@ async function completeRegistration(
     throw error;
   }
   ctx.clientInfo.partiesChanged(changed);
+  // The conformance check the registration made due (see registry.saveRegistration) runs now.
+  ctx.checks?.kick();
 }

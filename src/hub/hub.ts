@@ -1,4 +1,5 @@
 import { AuditWorker, DEFAULT_AUDIT, type AuditOptions } from '../clearing/audit/worker.js';
+import { CheckScheduler, DEFAULT_CHECK_SCHEDULE, type CheckScheduleOptions } from '../conformance/schedule.js';
 import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from '../delivery/worker.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.js';
@@ -24,6 +25,8 @@ export class Hub implements HubContext {
   readonly delivery: DeliveryWorker;
   /** Audits every received CDR after its push committed. */
   readonly clearing: AuditWorker;
+  /** Runs the conformance checks that are due: after credentials updates, on a schedule. */
+  readonly checks: CheckScheduler;
   readonly journalWriter: JournalWriter;
   readonly clientInfo: ClientInfoNotifier;
   log?: HubLog;
@@ -36,11 +39,13 @@ export class Hub implements HubContext {
     readonly directory: Directory,
     deliveryOptions: DeliveryOptions,
     auditOptions: AuditOptions,
+    checkOptions: CheckScheduleOptions,
   ) {
     this.journalWriter = new JournalWriter(db);
     this.clientInfo = new ClientInfoNotifier(this);
     this.delivery = new DeliveryWorker(this, deliveryOptions, this.journalWriter);
     this.clearing = new AuditWorker(db, auditOptions);
+    this.checks = new CheckScheduler(this, checkOptions);
   }
 
   /** Opens the database, applies pending migrations and loads the hub's secrets. */
@@ -50,6 +55,7 @@ export class Hub implements HubContext {
     outbound: OutboundGuard,
     delivery: Partial<DeliveryOptions> = {},
     audit: Partial<AuditOptions> = {},
+    checks: Partial<CheckScheduleOptions> = {},
   ): Promise<Hub> {
     const db = await openDatabase(database);
     try {
@@ -57,17 +63,21 @@ export class Hub implements HubContext {
       await prepareJournalPartitions(db);
       const sealer = await TokenSealer.load(db, database.secretKey);
       const directory = await Directory.open(db);
-      return new Hub(db, config, sealer, outbound, directory, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit });
+      return new Hub(db, config, sealer, outbound, directory, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit }, {
+        ...DEFAULT_CHECK_SCHEDULE,
+        ...checks,
+      });
     } catch (error) {
       await db.close();
       throw error;
     }
   }
 
-  /** Starts background work: delivery, the CDR audit and the still-alive probe. */
+  /** Starts background work: delivery, the CDR audit, conformance checks and the still-alive probe. */
   async start(): Promise<void> {
     this.delivery.start();
     this.clearing.start();
+    this.checks.start();
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
     this.every(1000, () => expireAsyncRequests(this));
     this.every(1000, () => deliverDueWebhooks(this));
@@ -77,6 +87,8 @@ export class Hub implements HubContext {
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    // A check may activate a partner, which tells the others: it finishes first.
+    await this.checks.stop();
     await this.clientInfo.settled();
     await this.delivery.stop();
     await this.clearing.stop();

@@ -27,6 +27,10 @@ export interface Platform {
   rateLimit: { perSecond: number; burst: number } | null;
   /** Its tokens count only over TLS with this client certificate (fingerprint or issuing CA). */
   clientCertificate: { sha256?: string; ca?: string } | null;
+  /** The operator asked for gated onboarding: no routes until a conformance check passes. */
+  gated: boolean;
+  /** When a gated partner's routes were activated; null while they wait. */
+  activatedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -71,6 +75,8 @@ export interface PlatformRow {
   rate_limit: { per_second: number; burst: number } | null;
   client_cert_sha256: string | null;
   client_cert_ca: string | null;
+  gated: boolean;
+  activated_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -102,6 +108,8 @@ export const toPlatform = (row: PlatformRow): Platform => ({
     row.client_cert_sha256 || row.client_cert_ca
       ? { ...(row.client_cert_sha256 ? { sha256: row.client_cert_sha256 } : {}), ...(row.client_cert_ca ? { ca: row.client_cert_ca } : {}) }
       : null,
+  gated: row.gated,
+  activatedAt: row.activated_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -122,14 +130,19 @@ export function isRegistered(platform: Platform): boolean {
   return platform.sealedOutboundToken !== null;
 }
 
+/** A gated partner whose routes are not active yet: nothing is routed to or from it. */
+export function awaitsActivation(platform: Pick<Platform, 'gated' | 'activatedAt'>): boolean {
+  return platform.gated && platform.activatedAt === null;
+}
+
 export async function createPlatform(
   db: Queryable,
   name: string,
-  options: { standardAgreement?: boolean; roleHint?: 'CPO' | 'EMSP' } = {},
+  options: { standardAgreement?: boolean; roleHint?: 'CPO' | 'EMSP'; gated?: boolean } = {},
 ): Promise<Platform> {
   const [row] = await db.query<PlatformRow>(
-    'INSERT INTO platforms (id, name, standard_agreement, role_hint) VALUES ($1, $2, $3, $4) RETURNING *',
-    [randomUUID(), name, options.standardAgreement ?? true, options.roleHint ?? null],
+    'INSERT INTO platforms (id, name, standard_agreement, role_hint, gated) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+    [randomUUID(), name, options.standardAgreement ?? true, options.roleHint ?? null, options.gated ?? false],
   );
   await announceChange(db);
   return toPlatform(row);
@@ -220,6 +233,8 @@ export interface Registration {
   sealedOutboundToken: string;
   endpoints: Endpoint[];
   roles: DeclaredRole[];
+  /** Whether a conformance check is due after it (a gated partner awaiting activation is checked anyway). */
+  checkAfter: boolean;
 }
 
 /**
@@ -227,10 +242,14 @@ export interface Registration {
  * the platform no longer declares end SUSPENDED. Returns the parties whose status changed.
  */
 export async function saveRegistration(tx: Queryable, platformId: string, registration: Registration): Promise<Party[]> {
-  await tx.query(
-    `UPDATE platforms SET ocpi_version = $2, versions_url = $3, outbound_token = $4, status = 'CONNECTED',
-       last_seen_at = now(), updated_at = now() WHERE id = $1`,
-    [platformId, registration.ocpiVersion, registration.versionsUrl, registration.sealedOutboundToken],
+  // A gated partner awaiting activation stays PLANNED, parties included: routing passes it by.
+  const [{ status }] = await tx.query<{ status: ConnectionStatus }>(
+    `UPDATE platforms SET ocpi_version = $2, versions_url = $3, outbound_token = $4,
+       status = CASE WHEN gated AND activated_at IS NULL THEN 'PLANNED' ELSE 'CONNECTED' END,
+       check_due_at = CASE WHEN $5::boolean OR (gated AND activated_at IS NULL) THEN now() ELSE check_due_at END,
+       check_due_reason = CASE WHEN $5::boolean OR (gated AND activated_at IS NULL) THEN 'CREDENTIALS_UPDATED' ELSE check_due_reason END,
+       last_seen_at = now(), updated_at = now() WHERE id = $1 RETURNING status`,
+    [platformId, registration.ocpiVersion, registration.versionsUrl, registration.sealedOutboundToken, registration.checkAfter],
   );
   await tx.query('DELETE FROM endpoints WHERE platform_id = $1', [platformId]);
   for (const endpoint of registration.endpoints) {
@@ -246,19 +265,19 @@ export async function saveRegistration(tx: Queryable, platformId: string, regist
       `WITH previous AS (
          SELECT status FROM parties WHERE country_code = $3 AND party_id = $4 AND role = $2)
        INSERT INTO parties (id, platform_id, role, country_code, party_id, business_details, status, standard_agreement)
-       VALUES ($1, $5, $2, $3, $4, $6, 'CONNECTED', (SELECT standard_agreement FROM platforms WHERE id = $5))
+       VALUES ($1, $5, $2, $3, $4, $6, $7, (SELECT standard_agreement FROM platforms WHERE id = $5))
        ON CONFLICT (country_code, party_id, role) DO UPDATE
-         SET platform_id = EXCLUDED.platform_id, business_details = EXCLUDED.business_details, status = 'CONNECTED',
-             behind_hub = NULL, updated_at = CASE WHEN parties.status = 'CONNECTED' THEN parties.updated_at ELSE now() END
+         SET platform_id = EXCLUDED.platform_id, business_details = EXCLUDED.business_details, status = EXCLUDED.status,
+             behind_hub = NULL, updated_at = CASE WHEN parties.status = EXCLUDED.status THEN parties.updated_at ELSE now() END
          -- A party belongs to one platform; a SUSPENDED one may move to a new platform.
          WHERE parties.platform_id = EXCLUDED.platform_id OR parties.status = 'SUSPENDED'
        RETURNING *, (SELECT status FROM previous) AS previous_status`,
-      [randomUUID(), role.role, role.countryCode, role.partyId, platformId, JSON.stringify(role.businessDetails)],
+      [randomUUID(), role.role, role.countryCode, role.partyId, platformId, JSON.stringify(role.businessDetails), status],
     );
     if (!row) throw new PartyTakenError(role);
     kept.push(row.id);
     await startReceiverCursor(tx, row.id);
-    if (row.previous_status !== 'CONNECTED') changed.push(toParty(row));
+    if (row.previous_status !== status) changed.push(toParty(row));
   }
   // Parties behind a neighbouring hub come and go by its hubclientinfo, not by its credentials.
   const dropped = await tx.query<PartyRow>(

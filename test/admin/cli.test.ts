@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, databaseLabel, eventually } from '../support/hub.js';
-import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
+import { OcpiPlatform } from '../../src/sim/platform.js';
+import { onboard, pagedAnswer, startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
 
 const BIN = fileURLToPath(new URL('../../bin/switchyard.js', import.meta.url));
 const run = promisify(execFile);
@@ -100,6 +101,36 @@ describe(`switchyard CLI against a running hub (${databaseLabel})`, () => {
       expect(output).toMatch(/IN {3}US\*CP1 → US\*SWY {2}GET \/ocpi\/2\.2\.1\/hubclientinfo/);
     } finally {
       child.kill('SIGTERM');
+    }
+  });
+
+  it('onboards a gated partner: the check fails, the operator activates it; offered quirks apply in one command', async () => {
+    const gated = await OcpiPlatform.start({ name: 'Gated CLI', roles: [{ role: 'EMSP', countryCode: 'US', partyId: 'GCL', name: 'Gated CLI' }] });
+    const zoneless = await OcpiPlatform.start({ name: 'Zoneless CLI', roles: [{ role: 'EMSP', countryCode: 'US', partyId: 'ZCL', name: 'Zoneless CLI' }] });
+    try {
+      const invited = await json(['partner', 'invite', '--name', 'Gated CLI', '--gated']);
+      expect((await gated.register(invited.versions_url, invited.token_a)).envelope?.status_code).toBe(1000);
+      // Its tokens Sender answers no list: the check after the handshake fails, and it stays gated.
+      await eventually(async () => (await admin(net.hub, 'GET', `/api/partners/${invited.id}`)).body.last_check, 60_000, 'the check after the handshake');
+      const failed = await cli(['partner', 'check', invited.id]).then(
+        () => undefined,
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(failed?.code).toBe(1);
+      expect(failed?.stdout).toMatch(/FAIL {2}tokens Sender: paginated GET-all: data is not a list {2}\[transport_and_format: Pagination\]/);
+      expect(failed?.stdout).toContain('Verdict: FAIL');
+      expect((await cli(['partner', 'list'])).stdout).toMatch(/Gated CLI .*check FAIL {2}\[gated: routes wait for a passing check\]/);
+      expect((await cli(['partner', 'activate', invited.id])).stdout).toMatch(/^Routes of Gated CLI active since \d{4}-/);
+      expect((await admin(net.hub, 'GET', `/api/partners/${invited.id}`)).body).toMatchObject({ routes_active: true, status: 'CONNECTED' });
+
+      zoneless.handle('tokens', pagedAnswer([], '2026-11-22T10:00:00'));
+      const id = await onboard(net.hub, zoneless);
+      const warned = await cli(['partner', 'check', id]);
+      expect(warned.stdout).toContain(`Quirks that would bridge the warnings: {"lenient_timestamps":true} (apply them with: switchyard partner apply-quirks ${id} --check `);
+      const applied = await json(['partner', 'apply-quirks', id]);
+      expect(applied).toMatchObject({ quirks: { lenient_timestamps: true }, check: { verdict: 'PASS', reason: 'QUIRKS_APPLIED' } });
+    } finally {
+      await Promise.all([gated.close(), zoneless.close()]);
     }
   });
 });

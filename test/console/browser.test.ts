@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SITES } from '../../src/sim/sites.js';
 import { admin, databaseLabel, eventually } from '../support/hub.js';
 import { cdr, evse, location, session, tariff, token } from '../support/fixtures.js';
-import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
+import { onboard, pagedAnswer, startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
+import { OcpiPlatform } from '../../src/sim/platform.js';
+import { success } from '../../src/ocpi/envelope.js';
 
 /**
  * The console in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core).
@@ -197,6 +199,41 @@ describe.skipIf(!hasBrowser)(`the console in a browser (${databaseLabel})`, () =
     expect(approved.body.status).toBe('APPROVED');
     expect(approved.body.history.at(-1)).toMatchObject({ action: 'APPROVE', from_status: 'FLAGGED', to_status: 'APPROVED', actor: 'operator:ops' });
     await page.context().close();
+  });
+
+  it('runs a conformance check from the partner page, which activates a gated partner', async () => {
+    // Gated, and its tokens Sender pages without the headers OCPI asks for: the check after the handshake fails.
+    const emsp = await OcpiPlatform.start({ name: 'Gated Browser', roles: [{ role: 'EMSP', countryCode: 'US', partyId: 'GBR', name: 'Gated Browser' }] });
+    emsp.handle('tokens', () => success([]));
+    try {
+      const id = await onboard(net.hub, emsp, true, { gated: true });
+      await eventually(async () => (await admin(net.hub, 'GET', `/api/partners/${id}`)).body.last_check, 60_000, 'the check after the handshake');
+      const page = await loggedIn('ops');
+      await visit(page, 'partners', 'partners');
+      const row = page.locator('[data-testid=partners] tr', { hasText: 'Gated Browser' });
+      await expect.poll(() => row.innerText()).toContain('GATED');
+      await row.getByText('Details').click();
+      const conformance = page.getByTestId('conformance');
+      await expect.poll(() => page.getByTestId('check-verdict').innerText()).toContain('FAIL');
+      expect(await page.getByTestId('gate').innerText()).toContain('nothing is routed to or from Gated Browser');
+      const pagination = page.locator('[data-testid=check-cases] tr[data-case=pagination-tokens]');
+      expect(await pagination.innerText()).toContain('Missing x-total-count and x-limit');
+      expect(await pagination.innerText()).toContain('transport_and_format: Pagination');
+      await pagination.getByText('request and response').click();
+      await expect.poll(() => pagination.innerText()).toContain('"http_status": 200');
+
+      emsp.handle('tokens', pagedAnswer([]));
+      await conformance.getByTestId('run-check').click();
+      await expect.poll(() => page.getByTestId('conformance-info').innerText(), { timeout: 20_000 }).toMatch(/Check \d+: PASS/);
+      await expect.poll(() => page.getByTestId('check-verdict').innerText()).toContain('PASS');
+      await expect.poll(() => page.getByTestId('gate').innerText()).toContain('routes active since');
+      await expect.poll(() => row.innerText()).not.toContain('GATED');
+      if (screenshots) await page.getByTestId('partner-details').screenshot({ path: `${ROOT}docs/console-conformance.png` });
+      expect((await admin(net.hub, 'GET', `/api/partners/${id}`)).body).toMatchObject({ routes_active: true, status: 'CONNECTED' });
+      await page.context().close();
+    } finally {
+      await emsp.close();
+    }
   });
 
   it('shows a partner its own traffic and nothing of another partner', async () => {

@@ -31,6 +31,8 @@ export class SessionTally {
   }
 
   private async onRequest(request: ReceivedRequest, reply: FastifyReply): Promise<unknown> {
+    // A GET is no message: the hub's conformance check reads the interface (`switchyard serve` checks new partners).
+    if (request.method === 'GET') return undefined;
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const answer = this.answer(request);
     if (answer === 'silent') {

@@ -24,10 +24,10 @@ export const PARTIES = {
 /** Fast retries so that outage tests finish in seconds. */
 export const FAST_DELIVERY = { baseDelayMs: 50, maxDelayMs: 400, pollIntervalMs: 50 };
 
-export async function onboard(hub: RunningHub, platform: OcpiPlatform, standardAgreement = true): Promise<string> {
+export async function onboard(hub: RunningHub, platform: OcpiPlatform, standardAgreement = true, invitation: { gated?: boolean } = {}): Promise<string> {
   // A 2.1.1 platform's credentials name no role: the operator gives it at invitation.
   const role = platform.version === '2.1.1' ? platform.options.roles[0].role : undefined;
-  const { body } = await admin(hub, 'POST', '/api/partners', { name: platform.options.name, standard_agreement: standardAgreement, role });
+  const { body } = await admin(hub, 'POST', '/api/partners', { name: platform.options.name, standard_agreement: standardAgreement, role, ...invitation });
   const reply = await platform.register(body.versions_url, body.token_a);
   if (reply.envelope?.status_code !== 1000) throw new Error(`Onboarding ${platform.options.name} failed: ${JSON.stringify(reply.envelope)}`);
   return body.id;
@@ -54,5 +54,16 @@ export async function startRoamingNetwork(
       await Promise.all([cpo1, cpo2, emsp1, emsp2].map((p) => p.close()));
       await hub.close();
     },
+  };
+}
+
+/**
+ * A module handler that answers a GET-all page as OCPI paginates it (X-Total-Count, X-Limit), with
+ * the envelope timestamp given (a zoneless one makes a partner that writes times without a zone).
+ */
+export function pagedAnswer(data: unknown[], timestamp = new Date().toISOString()) {
+  return (_request: unknown, reply: { headers(values: Record<string, string>): unknown }) => {
+    reply.headers({ 'X-Total-Count': String(data.length), 'X-Limit': '50' });
+    return { status_code: 1000, data, timestamp };
   };
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, type Me } from '../api';
 import { Badge, Head, useApi } from './common';
+import { Conformance } from './Conformance';
 import { SlaTable } from './Sla';
 
 interface Partner {
@@ -10,6 +11,10 @@ interface Partner {
   ocpi_version: string | null;
   versions_url: string | null;
   quirks: Record<string, unknown>;
+  gated: boolean;
+  routes_active: boolean;
+  activated_at: string | null;
+  last_check: { id: string; verdict: string } | null;
   parties: { role: string; country_code: string; party_id: string; status: string }[];
   endpoints: { module: string; role: string; url: string }[];
 }
@@ -30,16 +35,19 @@ export function Partners({ me }: { me: Me }) {
     <>
       {canChange && <Invite onInvited={reload} />}
       <table data-testid="partners">
-        <Head columns={['Partner', 'Status', 'OCPI', 'Parties', '']} />
+        <Head columns={['Partner', 'Status', 'OCPI', 'Parties', 'Check', '']} />
         <tbody>
           {(partners ?? []).map((p) => (
             <tr key={p.id}>
               <td>{p.name}</td>
               <td>
-                <Badge value={p.status} />
+                <Badge value={p.status} /> {!p.routes_active && <Badge value="GATED" />}
               </td>
               <td>{p.ocpi_version ?? '—'}</td>
               <td>{p.parties.map((party) => `${party.country_code}*${party.party_id} ${party.role}`).join(', ') || 'not registered yet'}</td>
+              <td>
+                <Badge value={p.last_check?.verdict} />
+              </td>
               <td>
                 <button className="secondary" onClick={() => setSelected(p.id === selected ? undefined : p.id)}>
                   {p.id === selected ? 'Close' : 'Details'}
@@ -64,7 +72,8 @@ export function Partners({ me }: { me: Me }) {
 function Invite({ onInvited }: { onInvited: () => void }) {
   const [name, setName] = useState('');
   const [role, setRole] = useState('');
-  const [invitation, setInvitation] = useState<{ name: string; token_a: string; versions_url: string }>();
+  const [gated, setGated] = useState(false);
+  const [invitation, setInvitation] = useState<{ name: string; gated: boolean; token_a: string; versions_url: string }>();
   const [error, setError] = useState('');
   return (
     <div className="panel">
@@ -73,9 +82,9 @@ function Invite({ onInvited }: { onInvited: () => void }) {
         className="inline"
         onSubmit={(event) => {
           event.preventDefault();
-          api('POST', '/api/partners', { name, ...(role ? { role } : {}) }).then(
+          api('POST', '/api/partners', { name, gated, ...(role ? { role } : {}) }).then(
             (created) => {
-              setInvitation({ name, ...created });
+              setInvitation({ name, gated, ...created });
               setName('');
               setError('');
               onInvited();
@@ -95,6 +104,10 @@ function Invite({ onInvited }: { onInvited: () => void }) {
             <option value="EMSP">EMSP</option>
           </select>
         </label>
+        <label style={{ flexDirection: 'row', display: 'inline-flex', gap: 4 }}>
+          <input type="checkbox" name="gated" checked={gated} onChange={(e) => setGated(e.target.checked)} />
+          Gated onboarding (no routes until a conformance check passes)
+        </label>
         <button type="submit">Invite</button>
       </form>
       {error && <p className="error">{error}</p>}
@@ -112,6 +125,7 @@ function Invite({ onInvited }: { onInvited: () => void }) {
             <li>POST your credentials (your token B, versions URL and roles) to the credentials endpoint, with token A.</li>
             <li>The hub calls your versions back with token B, then answers with its own credentials and token C. Token A dies.</li>
             <li>Push your locations and tariffs (CPO) or tokens (eMSP); check your traffic in the partner portal.</li>
+            {invitation.gated && <li>Onboarding is gated: the hub checks your platform after the handshake and routes your traffic once the check passes.</li>}
           </ol>
         </div>
       )}
@@ -125,6 +139,8 @@ function PartnerDetails({ partner, sla, canChange, onChanged }: { partner: Partn
     ['Invited (token A issued)', true],
     ['Credentials exchanged', registered],
     ['Endpoints discovered', partner.endpoints.length > 0],
+    ['Conformance check passed', partner.last_check?.verdict === 'PASS' || partner.last_check?.verdict === 'PASS_WITH_WARNINGS'],
+    ['Routes active', registered && partner.routes_active],
     ['Connected', partner.status === 'CONNECTED'],
   ] as const;
   const [error, setError] = useState('');
@@ -151,6 +167,7 @@ function PartnerDetails({ partner, sla, canChange, onChanged }: { partner: Partn
           ))}
         </tbody>
       </table>
+      <Conformance partner={partner} canChange={canChange} onChanged={onChanged} />
       <h3>Service levels (last day)</h3>
       <SlaTable rows={sla} />
       <Quirks partner={partner} canChange={canChange} onChanged={onChanged} />

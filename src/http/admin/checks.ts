@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CheckUnavailableError, runConformanceCheck } from '../../conformance/check.js';
+import { applyOfferedQuirks } from '../../conformance/offered-quirks.js';
+import { CHECK_REASONS } from '../../conformance/report.js';
 import { checksOf } from '../../conformance/store.js';
 import type { HubContext } from '../../hub/context.js';
 import { getPlatform } from '../../hub/registry.js';
@@ -14,6 +16,9 @@ const CheckView = Type.Object({
   platform_id: Type.String(),
   started_at: Type.String(),
   finished_at: Type.String(),
+  reason: Type.Union(CHECK_REASONS.map((r) => Type.Literal(r)), {
+    description: 'Why it ran: the operator asked, the partner’s credentials changed, the schedule, or offered quirks were applied',
+  }),
   verdict: Type.Union(['PASS', 'PASS_WITH_WARNINGS', 'FAIL'].map((v) => Type.Literal(v))),
   cases: Type.Array(
     Type.Object({
@@ -31,6 +36,12 @@ const CheckView = Type.Object({
 
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
+function unavailable(reply: FastifyReply, error: unknown) {
+  if (!(error instanceof CheckUnavailableError)) throw error;
+  const code = error.status === 404 ? 'not_found' : 'conflict';
+  return reply.code(error.status).send({ error: code, message: error.message });
+}
+
 /** Conformance checks of a partner: run one now, or read the ones kept. */
 export async function checkRoutes(app: FastifyInstance, hub: HubContext): Promise<void> {
   app.post(
@@ -39,7 +50,7 @@ export async function checkRoutes(app: FastifyInstance, hub: HubContext): Promis
       schema: {
         summary: 'Run a conformance check against a partner',
         description:
-          'The hub checks the partner from its side of the connection: versions and details, the endpoints its roles need, the token encoding, envelopes, timestamps, tracing headers, pagination of its Sender interfaces, a schema check of a CPO’s locations and tariffs, and a GET probe of its Receiver interfaces. PASS, PASS_WITH_WARNINGS (with the quirks that would bridge them) or FAIL; every case names its spec section and shows the request and response.',
+          'The hub checks the partner from its side of the connection: versions and details, the endpoints its roles need, the token encoding, envelopes, timestamps, tracing headers, pagination of its Sender interfaces, a schema check of a CPO’s locations and tariffs, a GET probe of its Receiver interfaces, and a probe tariff of the hub’s own party PUT to its tariffs Receiver and deleted again. PASS, PASS_WITH_WARNINGS (with the quirks that would bridge them) or FAIL; every case names its spec section and shows the request and response. A PASS activates the routes of a gated partner. Waits for a check of the same partner in progress; 409 when it does not end.',
         tags: ['partners'],
         params: Params,
         response: { 201: CheckView, 404: ErrorReply, 409: ErrorReply },
@@ -49,8 +60,29 @@ export async function checkRoutes(app: FastifyInstance, hub: HubContext): Promis
       try {
         return reply.code(201).send(await runConformanceCheck(hub, (request.params as { id: string }).id));
       } catch (error) {
-        if (!(error instanceof CheckUnavailableError)) throw error;
-        return reply.code(error.status).send({ error: error.status === 404 ? 'not_found' : 'not_registered', message: error.message });
+        return unavailable(reply, error);
+      }
+    },
+  );
+
+  app.post(
+    '/partners/:id/checks/:check_id/quirks',
+    {
+      schema: {
+        summary: 'Apply the quirks a check offered, and check again',
+        description:
+          'The quirks that would bridge the check’s warnings join the partner’s quirk profile (lists merged, other values replaced); the hub then runs a check (reason QUIRKS_APPLIED) and answers the profile and the new report. A gated partner whose new check passes is activated.',
+        tags: ['partners'],
+        params: Type.Object({ id: Type.String({ format: 'uuid' }), check_id: Type.String({ pattern: '^[0-9]{1,18}$' }) }),
+        response: { 200: Type.Object({ quirks: QuirksSchema, check: CheckView }), 404: ErrorReply, 409: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const { id, check_id: checkId } = request.params as { id: string; check_id: string };
+      try {
+        return await applyOfferedQuirks(hub, id, checkId);
+      } catch (error) {
+        return unavailable(reply, error);
       }
     },
   );

@@ -3,9 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../../hub/context.js';
 import { versionsUrl } from '../../hub/context.js';
+import { latestCheckOf } from '../../conformance/store.js';
 import { HandshakeError, startRegistration } from '../../hub/credentials.js';
+import { activateRoutes } from '../../hub/onboarding-gate.js';
 import {
   addToken,
+  awaitsActivation,
   createPlatform,
   PartyTakenError,
   deletePlatform,
@@ -54,6 +57,13 @@ const PartnerView = Type.Object({
   versions_url: Type.Union([Type.String(), Type.Null()]),
   last_seen_at: Type.Union([Type.String(), Type.Null()]),
   quirks: QuirksSchema,
+  gated: Type.Boolean({ description: 'Gated onboarding: its routes wait for a passing conformance check or the operator' }),
+  routes_active: Type.Boolean({ description: 'False while a gated partner awaits activation: nothing is routed to or from it' }),
+  activated_at: Type.Union([Type.String(), Type.Null()]),
+  last_check: Type.Union([
+    Type.Object({ id: Type.String(), verdict: Type.String(), reason: Type.String(), finished_at: Type.String() }),
+    Type.Null(),
+  ]),
   created_at: Type.String(),
   parties: Type.Array(PartyView),
   endpoints: Type.Array(Type.Object({ module: Type.String(), role: Type.String(), url: Type.String() })),
@@ -66,7 +76,11 @@ const MAX_PAGE = 500;
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 async function partnerView(db: Queryable, platform: Platform) {
-  const [parties, endpoints] = await Promise.all([partiesOf(db, platform.id), endpointsOf(db, platform.id)]);
+  const [parties, endpoints, lastCheck] = await Promise.all([
+    partiesOf(db, platform.id),
+    endpointsOf(db, platform.id),
+    latestCheckOf(db, platform.id),
+  ]);
   return {
     id: platform.id,
     name: platform.name,
@@ -75,6 +89,10 @@ async function partnerView(db: Queryable, platform: Platform) {
     versions_url: platform.versionsUrl,
     last_seen_at: platform.lastSeenAt?.toISOString() ?? null,
     quirks: platform.quirks,
+    gated: platform.gated,
+    routes_active: !awaitsActivation(platform),
+    activated_at: platform.activatedAt?.toISOString() ?? null,
+    last_check: lastCheck ?? null,
     created_at: platform.createdAt.toISOString(),
     parties: parties.map((p) => ({
       role: p.role,
@@ -110,6 +128,13 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
           expires_in: Type.Optional(
             Type.Integer({ minimum: 60, maximum: 365 * 86_400, description: 'Seconds token A stays valid (default 7 days)' }),
           ),
+          gated: Type.Optional(
+            Type.Boolean({
+              default: false,
+              description:
+                'Gated onboarding: after the handshake the hub checks the partner and routes nothing to or from it until a check passes (or the operator activates it)',
+            }),
+          ),
         }),
         response: {
           201: Type.Object({ id: Type.String(), token_a: Type.String(), versions_url: Type.String(), expires_at: Type.String() }),
@@ -117,16 +142,17 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
       },
     },
     async (request, reply) => {
-      const { name, standard_agreement: standardAgreement = true, role, expires_in: expiresIn = TOKEN_A_LIFETIME_S } = request.body as {
-        name: string;
-        standard_agreement?: boolean;
-        role?: 'CPO' | 'EMSP';
-        expires_in?: number;
-      };
+      const {
+        name,
+        standard_agreement: standardAgreement = true,
+        role,
+        expires_in: expiresIn = TOKEN_A_LIFETIME_S,
+        gated = false,
+      } = request.body as { name: string; standard_agreement?: boolean; role?: 'CPO' | 'EMSP'; expires_in?: number; gated?: boolean };
       const tokenA = newToken();
       const expiresAt = new Date(Date.now() + expiresIn * 1000);
       const platform = await hub.db.transaction(async (tx) => {
-        const created = await createPlatform(tx, name, { standardAgreement, roleHint: role });
+        const created = await createPlatform(tx, name, { standardAgreement, roleHint: role, gated });
         await addToken(tx, created.id, tokenA, 'REGISTRATION', expiresAt);
         return created;
       });
@@ -282,6 +308,29 @@ export async function partnerRoutes(app: FastifyInstance, hub: HubContext): Prom
         return reply.code(409).send({ error: 'conflict', message: error.message });
       }
       return partnerView(hub.db, platform);
+    },
+  );
+
+  app.post(
+    '/partners/:id/activation',
+    {
+      schema: {
+        summary: "Activate a gated partner's routes by hand",
+        description:
+          'For a gated partner whose routes wait (its check failed, passed with warnings the operator accepts, or has not run): its parties become CONNECTED, other partners are told, and the activation is journaled. 409 when its routes are active already.',
+        tags: ['partners'],
+        params: IdParams,
+        response: { 200: PartnerView, 404: ErrorReply, 409: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const platform = await getPlatform(hub.db, (request.params as { id: string }).id);
+      if (!platform) return reply.code(404).send({ error: 'not_found', message: 'No such partner' });
+      const actor = request.principal?.actor ?? 'operator';
+      if (!(await activateRoutes(hub, platform.id, `activated by ${actor}`))) {
+        return reply.code(409).send({ error: 'conflict', message: 'Its routes are active already' });
+      }
+      return partnerView(hub.db, (await getPlatform(hub.db, platform.id))!);
     },
   );
 

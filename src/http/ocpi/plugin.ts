@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { envelope } from '../../ocpi/envelope.js';
 import { OcpiError, OcpiStatus } from '../../ocpi/status.js';
 import type { HubContext } from '../../hub/context.js';
+import { refuseWhileGated } from '../../hub/onboarding-gate.js';
 import { touchPlatform } from '../../hub/registry.js';
 import { authenticate, readOcpiHeaders } from './context.js';
 import { journalInbound } from './journal-hook.js';
@@ -27,6 +28,11 @@ export async function ocpiPlugin(app: FastifyInstance, hub: HubContext, admissio
 
   app.addHook('onRequest', async (request, reply) => readOcpiHeaders(request, reply));
   app.addHook('preHandler', async (request, reply) => admission.admitOcpi(request, reply, () => authenticate(hub, request)));
+  // A gated partner awaiting its conformance check may use versions and credentials only (OCPI 4000 otherwise).
+  app.addHook('preHandler', async (request) => {
+    const platform = request.ocpi.platform;
+    if (platform && !request.routeOptions.config.registrationTokenAllowed) refuseWhileGated(platform);
+  });
   app.addHook('preHandler', async (request) => checkUrlParams(request));
   app.addHook('onSend', async (request, _reply, payload) => {
     if (request.ocpi) request.ocpi.responsePayload = payload;
