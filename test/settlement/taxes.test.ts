@@ -40,6 +40,8 @@ const CDRS = [
   // No price, Quebec, and a claimed total a cent short of the table's (1.00 + 1.995 → 3.00):
   // 2.99 shared 1.00 : 1.995 → 0.998 and 1.992 → 0.99 and 1.99, the cent left to GST → 1.00 and 1.99.
   canadian('K5', 'QC', 20, 22.99),
+  // Audited: three taxes on one line, GST 0.50, PST 0.70 and a levy of 1 % (an operator's rate), 0.10.
+  canadian('K6', 'BC', 10, 11.3),
 ];
 
 describe(`each tax on its own line, statement, CSV and PDF (${databaseLabel})`, () => {
@@ -58,6 +60,8 @@ describe(`each tax on its own line, statement, CSV and PDF (${databaseLabel})`, 
       }
       const priced = { priced: { total_cost: { before_taxes: 20, taxes: [{ name: 'GST', percentage: 5, amount: 1 }, { name: 'QST', percentage: 9.975, amount: 1.995 }], after_taxes: 22.995 } } };
       await tx.query(`UPDATE clearing_cdrs SET audit = $1, status = 'ACCEPTED' WHERE cdr_id = 'K1'`, [JSON.stringify(priced)]);
+      const levied = { priced: { total_cost: { before_taxes: 10, taxes: [{ name: 'GST', percentage: 5, amount: 0.5 }, { name: 'PST', percentage: 7, amount: 0.7 }, { name: 'Levy', percentage: 1, amount: 0.1 }], after_taxes: 11.3 } } };
+      await tx.query(`UPDATE clearing_cdrs SET audit = $1, status = 'ACCEPTED' WHERE cdr_id = 'K6'`, [JSON.stringify(levied)]);
     });
     await settlePeriod(db, '2026-11');
   }, 180_000);
@@ -73,19 +77,21 @@ describe(`each tax on its own line, statement, CSV and PDF (${databaseLabel})`, 
       ['K2', ['HST 13 1.30'], '1.30'],
       ['K3', ['GST 5 0.50', 'PST 7 0.70'], '1.20'],
       ['K5', ['GST 5 1.00', 'QST 9.975 1.99'], '2.99'],
+      ['K6', ['GST 5 0.50', 'PST 7 0.70', 'Levy 1 0.10'], '1.30'],
     ]);
   });
 
   it('subtotals the statement per tax', async () => {
     const statement = (await getStatement(db, ID))!;
-    // GST 1.00 + 0.50 + 1.00; HST 1.30; PST 0.70; QST 2.00 + 1.99.
+    // GST 1.00 + 0.50 + 1.00 + 0.50; HST 1.30; the levy 0.10; PST 0.70 + 0.70; QST 2.00 + 1.99.
     expect(statement.totals.classes.payable.taxes.map((t) => [t.name, t.percentage, t.amount])).toEqual([
-      ['GST', '5', '2.50'],
+      ['GST', '5', '3.00'],
       ['HST', '13', '1.30'],
-      ['PST', '7', '0.70'],
+      ['Levy', '1', '0.10'],
+      ['PST', '7', '1.40'],
       ['QST', '9.975', '3.99'],
     ]);
-    expect([statement.totals.classes.payable.net, statement.totals.classes.payable.tax, statement.totals.amount_payable]).toEqual(['60.00', '8.49', '68.49']);
+    expect([statement.totals.classes.payable.net, statement.totals.classes.payable.tax, statement.totals.amount_payable]).toEqual(['70.00', '9.79', '79.79']);
   });
 
   it('gives each tax a CSV column that sums to its subtotal', async () => {
@@ -94,15 +100,16 @@ describe(`each tax on its own line, statement, CSV and PDF (${databaseLabel})`, 
     for await (const chunk of statementCsv(db, statement)) text += chunk;
     const [header, ...rows] = text.trimEnd().split('\r\n').map((line) => line.split(','));
     const sum = (name: string) => rows.reduce((total, r) => total.plus(r[header.indexOf(name)]), new Decimal(0)).toFixed(2);
-    expect(header.filter((name) => name.startsWith('tax:'))).toEqual(['tax:GST 5%', 'tax:HST 13%', 'tax:PST 7%', 'tax:QST 9.975%']);
-    expect(['tax:GST 5%', 'tax:HST 13%', 'tax:PST 7%', 'tax:QST 9.975%'].map(sum)).toEqual(['2.50', '1.30', '0.70', '3.99']);
-    expect(sum('total')).toBe('68.49');
+    const columns = ['tax:GST 5%', 'tax:HST 13%', 'tax:Levy 1%', 'tax:PST 7%', 'tax:QST 9.975%'];
+    expect(header.filter((name) => name.startsWith('tax:'))).toEqual(columns);
+    expect(columns.map(sum)).toEqual(['3.00', '1.30', '0.10', '1.40', '3.99']);
+    expect(sum('total')).toBe('79.79');
   });
 
   it('prints each tax on a line of its own in the PDF', async () => {
     const statement = (await getStatement(db, ID))!;
     const { text } = await extractText(await getDocumentProxy(new Uint8Array(await statementPdf(db, statement))), { mergePages: true });
-    expect(text).toMatch(/GST 5 %\s*2\.50 CAD\s*HST 13 %\s*1\.30 CAD\s*PST 7 %\s*0\.70 CAD\s*QST 9\.975 %\s*3\.99 CAD/);
+    expect(text).toMatch(/GST 5 %\s*3\.00 CAD\s*HST 13 %\s*1\.30 CAD\s*Levy 1 %\s*0\.10 CAD\s*PST 7 %\s*1\.40 CAD\s*QST 9\.975 %\s*3\.99 CAD/);
     expect(text).not.toMatch(/\bTax\b/);
   });
 });

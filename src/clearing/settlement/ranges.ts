@@ -20,61 +20,78 @@ export const lineClassSql = (c: string) =>
   `CASE ${c}.status WHEN 'DISPUTED' THEN 'held_back' WHEN 'WRITTEN_OFF' THEN 'written_off' ELSE 'payable' END`;
 
 const PARTIES = ['cpo_country', 'cpo_party', 'emsp_country', 'emsp_party', 'currency'];
-const sameParties = (a: string, b: string) => PARTIES.map((column) => `${a}.${column} = ${b}.${column}`).join(' AND ');
-/** The taxes of a line read by position in one pass; a line with more (rare) has them read apart. */
-const SLOTS = [0, 1, 2];
-const CDR_PARTIES = 'owner_country AS cpo_country, owner_party AS cpo_party, emsp_country, emsp_party, currency';
+const AGREEMENT = ['cpo_country', 'cpo_party', 'emsp_country', 'emsp_party'];
+const same = (columns: string[], a: string, b: string) => columns.map((column) => `${a}.${column} = ${b}.${column}`).join(' AND ');
+/** The CDR's columns (settlement_cdrs.owner_*) matched against a parties' row. */
+const ofCdr = (columns: string[], c: string, r: string) =>
+  columns.map((column) => `${c}.${column.replace('cpo_', 'owner_')} = ${r}.${column}`).join(' AND ');
+/** The taxes of a line read by position in the one pass; the few lines with more have the rest read apart. */
+const SLOTS = [0, 1];
 
 /**
- * The run of one period, in one statement: which CDRs each statement takes, and their sums.
+ * Where each parties' statement of this period starts and stops, for the parties settled before
+ * (`settlement_plan`): the period's own statement grows up to the run's high mark while it is
+ * their latest; it stays as it is once a later period has run for them; a new statement starts
+ * after their latest one, unless that one belongs to a later period (the CDRs then wait for it).
+ * $1 period label, $2 the high mark.
+ */
+const PLAN = `
+CREATE TEMP TABLE settlement_plan ON COMMIT DROP AS
+WITH latest AS (
+  SELECT DISTINCT ON (${PARTIES.join(', ')}) *
+  FROM statement_ranges ORDER BY ${PARTIES.join(', ')}, through_seq DESC, ends_at DESC)
+SELECT ${PARTIES.map((column) => `l.${column}`).join(', ')}, o.time_zone, o.starts_at, o.ends_at,
+       coalesce(o.after_seq, l.through_seq) AS after_seq, coalesce(o.after_ends_at, l.ends_at) AS after_ends_at,
+       CASE WHEN o.statement_id IS NULL OR o.statement_id = l.statement_id THEN $2::bigint ELSE o.through_seq END AS through_seq,
+       o.statement_id IS NULL OR o.statement_id = l.statement_id AS grows,
+       l.ends_at AS latest_ends_at
+FROM latest l LEFT JOIN statement_ranges o ON o.period = $1 AND ${same(PARTIES, 'o', 'l')}`;
+
+/** The period's bounds in each agreement's own terms (`settlement_bounds`). $1, $2: its local start and end. */
+const AGREEMENT_BOUNDS = `
+CREATE TEMP TABLE settlement_bounds ON COMMIT DROP AS
+SELECT ${AGREEMENT.join(', ')}, cadence, time_zone,
+       $1::timestamp AT TIME ZONE time_zone AS starts_at, $2::timestamp AT TIME ZONE time_zone AS ends_at
+FROM settlement_terms WHERE cpo_country IS NOT NULL`;
+
+/** The period's bounds in the hub's default terms. */
+const DEFAULT_BOUNDS = `
+SELECT cadence, time_zone, ($1::timestamp AT TIME ZONE time_zone)::text AS starts_at, ($2::timestamp AT TIME ZONE time_zone)::text AS ends_at
+FROM settlement_terms WHERE cpo_country IS NULL AND emsp_country IS NULL`;
+
+/**
+ * The run of one period, in one statement, over the CDRs read once:
  *
- * - `bounds`: the period's start and end in each agreement's time zone (and the hub default's).
- * - `latest`: each parties' last statement, the one a new statement starts after.
- * - `plan`: per parties already settled once: the period's own statement grows up to the run's
- *   high mark while it is their latest; it stays as it is when a later period has run since; a
- *   new statement starts after the latest one, unless that one belongs to a later period (the
- *   CDRs then wait for it).
- * - `members`: the CDRs on the period's statements, old and new.
- * - `lines`: the members summed in one pass per statement, class of line and the names and rates
- *   of the line's taxes (a handful of groups: a CDR in Quebec bears GST and QST, in Ontario HST).
- * - `line_taxes`, `sums`: from those groups, the sums per statement and class, and per tax.
+ * - `members`: the CDRs on the period's statements, old and new, by the plan, the agreement's
+ *   bounds or the default ones.
+ * - `lines`: the members summed per statement, status and the names and rates of the line's
+ *   taxes (a handful of groups: a CDR in Quebec bears GST and QST, in Ontario HST).
+ * - `line_taxes`, `sums`: from those groups, the sums per statement and class of line, and per tax.
  * - `ranges`: each statement's range is recorded or extended.
  *
- * $1 period label, $2 and $3 the period's local start and end, $4 its cadence, $5 the high mark.
+ * $1 period label, $2 its cadence, $3 the high mark, $4..$7 the default terms' cadence, time
+ * zone, and the period's start and end in it.
  */
-const TAKE_AND_SUM = `
-WITH bounds AS (
-  SELECT cpo_country, cpo_party, emsp_country, emsp_party, cadence, time_zone,
-         $2::timestamp AT TIME ZONE time_zone AS starts_at, $3::timestamp AT TIME ZONE time_zone AS ends_at
-  FROM settlement_terms),
-defaults AS (SELECT * FROM bounds WHERE cpo_country IS NULL AND emsp_country IS NULL),
-latest AS (
-  SELECT DISTINCT ON (${PARTIES.join(', ')}) *
-  FROM statement_ranges ORDER BY ${PARTIES.join(', ')}, through_seq DESC, ends_at DESC),
-plan AS (
-  SELECT ${PARTIES.map((column) => `l.${column}`).join(', ')}, o.time_zone, o.starts_at, o.ends_at,
-         coalesce(o.after_seq, l.through_seq) AS after_seq, coalesce(o.after_ends_at, l.ends_at) AS after_ends_at,
-         CASE WHEN o.statement_id IS NULL OR o.statement_id = l.statement_id THEN $5::bigint ELSE o.through_seq END AS through_seq,
-         o.statement_id IS NULL OR o.statement_id = l.statement_id AS grows,
-         l.ends_at AS latest_ends_at
-  FROM latest l LEFT JOIN statement_ranges o ON o.period = $1 AND ${sameParties('o', 'l')}),
-members AS (
+function takeAndSumSql(joins: { plan: boolean; agreements: boolean }): string {
+  // Without a plan or agreements, their columns are NULL and the one pass joins nothing.
+  const p = (column: string) => (joins.plan ? `p.${column}` : 'NULL');
+  const t = (column: string) => (joins.agreements ? `t.${column}` : 'NULL');
+  return `
+WITH members AS (
   SELECT c.seq, c.owner_country, c.owner_party, c.emsp_country, c.emsp_party, c.currency, c.status, c.taxes, c.credit_of,
          c.claimed_total, c.tax_total, c.energy_cost, c.time_cost, c.parking_cost, c.fixed_cost, c.reservation_cost, c.energy_kwh,
-         c.end_at < coalesce(p.starts_at, t.starts_at, d.starts_at) AS prior
+         c.end_at < coalesce(${p('starts_at')}, ${t('starts_at')}, $6::timestamptz) AS prior
   FROM settlement_cdrs c
-  LEFT JOIN bounds t ON t.cpo_country = c.owner_country AND t.cpo_party = c.owner_party
-                    AND t.emsp_country = c.emsp_country AND t.emsp_party = c.emsp_party
-  CROSS JOIN defaults d
-  LEFT JOIN plan p ON p.cpo_country = c.owner_country AND p.cpo_party = c.owner_party
-                  AND p.emsp_country = c.emsp_country AND p.emsp_party = c.emsp_party AND p.currency = c.currency
-  WHERE coalesce(t.cadence, d.cadence) = $4
-    AND c.seq <= coalesce(p.through_seq, $5::bigint)
-    AND c.end_at < coalesce(p.ends_at, t.ends_at, d.ends_at)
-    AND NOT (c.seq <= coalesce(p.after_seq, 0) AND c.end_at < coalesce(p.after_ends_at, '-infinity'))
-    AND (p.ends_at IS NOT NULL OR p.latest_ends_at IS NULL OR coalesce(t.ends_at, d.ends_at) >= p.latest_ends_at)),
+  ${joins.agreements ? `LEFT JOIN settlement_bounds t ON ${ofCdr(AGREEMENT, 'c', 't')}` : ''}
+  ${joins.plan ? `LEFT JOIN settlement_plan p ON ${ofCdr(PARTIES, 'c', 'p')}` : ''}
+  WHERE coalesce(${t('cadence')}, $4) = $2
+    AND c.seq <= coalesce(${p('through_seq')}, $3::bigint)
+    AND c.end_at < coalesce(${p('ends_at')}, ${t('ends_at')}, $7::timestamptz)
+    AND NOT (c.seq <= coalesce(${p('after_seq')}, 0) AND c.end_at < coalesce(${p('after_ends_at')}, '-infinity'::timestamptz))
+    AND (${p('ends_at')} IS NOT NULL OR ${p('latest_ends_at')} IS NULL OR coalesce(${t('ends_at')}, $7::timestamptz) >= ${p('latest_ends_at')})),
 lines AS (
-  SELECT ${CDR_PARTIES}, class, ${SLOTS.map((i) => `t${i}_name, t${i}_percentage`).join(', ')}, rest,
+  SELECT owner_country AS cpo_country, owner_party AS cpo_party, emsp_country, emsp_party, currency, status,
+         ${SLOTS.map((i) => `t${i}_name, t${i}_percentage`).join(', ')}, rest,
          min(seq) AS first_seq, count(*)::int AS count, sum(claimed_total) AS net, sum(tax_total) AS tax,
          sum(energy_cost) AS energy_cost, sum(time_cost) AS time_cost, sum(parking_cost) AS parking_cost,
          sum(fixed_cost) AS fixed_cost, sum(reservation_cost) AS reservation_cost,
@@ -84,25 +101,26 @@ lines AS (
          (count(*) FILTER (WHERE prior))::int AS prior_count,
          coalesce(sum(claimed_total + tax_total) FILTER (WHERE prior), 0) AS prior_gross,
          ${SLOTS.map((i) => `sum(t${i}_amount) AS t${i}_amount`).join(', ')}
-  FROM (SELECT m.*, ${lineClassSql('m')} AS class,
+  FROM (SELECT m.*,
                ${SLOTS.map((i) => `taxes->${i}->>'name' AS t${i}_name, taxes->${i}->>'percentage' AS t${i}_percentage, (taxes->${i}->>'amount')::numeric AS t${i}_amount`).join(',\n               ')},
                CASE WHEN jsonb_array_length(taxes) > ${SLOTS.length} THEN jsonb_path_query_array(taxes, '$[${SLOTS.length} to last]') END AS rest
         FROM members m) m
-  GROUP BY owner_country, owner_party, emsp_country, emsp_party, currency, class,
+  GROUP BY owner_country, owner_party, emsp_country, emsp_party, currency, status,
            ${SLOTS.map((i) => `t${i}_name, t${i}_percentage`).join(', ')}, rest),
+classed AS (SELECT l.*, ${lineClassSql('l')} AS class FROM lines l),
 line_taxes AS (
   ${SLOTS.map((i) => `SELECT ${PARTIES.join(', ')}, class, t${i}_name AS name, t${i}_percentage AS percentage, t${i}_amount AS amount
-  FROM lines WHERE t${i}_name IS NOT NULL`).join('\n  UNION ALL\n  ')}
+  FROM classed WHERE t${i}_name IS NOT NULL`).join('\n  UNION ALL\n  ')}
   UNION ALL
   SELECT ${PARTIES.join(', ')}, class, x->>'name', x->>'percentage', (x->>'amount')::numeric * count
-  FROM lines CROSS JOIN LATERAL jsonb_array_elements(rest) AS x WHERE rest IS NOT NULL),
+  FROM classed CROSS JOIN LATERAL jsonb_array_elements(rest) AS x WHERE rest IS NOT NULL),
 sums AS (
   SELECT ${PARTIES.join(', ')}, class, NULL AS tax_name, NULL AS tax_percentage, min(first_seq) AS first_seq,
          sum(count)::int AS count, sum(net) AS net, sum(tax) AS tax, sum(energy_cost) AS energy_cost, sum(time_cost) AS time_cost,
          sum(parking_cost) AS parking_cost, sum(fixed_cost) AS fixed_cost, sum(reservation_cost) AS reservation_cost,
          sum(sessions)::int AS sessions, sum(kwh) AS kwh, (sum(count) - sum(sessions))::int AS credit_count,
          sum(credit_gross) AS credit_gross, sum(prior_count)::int AS prior_count, sum(prior_gross) AS prior_gross
-  FROM lines GROUP BY ${PARTIES.join(', ')}, class
+  FROM classed GROUP BY ${PARTIES.join(', ')}, class
   UNION ALL
   SELECT ${PARTIES.join(', ')}, class, name, percentage, NULL, 0, 0, sum(amount), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
   FROM line_taxes GROUP BY ${PARTIES.join(', ')}, class, name, percentage),
@@ -114,14 +132,12 @@ ranges AS (
   INSERT INTO statement_ranges (statement_id, period, ${PARTIES.join(', ')}, time_zone, starts_at, ends_at,
                                 after_seq, after_ends_at, through_seq, first_seq)
   SELECT s.statement_id, $1, ${PARTIES.map((column) => `s.${column}`).join(', ')},
-         coalesce(p.time_zone, t.time_zone, d.time_zone), coalesce(p.starts_at, t.starts_at, d.starts_at),
-         coalesce(p.ends_at, t.ends_at, d.ends_at), coalesce(p.after_seq, 0), coalesce(p.after_ends_at, '-infinity'),
-         $5::bigint, s.first_seq
+         coalesce(p.time_zone, t.time_zone, $5), coalesce(p.starts_at, t.starts_at, $6::timestamptz),
+         coalesce(p.ends_at, t.ends_at, $7::timestamptz), coalesce(p.after_seq, 0), coalesce(p.after_ends_at, '-infinity'),
+         $3::bigint, s.first_seq
   FROM statements s
-  LEFT JOIN plan p ON ${sameParties('p', 's')}
-  LEFT JOIN bounds t ON t.cpo_country = s.cpo_country AND t.cpo_party = s.cpo_party
-                    AND t.emsp_country = s.emsp_country AND t.emsp_party = s.emsp_party
-  CROSS JOIN defaults d
+  LEFT JOIN settlement_plan p ON ${same(PARTIES, 'p', 's')}
+  LEFT JOIN settlement_bounds t ON ${same(AGREEMENT, 't', 's')}
   WHERE p.grows IS NOT FALSE
   ON CONFLICT (statement_id) DO UPDATE
     SET through_seq = EXCLUDED.through_seq, first_seq = least(statement_ranges.first_seq, EXCLUDED.first_seq))
@@ -131,12 +147,35 @@ SELECT $1 || '-' || cpo_country || cpo_party || '-' || emsp_country || emsp_part
        tax_name, tax_percentage, count, net, tax, energy_cost, time_cost, parking_cost, fixed_cost, reservation_cost,
        sessions, kwh, credit_count, credit_gross, prior_count, prior_gross
 FROM sums`;
+}
 
 /**
  * Takes the CDRs due on an open period's statements up to the high mark and writes the period's
- * sums (statement_sums), replacing those of the previous run of the period.
+ * sums (statement_sums), replacing those of the previous run of the period. The plan and the
+ * agreements' bounds go to temporary tables with statistics, joined to the CDRs by hash when they
+ * hold anything.
  */
+/**
+ * How the one pass is planned. The planner cannot tell how many CDRs the bounds let through, so
+ * left alone it may sort them all to merge-join the plan or to group them: it is given the memory
+ * to hash instead, and merge joins are ruled out. The query runs once per run: compiling it (JIT)
+ * does not pay.
+ */
+const ONE_PASS = { work_mem: '256MB', enable_mergejoin: 'off', jit: 'off' };
+
 export async function takeAndSum(tx: Queryable, period: Period, highMark: string): Promise<void> {
   await tx.query('DELETE FROM statement_sums WHERE period = $1', [period.label]);
-  await tx.query(TAKE_AND_SUM, [period.label, period.startLocal, period.endLocal, period.cadence, highMark]);
+  await tx.query(PLAN, [period.label, highMark]);
+  await tx.query(AGREEMENT_BOUNDS, [period.startLocal, period.endLocal]);
+  await tx.query('ANALYZE settlement_plan');
+  await tx.query('ANALYZE settlement_bounds');
+  const [defaults] = await tx.query<{ cadence: string; time_zone: string; starts_at: string; ends_at: string }>(DEFAULT_BOUNDS, [period.startLocal, period.endLocal]);
+  for (const [name, value] of Object.entries(ONE_PASS)) await tx.query(`SET LOCAL ${name} = '${value}'`);
+  const [counts] = await tx.query<{ plan: number; agreements: number }>(
+    'SELECT (SELECT count(*) FROM settlement_plan)::int AS plan, (SELECT count(*) FROM settlement_bounds)::int AS agreements',
+  );
+  const sql = takeAndSumSql({ plan: counts.plan > 0, agreements: counts.agreements > 0 });
+  await tx.query(sql, [period.label, period.cadence, highMark, defaults.cadence, defaults.time_zone, defaults.starts_at, defaults.ends_at]);
+  for (const name of Object.keys(ONE_PASS)) await tx.query(`RESET ${name}`);
+  await tx.query('DROP TABLE settlement_plan, settlement_bounds');
 }
