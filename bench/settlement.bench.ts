@@ -76,12 +76,12 @@ const baseline = await measured(() =>
   ),
 );
 const rssBefore = Math.round(process.memoryUsage().rss / 2 ** 20);
-let stepStarted = performance.now();
+let step = { name: 'starting', started: performance.now() };
 const stepTimes: string[] = [];
 const settled = await measured(() =>
   settlePeriod(db, '2026-11', (progress) => {
-    stepTimes.push(`${progress.step} ${((performance.now() - stepStarted) / 1000).toFixed(2)} s`);
-    stepStarted = performance.now();
+    stepTimes.push(`${step.name} ${((performance.now() - step.started) / 1000).toFixed(2)} s`);
+    step = { name: progress.step, started: performance.now() };
   }),
 );
 const rerun = await measured(() => settlePeriod(db, '2026-11'));

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { createAccount, setPassword } from '../hub/accounts/accounts.js';
 import { generatePassword } from '../hub/accounts/passwords.js';
 import { LOOPBACK_NETWORKS } from '../net/outbound-guard.js';
-import type { Queryable } from '../store/database.js';
+import { settlePeriod } from '../clearing/settlement/run.js';
+import type { Database, Queryable } from '../store/database.js';
 import { closeOnSignal, hubOptions, startFromCli, type HubCliOptions } from './serve.js';
 import { describeTraffic, reportActivity, startTraffic, trafficOptions, type TrafficCliOptions } from './sim.js';
 
@@ -42,14 +43,43 @@ export function demoCommand(): Command {
     console.log(`  console        ${publicUrl}/  (login ${login.username} / ${login.password})`);
     console.log('Roaming:');
     for (const line of describeTraffic(simulation, options)) console.log(line);
+    console.log('  settlement     the current month is settled every minute: its statements show here once the first CDRs are in');
     console.log('What you are seeing: docs/demo.md. Ctrl-C stops everything; the data stays for the next start.');
     const stopReporting = reportActivity(simulation);
+    const stopSettling = settleNowAndThen(running.hub.db, publicUrl, running.adminToken);
     closeOnSignal(async () => {
       stopReporting();
+      await stopSettling();
       await simulation.stop();
       await running.close();
     });
   });
+}
+
+/**
+ * Settles the current month every minute, so that the demo's CDRs show on statements (a run of a
+ * few hundred CDRs takes milliseconds). Says where to see the statements when there are new ones.
+ */
+function settleNowAndThen(db: Database, publicUrl: string, adminToken: string, everyMs = 60_000): () => Promise<void> {
+  let shown = 0;
+  let running: Promise<unknown> = Promise.resolve();
+  const settle = () => {
+    const period = new Date().toISOString().slice(0, 7);
+    running = settlePeriod(db, period)
+      .then((result) => {
+        if (result.statements <= shown) return;
+        shown = result.statements;
+        console.log(`[${new Date().toLocaleTimeString()}] settled ${period}: ${result.statements} statements of ${result.lines} CDRs so far (settled again every minute)`);
+        console.log(`  statements     ${publicUrl}/#/clearing  (console: Clearing, Statements, with CSV and PDF)`);
+        console.log(`                 npx switchyard statements list --period ${period} --hub-url ${publicUrl} --admin-token ${adminToken}`);
+      })
+      .catch((error: Error) => console.log(`  settlement of ${period} did not run: ${error.message}`));
+  };
+  const timer = setInterval(settle, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 /** The demo's console login: an admin account with a fresh password at every start. */

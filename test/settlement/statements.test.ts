@@ -39,6 +39,13 @@ describe(`settlement statements, computed by hand (${databaseLabel})`, () => {
     await expect(settlePeriod(db, '2026-10')).rejects.toThrow(/closed/);
   });
 
+  it('keeps a closed period as it was when a verdict changes afterwards', async () => {
+    await recordSettlementCdrs(db, [{ ...OCTOBER[0], status: 'DISPUTED' }]);
+    const lines = [];
+    for await (const line of statementLines(db, '2026-10-USCP1-USMS1-USD')) lines.push(line);
+    expect(lines.map((l) => [l.cdr_id, l.status, l.class])).toEqual([['C1', 'APPROVED', 'payable']]);
+  });
+
   it('holds back the disputed CDR and sums taxes per tax (CAD, Ontario, Quebec, BC)', async () => {
     const cad = (await getStatement(db, '2026-11-CACP2-USMS1-CAD'))!;
     const { payable, held_back } = cad.totals.classes;
@@ -58,9 +65,13 @@ describe(`settlement statements, computed by hand (${databaseLabel})`, () => {
       ['US*MS1', '1.00', [], '1.00'],
     ]);
     const usd = (await getStatement(db, '2026-11-USCP1-CAMS2-USD'))!;
-    // 2 × 0.30 + 2 % of 20.00 = 1.00, capped at 0.50; Quebec: GST 5 % and QST 9.975 % on the same base.
+    // Volt Street's fee is capped per period, over both its November statements: 3 sessions × 0.30
+    // + 2 % of (20.00 − 2.00) = 1.26, capped at 0.50. Shared in proportion to what each adds:
+    // this one 2 × 0.30 + 2 % of 20.00 = 1.00, the other 0.30 + 2 % of −2.00 = 0.26, so
+    // 0.50 × 1.00 / 1.26 = 0.397 → 0.40 and 0.50 × 0.26 / 1.26 = 0.103 → 0.10.
+    // Northern Roam's flat 2.00 a month; Quebec: GST 5 % and QST 9.975 % on the same base.
     expect(usd.totals.fees.map((f) => [f.party, f.net, f.taxes.map((t) => `${t.name} ${t.amount}`), f.total])).toEqual([
-      ['US*CP1', '0.50', [], '0.50'],
+      ['US*CP1', '0.40', [], '0.40'],
       ['CA*MS2', '2.00', ['GST 0.10', 'QST 0.20'], '2.30'],
     ]);
     expect(usd.totals.amount_payable).toBe('20.00');
@@ -82,8 +93,8 @@ describe(`settlement statements, computed by hand (${databaseLabel})`, () => {
     ]);
     expect(usd.totals.amount_payable).toBe('-2.00');
     expect(usd.totals.credits).toEqual({ count: 1, gross: '-12.00' });
-    // 1 session × 0.30 + 2 % of −2.00 = 0.26.
-    expect(usd.totals.fees.map((f) => f.net)).toEqual(['0.26']);
+    // Its share of Volt Street's capped fee for November (see above): 0.10, not 0.26.
+    expect(usd.totals.fees.map((f) => f.net)).toEqual(['0.10']);
     expect((await getStatement(db, '2026-10-USCP1-USMS1-USD'))!.totals.amount_payable).toBe('12.00');
   });
 
@@ -122,10 +133,15 @@ describe(`settlement statements, computed by hand (${databaseLabel})`, () => {
     const column = (name: string) => header.indexOf(name);
     const total = (cls: string, name: string) =>
       rows.filter((r) => r[column('class')] === cls).reduce((sum, r) => sum.plus(r[column(name)]), new Decimal(0)).toFixed(2);
-    expect(rows).toHaveLength(4);
+    expect(rows.map((r) => r[column('class')])).toEqual(['payable', 'payable', 'held_back', 'payable', 'hub_fee', 'hub_fee']);
     expect(total('payable', 'total')).toBe(statement.totals.amount_payable);
     expect(total('held_back', 'total')).toBe(statement.totals.classes.held_back.gross);
-    for (const tax of statement.totals.classes.payable.taxes) expect(total('payable', `tax:${tax.name}`)).toBe(tax.amount);
+    expect(header.filter((name) => name.startsWith('tax:'))).toEqual(['tax:GST 5%', 'tax:HST 13%', 'tax:HST ON 13%', 'tax:QST 9.975%']);
+    for (const tax of statement.totals.classes.payable.taxes) expect(total('payable', `tax:${tax.name} ${tax.percentage}%`)).toBe(tax.amount);
+    expect(total('held_back', 'tax:GST 5%')).toBe('0.40');
+    // The hub fees' rows: each fee's taxes in their own columns (Maple Charge's HST on its fee).
+    expect(total('hub_fee', 'tax:HST 13%')).toBe('0.13');
+    expect(total('hub_fee', 'total')).toBe('2.13');
     expect(header).toEqual(expect.arrayContaining(['cdr_id', 'session_id', 'invoice_reference_id', 'start_local', 'end_local', 'time_zone', 'evse_uid', 'city', 'state', 'contract_id', 'tariff_id', 'tariff_version', 'energy_kwh', 'charging_minutes', 'idle_minutes', 'claimed_total', 'computed_total', 'status']));
   });
 
@@ -139,9 +155,14 @@ describe(`settlement statements, computed by hand (${databaseLabel})`, () => {
     expect(text).toMatch(/Maple Charge Ltd\.[\s\S]*GST\/HST registration: 123456789 RT0001/);
     expect(text).toContain('DriveOn LLC');
     expect(text).toContain('Due: 2026-12-31');
-    expect(text).toMatch(/HST ON 13 %\s*2\.08 CAD/);
+    // Each tax on a line of its own: the CDRs' taxes per class, the hub fee's HST.
+    expect(text).toMatch(/GST 5 %\s*1\.00 CAD\s*HST ON 13 %\s*2\.08 CAD\s*QST 9\.975 %\s*2\.00 CAD/);
     expect(text).toMatch(/Total payable\s*41\.08 CAD/);
-    expect(text).toMatch(/Held back, disputed \(1 CDRs, not payable\)\s*8\.40 CAD/);
+    expect(text).toMatch(/Held back, disputed \(1 CDRs, not payable\), excluding taxes\s*8\.00 CAD\s*GST 5 %\s*0\.40 CAD/);
+    expect(text).toMatch(/Held back, disputed, not payable\s*8\.40 CAD/);
+    expect(text).toMatch(/HST 13 %\s*0\.13 CAD\s*Hub fee total, CA\*CP2\s*1\.13 CAD/);
+    // The CDR table has a column per tax: A2's GST and QST.
+    expect(text).toMatch(/A2\s.*\s1\.00\s+0\.00\s+2\.00\s+23\.00/);
   });
 
   it('settles an agreement weekly in its own time zone, self-billed by the eMSP', async () => {
@@ -149,7 +170,11 @@ describe(`settlement statements, computed by hand (${databaseLabel})`, () => {
     // Sunday December 6, 23:30 in Regina (UTC−6 all year): week 49 there, week 50 in UTC.
     await recordSettlementCdrs(db, [cdr('W1', { owner: 'CA*CP2', emsp: 'CA*MS2', currency: 'CAD', startAt: '2026-12-07T05:00:00Z', endAt: '2026-12-07T05:30:00Z', claimedTotal: '4.00' })]);
     await settlePeriod(db, '2026-12');
-    expect((await listStatements(db, { period: '2026-12', party: 'CA*MS2' })).map((s) => s.id)).not.toContain('2026-12-CACP2-CAMS2-CAD');
+    expect((await listStatements(db, { period: '2026-12', party: 'CA*MS2' })).map((s) => s.id)).toEqual(['2026-12-USCP1-CAMS2-USD']);
+    // D1 arrived with November's CDRs but ended in December: November left it for December.
+    const december = [];
+    for await (const line of statementLines(db, '2026-12-USCP1-CAMS2-USD')) december.push(line);
+    expect(december.map((l) => [l.cdr_id, l.prior_period])).toEqual([['D1', null]]);
     await closePeriod(db, '2026-W49', '2026-12-07');
     const [weekly] = await listStatements(db, { period: '2026-W49' });
     expect(weekly).toMatchObject({ id: '2026-W49-CACP2-CAMS2-CAD', billing: 'SELF_BILLING', dueOn: '2026-12-17', invoiceNumber: expect.stringMatching(/^CAMS2-2026-W49-/) });

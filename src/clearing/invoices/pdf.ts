@@ -3,12 +3,15 @@ import type { Queryable } from '../../store/database.js';
 import { amountText } from '../settlement/money.js';
 import { parsePeriod } from '../settlement/periods.js';
 import { invoiceParties, statementLines, type Statement } from '../settlement/statements.js';
+import type { ClassTotals } from '../settlement/statement-model.js';
 import { billingDetails, type BillingDetails } from '../settlement/terms.js';
+import { amountsByColumn, taxColumns, type TaxColumn } from './tax-columns.js';
 
 /**
  * A statement as a PDF invoice (pdfkit): issuer and recipient with their tax registrations, the
- * invoice number, period, currency, issue and due dates, the charges with per-tax subtotals, what
- * is held back, the amount payable, the hub's fees, then one row per CDR. A DIRECT statement is
+ * invoice number, period, currency, issue and due dates, the charges with each tax on a line of its
+ * own, the amount payable, what is held back or written off, the hub's fees with their taxes, then
+ * one row per CDR with a column per tax. A DIRECT statement is
  * the CPO's invoice; a SELF_BILLING one is issued by the eMSP on the CPO's behalf.
  */
 type Doc = InstanceType<typeof PDFDocument>;
@@ -41,9 +44,12 @@ function amountRow(doc: Doc, label: string, amount: string, bold = false): void 
 }
 
 /** The CDR table: fixed-width columns in Courier, one text run per row (thousands of rows stay fast). */
-const LINE_COLUMNS: Array<[string, number, 'left' | 'right']> = [
-  ['CDR', 22, 'left'], ['Ended (local)', 16, 'left'], ['Place', 16, 'left'], ['kWh', 9, 'right'],
-  ['Net', 10, 'right'], ['Tax', 8, 'right'], ['Total', 10, 'right'], ['Status', 16, 'left'],
+type Column = [heading: string, width: number, align: 'left' | 'right'];
+
+/** The table's columns: the CDR's facts, then one column per tax and rate, then the total. */
+const lineColumns = (taxes: TaxColumn[]): Column[] => [
+  ['CDR', 20, 'left'], ['Ended (local)', 16, 'left'], ['Place', 14, 'left'], ['kWh', 8, 'right'], ['Net', 9, 'right'],
+  ...taxes.map((tax): Column => [tax.label, 8, 'right']), ['Total', 9, 'right'], ['Status', 12, 'left'],
 ];
 
 const cell = (value: string, width: number, align: 'left' | 'right') => {
@@ -51,10 +57,16 @@ const cell = (value: string, width: number, align: 'left' | 'right') => {
   return align === 'left' ? text.padEnd(width) : text.padStart(width);
 };
 
-function lineRow(doc: Doc, values: string[]): void {
+function lineRow(doc: Doc, columns: Column[], values: string[]): void {
   if (doc.y > doc.page.height - MARGIN - 12) doc.addPage().font('Courier').fontSize(7);
-  doc.text(values.map((value, i) => cell(value, LINE_COLUMNS[i][1], LINE_COLUMNS[i][2])).join(' '), MARGIN, doc.y, { lineBreak: false });
+  doc.text(values.map((value, i) => cell(value, columns[i][1], columns[i][2])).join(' '), MARGIN, doc.y, { lineBreak: false });
   doc.y += 9;
+}
+
+/** A class of lines: its net, then each of its taxes on a line of its own. */
+function classRows(doc: Doc, label: string, totals: ClassTotals, money: (value: string) => string): void {
+  amountRow(doc, `${label}, excluding taxes`, money(totals.net));
+  for (const tax of totals.taxes) amountRow(doc, `    ${tax.name}${tax.percentage ? ` ${tax.percentage} %` : ''}`, money(tax.amount));
 }
 
 async function render(doc: Doc, db: Queryable, statement: Statement): Promise<void> {
@@ -85,18 +97,20 @@ async function render(doc: Doc, db: Queryable, statement: Statement): Promise<vo
   doc.font('Helvetica-Bold').fontSize(12).text('Charging sessions', MARGIN);
   doc.moveDown(0.3);
   const payable = totals.classes.payable;
-  amountRow(doc, `Charging sessions (${payable.count} CDRs), excluding taxes`, money(payable.net));
-  for (const tax of payable.taxes) amountRow(doc, `${tax.name}${tax.percentage ? ` ${tax.percentage} %` : ''}`, money(tax.amount));
+  classRows(doc, `Charging sessions (${payable.count} CDRs)`, payable, money);
   if (totals.credits.count > 0) amountRow(doc, `of which credits (${totals.credits.count}), taxes included`, money(totals.credits.gross));
   if (totals.prior_period_adjustments.count > 0) {
     amountRow(doc, `of which prior-period adjustments (${totals.prior_period_adjustments.count})`, money(totals.prior_period_adjustments.gross));
   }
   amountRow(doc, 'Total payable', money(totals.amount_payable), true);
-  doc.moveDown(0.5);
   const held = totals.classes.held_back;
-  if (held.count > 0) amountRow(doc, `Held back, disputed (${held.count} CDRs, not payable)`, money(held.gross));
   const off = totals.classes.written_off;
-  if (off.count > 0) amountRow(doc, `Written off (${off.count} CDRs, not payable)`, money(off.gross));
+  for (const [label, notPayable] of [['Held back, disputed', held], ['Written off', off]] as const) {
+    if (notPayable.count === 0) continue;
+    doc.moveDown(0.5);
+    classRows(doc, `${label} (${notPayable.count} CDRs, not payable)`, notPayable, money);
+    amountRow(doc, `${label}, not payable`, money(notPayable.gross), true);
+  }
 
   if (totals.fees.length > 0) {
     doc.moveDown(0.8);
@@ -112,17 +126,19 @@ async function render(doc: Doc, db: Queryable, statement: Statement): Promise<vo
   doc.moveDown(1);
   doc.font('Helvetica-Bold').fontSize(12).text('Charge detail records', MARGIN);
   doc.moveDown(0.3);
+  const taxes = taxColumns(statement, { fees: false });
+  const columns = lineColumns(taxes);
   doc.font('Courier-Bold').fontSize(7);
-  lineRow(doc, LINE_COLUMNS.map(([name]) => name));
+  lineRow(doc, columns, columns.map(([heading]) => heading));
   doc.font('Courier');
   for await (const line of statementLines(db, statement.id)) {
-    lineRow(doc, [
+    lineRow(doc, columns, [
       line.cdr_id,
       line.end_local.replace('T', ' '),
       [line.city, line.state].filter(Boolean).join(', '),
       line.energy_kwh,
       line.claimed_total,
-      line.tax_total,
+      ...amountsByColumn(taxes, line.taxes),
       line.total,
       line.credit_of ? `CREDIT ${line.credit_of}` : line.status,
     ]);

@@ -7,6 +7,7 @@ import { OcpiStatus } from '../../ocpi/status.js';
 import { ocpiTimestamp } from '../../ocpi/time.js';
 import type { InvoiceReconciliationRecord } from '../../ocpi/v2_3_0/invoicereconciliation.js';
 import type { Queryable } from '../../store/database.js';
+import { inRange } from '../settlement/ranges.js';
 import { invoiceParties, statementCdrIds, type Statement } from '../settlement/statements.js';
 
 /**
@@ -51,10 +52,10 @@ async function statementFor(db: Queryable, record: InvoiceReconciliationRecord, 
   if (byNumber) return byNumber.id;
   const parties = [formatParty({ countryCode: record.country_code, partyId: record.party_id }), formatParty(recipient)].map((p) => p.toUpperCase());
   const [byCdrs] = await db.query<{ statement_id: string }>(
-    `SELECT l.statement_id FROM statement_lines l JOIN settlement_cdrs c ON c.seq = l.cdr_seq JOIN statements s ON s.id = l.statement_id
+    `SELECT r.statement_id FROM statement_ranges r JOIN settlement_cdrs c ON ${inRange('c', 'r')} JOIN statements s ON s.id = r.statement_id
      WHERE upper(c.cdr_id) = ANY($1::text[])
        AND s.cpo_country || '*' || s.cpo_party = ANY($2::text[]) AND s.emsp_country || '*' || s.emsp_party = ANY($2::text[])
-     GROUP BY l.statement_id ORDER BY count(*) DESC, l.statement_id LIMIT 1`,
+     GROUP BY r.statement_id ORDER BY count(*) DESC, r.statement_id LIMIT 1`,
     [record.cdrs.map((id) => id.toUpperCase()), parties],
   );
   return byCdrs?.statement_id ?? null;

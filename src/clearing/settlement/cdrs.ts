@@ -1,4 +1,5 @@
 import type { Queryable } from '../../store/database.js';
+import { inRange } from './ranges.js';
 
 /**
  * What settlement needs of a CDR, whatever store it comes from. Amounts are decimal strings in the
@@ -63,7 +64,7 @@ function values(cdr: SettlementCdr): unknown[] {
 
 /**
  * Records CDRs for settlement. A CDR already known keeps its facts (CDRs never change in OCPI);
- * only its status follows the audit.
+ * only its status follows the audit, until the period of its statement closes.
  */
 export async function recordSettlementCdrs(db: Queryable, cdrs: SettlementCdr[]): Promise<void> {
   if (cdrs.length === 0) return;
@@ -71,7 +72,10 @@ export async function recordSettlementCdrs(db: Queryable, cdrs: SettlementCdr[])
   const placeholders = cdrs.map((_, row) => `(${COLUMNS.map((__, col) => `$${row * width + col + 1}`).join(', ')})`);
   await db.query(
     `INSERT INTO settlement_cdrs (${COLUMNS.join(', ')}) VALUES ${placeholders.join(', ')}
-     ON CONFLICT (owner_country, owner_party, cdr_id) DO UPDATE SET status = EXCLUDED.status`,
+     ON CONFLICT (owner_country, owner_party, cdr_id) DO UPDATE SET status = EXCLUDED.status
+     WHERE settlement_cdrs.status <> EXCLUDED.status AND NOT EXISTS (
+       SELECT 1 FROM statement_ranges r JOIN settlement_periods p ON p.label = r.period AND p.status = 'CLOSED'
+       WHERE ${inRange('settlement_cdrs', 'r')})`,
     cdrs.flatMap(values),
   );
 }

@@ -1,5 +1,6 @@
 import type { Database } from '../../store/database.js';
-import { periodOf, settlePeriod, SettlementError } from './run.js';
+import { inRange } from './ranges.js';
+import { periodOf, settleInTransaction, SettlementError } from './run.js';
 import { invoiceParties, listStatements, type Statement } from './statements.js';
 import { listTerms, termsFor } from './terms.js';
 
@@ -11,17 +12,17 @@ export interface ClosedPeriod {
 }
 
 /**
- * Closes a period: settles it one last time, then freezes it. Each statement gets its invoice
- * number, issue date and due date (the agreement's payment terms). Where the agreement says the
+ * Closes a period: settles it one last time and freezes it, in one transaction. Each statement
+ * gets its invoice number, issue date and due date (the agreement's payment terms). Where the agreement says the
  * hub issues the invoices, the CDRs get the invoice number as `invoice_reference_id`. From now on
  * nothing changes the period: late CDRs and credits go to the next one.
  */
 export async function closePeriod(db: Database, label: string, issuedOn: string): Promise<ClosedPeriod> {
-  periodOf(label);
-  await settlePeriod(db, label);
+  const period = periodOf(label);
   await db.transaction(async (tx) => {
-    const [state] = await tx.query<{ status: string }>('SELECT status FROM settlement_periods WHERE label = $1 FOR UPDATE', [label]);
+    const [state] = await tx.query<{ status: string }>('SELECT status FROM settlement_periods WHERE label = $1', [label]);
     if (state?.status === 'CLOSED') throw new SettlementError(`period ${label} is already closed`, 'period_closed');
+    await settleInTransaction(tx, period);
     const terms = await listTerms(tx);
     for (const statement of await listStatements(tx, { period: label })) {
       const pairTerms = termsFor(terms, statement.cpo, statement.emsp);
@@ -34,12 +35,12 @@ export async function closePeriod(db: Database, label: string, issuedOn: string)
       );
       if (!pairTerms.hubIssuesInvoices) continue;
       await tx.query(
-        `UPDATE settlement_cdrs c SET invoice_reference_id = $2 FROM statement_lines l WHERE l.statement_id = $1 AND c.seq = l.cdr_seq`,
+        `UPDATE settlement_cdrs c SET invoice_reference_id = $2 FROM statement_ranges r WHERE r.statement_id = $1 AND ${inRange('c', 'r')}`,
         [statement.id, invoiceNumber],
       );
       await tx.query(
-        `UPDATE clearing_cdrs r SET invoice_reference_id = $2 FROM statement_lines l JOIN settlement_cdrs c ON c.seq = l.cdr_seq
-         WHERE l.statement_id = $1 AND r.country_code = c.owner_country AND r.party_id = c.owner_party AND r.cdr_id = c.cdr_id`,
+        `UPDATE clearing_cdrs k SET invoice_reference_id = $2 FROM statement_ranges r JOIN settlement_cdrs c ON ${inRange('c', 'r')}
+         WHERE r.statement_id = $1 AND k.country_code = c.owner_country AND k.party_id = c.owner_party AND k.cdr_id = c.cdr_id`,
         [statement.id, invoiceNumber],
       );
     }

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { serviceTaxRates, taxesOn, type AppliedTax } from '../taxes/services.js';
-import { dec, minorDigits, toMinor, type Currency } from './money.js';
+import { dec, minorDigits, shareOut, toMinor, type Currency } from './money.js';
 
 /** How the hub charges for clearing: configuration per agreement (both parties) or per party. */
 export interface FeeSchedule {
@@ -11,14 +11,15 @@ export interface FeeSchedule {
   payer: 'CPO' | 'EMSP' | 'BOTH';
   perSession: Decimal;
   perKwh: Decimal;
-  /** Percentage of the statement's volume (net of taxes), e.g. 1.5 for 1.5 %. */
+  /** Percentage of the volume (net of taxes), e.g. 1.5 for 1.5 %. */
   percent: Decimal;
+  /** Once per payer and period, like the minimum and the cap. */
   flat: Decimal;
   minimum: Decimal | null;
   cap: Decimal | null;
 }
 
-/** What a statement's fees are computed on: its payable CDR lines. */
+/** What fees are computed on: payable CDR lines (sessions, kWh and volume net of taxes). */
 export interface FeeBasis {
   sessions: number;
   kwh: Decimal;
@@ -54,14 +55,15 @@ export function applicableSchedules(schedules: FeeSchedule[], cpo: string, emsp:
   return inCurrency.filter((s) => (s.cpo === cpo && s.emsp === null) || (s.emsp === emsp && s.cpo === null));
 }
 
-/** The fee one schedule charges on a basis: the sum of its parts, never below zero, then min and cap. */
+/** The part of a fee that grows with the statement (sessions, kWh, volume), never below zero. */
+function variablePart(schedule: FeeSchedule, basis: FeeBasis): Decimal {
+  const raw = schedule.perSession.times(basis.sessions).plus(schedule.perKwh.times(basis.kwh)).plus(basis.volume.times(schedule.percent).dividedBy(100));
+  return Decimal.max(raw, 0);
+}
+
+/** The fee one schedule charges on a period's basis: its variable part, the flat amount, then minimum and cap. */
 export function feeAmount(schedule: FeeSchedule, basis: FeeBasis): Decimal {
-  const raw = schedule.perSession
-    .times(basis.sessions)
-    .plus(schedule.perKwh.times(basis.kwh))
-    .plus(basis.volume.times(schedule.percent).dividedBy(100))
-    .plus(schedule.flat);
-  let fee = Decimal.max(raw, 0);
+  let fee = variablePart(schedule, basis).plus(schedule.flat);
   if (schedule.minimum) fee = Decimal.max(fee, schedule.minimum);
   if (schedule.cap) fee = Decimal.min(fee, schedule.cap);
   return toMinor(fee, schedule.currency);
@@ -75,37 +77,77 @@ function describe(schedule: FeeSchedule, basis: FeeBasis): string {
   if (!schedule.flat.isZero()) parts.push(`flat ${schedule.flat.toFixed()}`);
   if (schedule.minimum) parts.push(`minimum ${schedule.minimum.toFixed()}`);
   if (schedule.cap) parts.push(`cap ${schedule.cap.toFixed()}`);
-  return parts.join(' + ').replace(/\+ (minimum|cap)/g, '; $1');
+  return parts.join(' + ').replace(/ \+ (minimum|cap)/g, '; $1');
 }
 
-/**
- * The fee lines of one statement: one per schedule and payer, taxed by the payer's jurisdiction
- * on the date the period ends (GST/HST, QST on services in Canada).
- */
-export function feeLines(
-  schedules: FeeSchedule[],
-  basis: FeeBasis,
-  payers: { CPO: Payer; EMSP: Payer },
-  taxDate: string,
-): FeeLine[] {
-  const lines: FeeLine[] = [];
-  for (const schedule of schedules) {
-    const net = feeAmount(schedule, basis);
-    const roles: Array<'CPO' | 'EMSP'> = schedule.payer === 'BOTH' ? ['CPO', 'EMSP'] : [schedule.payer];
-    for (const role of roles) {
-      const payer = payers[role];
-      const taxes = taxesOn(net, serviceTaxRates(payer.country, payer.province, taxDate), minorDigits(schedule.currency));
-      lines.push({
-        scheduleId: schedule.id,
-        payer: role,
-        party: payer.party,
-        net,
-        taxes,
-        total: taxes.reduce((total, tax) => total.plus(tax.amount), dec(net)),
-        detail: describe(schedule, basis),
-      });
+/** One statement's part in the fees: its parties and what its payable lines add up to. */
+export interface StatementBasis {
+  id: string;
+  cpo: string;
+  emsp: string;
+  currency: Currency;
+  basis: FeeBasis;
+}
+
+interface PayerGroup {
+  schedule: FeeSchedule;
+  role: 'CPO' | 'EMSP';
+  party: string;
+  statements: StatementBasis[];
+}
+
+/** The statements each schedule charges each payer for in the period. */
+function payerGroups(schedules: FeeSchedule[], statements: StatementBasis[]): PayerGroup[] {
+  const groups = new Map<string, PayerGroup>();
+  for (const statement of statements) {
+    for (const schedule of applicableSchedules(schedules, statement.cpo, statement.emsp, statement.currency)) {
+      const roles: Array<'CPO' | 'EMSP'> = schedule.payer === 'BOTH' ? ['CPO', 'EMSP'] : [schedule.payer];
+      for (const role of roles) {
+        const party = role === 'CPO' ? statement.cpo : statement.emsp;
+        const key = JSON.stringify([schedule.id, role, party]);
+        const group = groups.get(key) ?? { schedule, role, party, statements: [] };
+        group.statements.push(statement);
+        groups.set(key, group);
+      }
     }
   }
+  return [...groups.values()];
+}
+
+const addBases = (bases: FeeBasis[]): FeeBasis =>
+  bases.reduce((t, b) => ({ sessions: t.sessions + b.sessions, kwh: t.kwh.plus(b.kwh), volume: t.volume.plus(b.volume) }), { sessions: 0, kwh: dec(0), volume: dec(0) });
+
+/**
+ * The hub's fee lines of a period's statements. Each schedule charges each payer once per period:
+ * its parts added up over every statement of the period it covers for that payer, the flat amount
+ * once, then the minimum and the cap. That fee is shared out over those statements in proportion
+ * to what each one adds, and each share is taxed by the payer's jurisdiction on the date the period
+ * ends (GST/HST, QST on services in Canada). Returns the lines by statement id.
+ */
+export function periodFeeLines(
+  schedules: FeeSchedule[],
+  statements: StatementBasis[],
+  payerOf: (role: 'CPO' | 'EMSP', party: string) => Payer,
+  taxDate: string,
+): Map<string, FeeLine[]> {
+  const lines = new Map<string, FeeLine[]>(statements.map((s) => [s.id, []]));
+  for (const { schedule, role, party, statements: covered } of payerGroups(schedules, statements)) {
+    const periodBasis = addBases(covered.map((s) => s.basis));
+    const fee = feeAmount(schedule, periodBasis);
+    const shares = shareOut(fee, covered.map((s) => variablePart(schedule, s.basis)), schedule.currency);
+    const payer = payerOf(role, party);
+    const rates = serviceTaxRates(payer.country, payer.province, taxDate);
+    const detail =
+      covered.length === 1
+        ? describe(schedule, periodBasis)
+        : `share of ${fee.toFixed(minorDigits(schedule.currency))} for the period over ${covered.length} statements: ${describe(schedule, periodBasis)}`;
+    covered.forEach((statement, i) => {
+      const taxes = taxesOn(shares[i], rates, minorDigits(schedule.currency));
+      const total = taxes.reduce((sum, tax) => sum.plus(tax.amount), shares[i]);
+      lines.get(statement.id)!.push({ scheduleId: schedule.id, payer: role, party, net: shares[i], taxes, total, detail });
+    });
+  }
   // The CPO's fees first, then the eMSP's: the order the statement prints them in.
-  return lines.sort((a, b) => a.payer.localeCompare(b.payer));
+  for (const feeLines of lines.values()) feeLines.sort((a, b) => a.payer.localeCompare(b.payer));
+  return lines;
 }

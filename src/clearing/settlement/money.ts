@@ -26,3 +26,25 @@ export const amountText = (value: Decimal.Value, currency: Currency): string => 
 export const moneyText = (value: Decimal.Value, currency: Currency): MoneyText => ({ amount: amountText(value, currency), currency });
 
 export const sum = (values: Decimal.Value[]): Decimal => values.reduce<Decimal>((total, v) => total.plus(v), dec(0));
+
+/**
+ * Splits an amount into shares proportional to the weights (equal shares when every weight is
+ * zero) at the currency's minor unit: each share rounded towards zero, the units left over going
+ * to the largest remainders, so that the shares add up to the amount exactly.
+ */
+export function shareOut(amount: Decimal, weights: Decimal[], currency: Currency): Decimal[] {
+  if (amount.isNegative()) return shareOut(amount.negated(), weights, currency).map((share) => share.negated());
+  const unit = new Decimal(10).pow(-minorDigits(currency));
+  const parts = weights.map((w) => w.abs());
+  const total = sum(parts);
+  const exact = parts.map((w) => (total.isZero() ? amount.dividedBy(parts.length) : amount.times(w).dividedBy(total)));
+  const shares = exact.map((x) => x.dividedBy(unit).floor().times(unit));
+  let left = amount.minus(sum(shares)).dividedBy(unit).round().toNumber();
+  const byRemainder = exact.map((x, i) => ({ i, remainder: x.minus(shares[i]) })).sort((a, b) => b.remainder.comparedTo(a.remainder) || a.i - b.i);
+  for (const { i } of byRemainder) {
+    if (left <= 0) break;
+    shares[i] = shares[i].plus(unit);
+    left -= 1;
+  }
+  return shares;
+}

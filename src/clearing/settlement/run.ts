@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../store/database.js';
-import { feeLines, applicableSchedules, type FeeLine, type Payer } from './fees.js';
+import type { Decimal } from 'decimal.js';
+import { periodFeeLines, type FeeLine, type Payer } from './fees.js';
 import { feedFromClearing } from './feed.js';
-import { Decimal } from 'decimal.js';
-import { amountText, dec, sum } from './money.js';
-import { parsePeriod, PERIOD_LABEL_SQL, type Period } from './periods.js';
-import { billingDetails, listFeeSchedules, listTerms, termsFor } from './terms.js';
-import { type StatementTotals, type ClassTotals, type TaxSubtotal } from './statement-model.js';
-import { LINE_CLASS_SQL } from './statements.js';
+import { amountText, dec } from './money.js';
+import { parsePeriod, type Period } from './periods.js';
+import { takeAndSum } from './ranges.js';
+import { allBillingDetails, listFeeSchedules, listTerms, termsFor } from './terms.js';
+import type { ClassTotals, StatementTotals } from './statement-model.js';
 
 export class SettlementError extends Error {
   constructor(message: string, readonly code: 'invalid_period' | 'period_closed' | 'run_in_progress') {
@@ -28,7 +28,7 @@ export interface RunResult {
   steps: number;
 }
 
-// Any constant: one run of one period at a time, across hub processes.
+// Any constant: one run at a time per database schema, across hub processes.
 const RUN_LOCK = 7_411_060;
 
 /** The period a label names; a clear error otherwise. */
@@ -38,41 +38,6 @@ export function periodOf(label: string): Period {
   return period;
 }
 
-/** The terms of each pair, resolved in SQL: the pair's own row, else the hub's defaults. */
-const TERMS_JOIN = `
-  LEFT JOIN settlement_terms t ON t.cpo_country = c.owner_country AND t.cpo_party = c.owner_party
-                              AND t.emsp_country = c.emsp_country AND t.emsp_party = c.emsp_party
-  CROSS JOIN (SELECT * FROM settlement_terms WHERE cpo_country IS NULL AND emsp_country IS NULL) d`;
-
-/**
- * Puts on this period's statements every CDR not yet on one whose session ended before the
- * period's end (in the pair's time zone). Membership is by list: a CDR that ended in an earlier,
- * closed period joins this one as a prior-period adjustment and names the period it belonged to.
- */
-async function takeLines(tx: Queryable, period: Period): Promise<number> {
-  const tz = 'coalesce(t.time_zone, d.time_zone)';
-  const rows = await tx.query<{ n: number }>(
-    `WITH taken AS (
-       INSERT INTO statement_lines (cdr_seq, statement_id, status, prior_period)
-       SELECT c.seq,
-              $1 || '-' || c.owner_country || c.owner_party || '-' || c.emsp_country || c.emsp_party || '-' || c.currency,
-              c.status,
-              CASE WHEN c.end_at < ($2::timestamp AT TIME ZONE ${tz})
-                   THEN ${PERIOD_LABEL_SQL[period.cadence](`(c.end_at AT TIME ZONE ${tz})`)} END
-       FROM settlement_cdrs c ${TERMS_JOIN}
-       WHERE coalesce(t.cadence, d.cadence) = $4
-         AND c.end_at < ($3::timestamp AT TIME ZONE ${tz})
-         AND NOT EXISTS (SELECT 1 FROM statement_lines s WHERE s.cdr_seq = c.seq)
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM taken`,
-    [period.label, period.startLocal, period.endLocal, period.cadence],
-  );
-  return rows[0].n;
-}
-
-/** The lines of the period named by $1: statement ids begin with the period's label and a hyphen. */
-const IN_PERIOD = `l.statement_id >= $1 || '-' AND l.statement_id < $1 || '.'`;
-
 interface SumRow {
   statement_id: string;
   cpo_country: string;
@@ -80,13 +45,11 @@ interface SumRow {
   emsp_country: string;
   emsp_party: string;
   currency: string;
+  time_zone: string;
   class: keyof StatementTotals['classes'];
   /** Null on the per-class rows; the tax's name on the per-tax rows. */
   tax_name: string | null;
   tax_percentage: string | null;
-  tax_amount: string | null;
-  /** 1 on the per-class rows, 0 on the per-tax rows. */
-  per_class: number;
   count: number;
   net: string;
   tax: string;
@@ -103,94 +66,85 @@ interface SumRow {
   prior_gross: string;
 }
 
-/**
- * One pass over the period's lines: sums per statement and class of line, and per tax. Each line
- * is joined to its tax entries; the line's own amounts count once (on its first entry, or on its
- * only row when it has none), and GROUPING SETS give both levels from the same scan.
- */
+/** The sums of a period's statements as the run wrote them, with each statement's parties. */
 async function periodSums(tx: Queryable, label: string): Promise<SumRow[]> {
-  const once = 'WHERE t.ord IS NULL OR t.ord = 1';
   return tx.query<SumRow>(
-    `SELECT l.statement_id, c.owner_country AS cpo_country, c.owner_party AS cpo_party, c.emsp_country, c.emsp_party, c.currency,
-            ${LINE_CLASS_SQL} AS class, t.tax->>'name' AS tax_name, t.tax->>'percentage' AS tax_percentage,
-            sum((t.tax->>'amount')::numeric)::text AS tax_amount, GROUPING(t.tax->>'name') AS per_class,
-            (count(*) FILTER (${once}))::int AS count,
-            coalesce(sum(c.claimed_total) FILTER (${once}), 0)::text AS net, coalesce(sum(c.tax_total) FILTER (${once}), 0)::text AS tax,
-            coalesce(sum(c.energy_cost) FILTER (${once}), 0)::text AS energy_cost, coalesce(sum(c.time_cost) FILTER (${once}), 0)::text AS time_cost,
-            coalesce(sum(c.parking_cost) FILTER (${once}), 0)::text AS parking_cost, coalesce(sum(c.fixed_cost) FILTER (${once}), 0)::text AS fixed_cost,
-            coalesce(sum(c.reservation_cost) FILTER (${once}), 0)::text AS reservation_cost,
-            (count(*) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND c.credit_of IS NULL))::int AS sessions,
-            coalesce(sum(c.energy_kwh) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND c.credit_of IS NULL), 0)::text AS kwh,
-            (count(*) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND c.credit_of IS NOT NULL))::int AS credit_count,
-            coalesce(sum(c.claimed_total + c.tax_total) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND c.credit_of IS NOT NULL), 0)::text AS credit_gross,
-            (count(*) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND l.prior_period IS NOT NULL))::int AS prior_count,
-            coalesce(sum(c.claimed_total + c.tax_total) FILTER (WHERE (t.ord IS NULL OR t.ord = 1) AND l.prior_period IS NOT NULL), 0)::text AS prior_gross
-     FROM statement_lines l
-     JOIN settlement_cdrs c ON c.seq = l.cdr_seq
-     LEFT JOIN LATERAL jsonb_array_elements(c.taxes) WITH ORDINALITY AS t(tax, ord) ON true
-     WHERE ${IN_PERIOD}
-     GROUP BY GROUPING SETS (
-       (l.statement_id, c.owner_country, c.owner_party, c.emsp_country, c.emsp_party, c.currency, ${LINE_CLASS_SQL}),
-       (l.statement_id, c.owner_country, c.owner_party, c.emsp_country, c.emsp_party, c.currency, ${LINE_CLASS_SQL}, t.tax->>'name', t.tax->>'percentage'))
-     ORDER BY l.statement_id, per_class DESC, tax_name`,
+    `SELECT s.statement_id, r.cpo_country, r.cpo_party, r.emsp_country, r.emsp_party, r.currency, r.time_zone, s.class,
+            s.tax_name, s.tax_percentage, s.count, s.net::text AS net, s.tax::text AS tax, s.energy_cost::text AS energy_cost,
+            s.time_cost::text AS time_cost, s.parking_cost::text AS parking_cost, s.fixed_cost::text AS fixed_cost,
+            s.reservation_cost::text AS reservation_cost, s.sessions, s.kwh::text AS kwh, s.credit_count,
+            s.credit_gross::text AS credit_gross, s.prior_count, s.prior_gross::text AS prior_gross
+     FROM statement_sums s JOIN statement_ranges r ON r.statement_id = s.statement_id
+     WHERE s.period = $1
+     ORDER BY s.statement_id, s.tax_name NULLS FIRST, s.tax_percentage`,
     [label],
   );
 }
 
 const emptyClass = (): ClassTotals => ({ count: 0, net: '0', tax: '0', gross: '0', taxes: [] });
 
-/** The statements' totals from the aggregates, and the hub's fee lines on them. */
-async function buildStatements(tx: Queryable, period: Period, sums: SumRow[]) {
-  const [terms, schedules] = await Promise.all([listTerms(tx), listFeeSchedules(tx)]);
-  const statements = new Map<string, { row: SumRow; totals: StatementTotals }>();
-  for (const row of sums.filter((r) => r.per_class === 1)) {
-    const entry = statements.get(row.statement_id) ?? {
-      row,
+interface BuiltStatement {
+  id: string;
+  cpo: string;
+  emsp: string;
+  currency: string;
+  timeZone: string;
+  totals: StatementTotals;
+}
+
+/** The statements' totals from the sums: per class, per tax, per dimension. */
+function statementTotals(sums: SumRow[]): BuiltStatement[] {
+  const statements = new Map<string, BuiltStatement>();
+  for (const row of sums) {
+    const money = (value: Decimal.Value) => amountText(value, row.currency);
+    const statement = statements.get(row.statement_id) ?? {
+      id: row.statement_id,
+      cpo: `${row.cpo_country}*${row.cpo_party}`,
+      emsp: `${row.emsp_country}*${row.emsp_party}`,
+      currency: row.currency,
+      timeZone: row.time_zone,
       totals: {
         classes: { payable: emptyClass(), held_back: emptyClass(), written_off: emptyClass() },
-        dimensions: { energy: '0', time: '0', parking: '0', fixed: '0', reservation: '0' },
-        basis: { sessions: 0, kwh: '0', volume: '0' },
-        credits: { count: 0, gross: '0' },
-        prior_period_adjustments: { count: 0, gross: '0' },
+        dimensions: { energy: '0.00', time: '0.00', parking: '0.00', fixed: '0.00', reservation: '0.00' },
+        basis: { sessions: 0, kwh: '0', volume: '0.00' },
+        credits: { count: 0, gross: '0.00' },
+        prior_period_adjustments: { count: 0, gross: '0.00' },
         fees: [],
-        amount_payable: '0',
+        amount_payable: '0.00',
       },
     };
-    statements.set(row.statement_id, entry);
-    const totals = entry.totals;
-    const money = (value: Decimal.Value) => amountText(value, row.currency);
-    totals.classes[row.class] = { count: row.count, net: money(row.net), tax: money(row.tax), gross: money(dec(row.net).plus(row.tax)), taxes: [] };
+    statements.set(row.statement_id, statement);
+    const totals = statement.totals;
+    if (row.tax_name !== null) {
+      totals.classes[row.class].taxes.push({ name: row.tax_name, percentage: row.tax_percentage, amount: money(row.tax) });
+      continue;
+    }
+    totals.classes[row.class] = { count: row.count, net: money(row.net), tax: money(row.tax), gross: money(dec(row.net).plus(row.tax)), taxes: totals.classes[row.class].taxes };
     if (row.class !== 'payable') continue;
     totals.dimensions = { energy: money(row.energy_cost), time: money(row.time_cost), parking: money(row.parking_cost), fixed: money(row.fixed_cost), reservation: money(row.reservation_cost) };
-    totals.basis = { sessions: row.sessions, kwh: row.kwh, volume: money(row.net) };
+    totals.basis = { sessions: row.sessions, kwh: dec(row.kwh).toFixed(), volume: money(row.net) };
     totals.credits = { count: row.credit_count, gross: money(row.credit_gross) };
     totals.prior_period_adjustments = { count: row.prior_count, gross: money(row.prior_gross) };
     totals.amount_payable = totals.classes.payable.gross;
   }
-  for (const tax of sums.filter((r) => r.per_class === 0 && r.tax_name !== null)) {
-    const subtotal: TaxSubtotal = { name: tax.tax_name!, percentage: tax.tax_percentage, amount: amountText(tax.tax_amount!, tax.currency) };
-    statements.get(tax.statement_id)!.totals.classes[tax.class].taxes.push(subtotal);
-  }
-  const taxDate = period.endLocal.slice(0, 10);
-  const result = [];
-  for (const [id, { row, totals }] of statements) {
-    const cpo = `${row.cpo_country}*${row.cpo_party}`;
-    const emsp = `${row.emsp_country}*${row.emsp_party}`;
-    const pairTerms = termsFor(terms, cpo, emsp);
-    const applicable = applicableSchedules(schedules, cpo, emsp, row.currency);
-    if (applicable.length > 0) {
-      const payers = { CPO: await payerOf(tx, 'CPO', cpo), EMSP: await payerOf(tx, 'EMSP', emsp) };
-      const basis = { sessions: totals.basis.sessions, kwh: dec(totals.basis.kwh), volume: dec(totals.basis.volume) };
-      totals.fees = feeLines(applicable, basis, payers, taxDate).map(feeView);
-    }
-    result.push({ id, cpo, emsp, currency: row.currency, terms: pairTerms, totals });
-  }
-  return result;
+  return [...statements.values()];
 }
 
-async function payerOf(tx: Queryable, role: 'CPO' | 'EMSP', party: string): Promise<Payer> {
-  const details = await billingDetails(tx, party);
-  return { role, party, country: details?.country ?? null, province: details?.province ?? null };
+/** The hub's fee lines on the period's statements: minimum and cap per schedule, payer and period. */
+async function addFees(tx: Queryable, period: Period, statements: BuiltStatement[]): Promise<void> {
+  const schedules = await listFeeSchedules(tx);
+  if (schedules.length === 0) return;
+  const billing = await allBillingDetails(tx);
+  const payerOf = (role: 'CPO' | 'EMSP', party: string): Payer => ({ role, party, country: billing.get(party)?.country ?? null, province: billing.get(party)?.province ?? null });
+  const bases = statements.map((s) => ({
+    id: s.id,
+    cpo: s.cpo,
+    emsp: s.emsp,
+    currency: s.currency,
+    basis: { sessions: s.totals.basis.sessions, kwh: dec(s.totals.basis.kwh), volume: dec(s.totals.basis.volume) },
+  }));
+  const lines = periodFeeLines(schedules, bases, payerOf, period.endLocal.slice(0, 10));
+  for (const statement of statements) statement.totals.fees = lines.get(statement.id)!.map(feeView);
 }
 
 const feeView = (line: FeeLine): StatementTotals['fees'][number] => ({
@@ -203,13 +157,15 @@ const feeView = (line: FeeLine): StatementTotals['fees'][number] => ({
   total: line.total.toFixed(2),
 });
 
-/** Rewrites an open period's statements from its lines, in one statement. */
-async function writeStatements(tx: Queryable, period: Period, built: Awaited<ReturnType<typeof buildStatements>>) {
+/** Rewrites an open period's statements, in one statement. */
+async function writeStatements(tx: Queryable, period: Period, built: BuiltStatement[]) {
   await tx.query('DELETE FROM statements WHERE period = $1', [period.label]);
+  const terms = await listTerms(tx);
   const rows = built.map((s) => {
     const [cpoCountry, cpoParty] = s.cpo.split('*');
     const [emspCountry, emspParty] = s.emsp.split('*');
-    return { id: s.id, cpo_country: cpoCountry, cpo_party: cpoParty, emsp_country: emspCountry, emsp_party: emspParty, currency: s.currency, time_zone: s.terms.timeZone, billing: s.terms.billing, totals: s.totals };
+    const billing = termsFor(terms, s.cpo, s.emsp).billing;
+    return { id: s.id, cpo_country: cpoCountry, cpo_party: cpoParty, emsp_country: emspCountry, emsp_party: emspParty, currency: s.currency, time_zone: s.timeZone, billing, totals: s.totals };
   });
   await tx.query(
     `INSERT INTO statements (id, period, cpo_country, cpo_party, emsp_country, emsp_party, currency, time_zone, billing, totals)
@@ -219,10 +175,40 @@ async function writeStatements(tx: Queryable, period: Period, built: Awaited<Ret
   );
 }
 
+const STEPS = 5;
+
 /**
- * Settles a period: feeds the latest CDRs and audit verdicts, puts the CDRs due on this period's
- * statements and writes the statements. Re-running an open period gives the same statements plus
- * whatever arrived since; a closed period is refused.
+ * Settles an open period inside the caller's transaction: feeds the latest CDRs and audit
+ * verdicts, takes the CDRs due on the period's statements and writes the statements. Writers of
+ * settlement CDRs wait until the transaction ends, so every number up to the high mark is
+ * committed: the ranges taken now are final.
+ */
+export async function settleInTransaction(tx: Queryable, period: Period, onProgress: (progress: RunProgress) => void | Promise<void> = () => undefined): Promise<RunResult> {
+  const [locked] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS ok', [RUN_LOCK]);
+  if (!locked.ok) throw new SettlementError('another settlement run is in progress', 'run_in_progress');
+  await tx.query(`INSERT INTO settlement_periods (label, cadence) VALUES ($1, $2) ON CONFLICT (label) DO NOTHING`, [period.label, period.cadence]);
+  const [state] = await tx.query<{ status: string }>('SELECT status FROM settlement_periods WHERE label = $1 FOR UPDATE', [period.label]);
+  if (state.status === 'CLOSED') throw new SettlementError(`period ${period.label} is closed; its statements no longer change`, 'period_closed');
+  await tx.query('LOCK TABLE settlement_cdrs IN SHARE MODE');
+  await onProgress({ done: 0, total: STEPS, step: 'feeding CDRs from clearing' });
+  await feedFromClearing(tx);
+  await onProgress({ done: 1, total: STEPS, step: 'taking and summing CDRs' });
+  const [high] = await tx.query<{ seq: string }>('SELECT coalesce(max(seq), 0)::text AS seq FROM settlement_cdrs');
+  await takeAndSum(tx, period, high.seq);
+  await onProgress({ done: 2, total: STEPS, step: 'statement totals' });
+  const built = statementTotals(await periodSums(tx, period.label));
+  await onProgress({ done: 3, total: STEPS, step: 'hub fees' });
+  await addFees(tx, period, built);
+  await onProgress({ done: 4, total: STEPS, step: 'writing statements' });
+  await writeStatements(tx, period, built);
+  await onProgress({ done: STEPS, total: STEPS, step: 'done' });
+  const lines = built.reduce((n, s) => n + s.totals.classes.payable.count + s.totals.classes.held_back.count + s.totals.classes.written_off.count, 0);
+  return { period: period.label, statements: built.length, lines, steps: STEPS };
+}
+
+/**
+ * Settles a period. Re-running an open period gives the same statements plus whatever arrived
+ * since; a closed period is refused.
  */
 export async function settlePeriod(
   db: Database,
@@ -230,32 +216,7 @@ export async function settlePeriod(
   onProgress: (progress: RunProgress) => void | Promise<void> = () => undefined,
 ): Promise<RunResult> {
   const period = periodOf(label);
-  const total = 5;
-  await onProgress({ done: 0, total, step: 'feeding CDRs from clearing' });
-  await feedFromClearing(db);
-  await onProgress({ done: 1, total, step: 'taking CDRs' });
-  return db.transaction(async (tx) => {
-    const [locked] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [RUN_LOCK]);
-    if (!locked.ok) throw new SettlementError('another settlement run is in progress', 'run_in_progress');
-    await tx.query(`INSERT INTO settlement_periods (label, cadence) VALUES ($1, $2) ON CONFLICT (label) DO NOTHING`, [period.label, period.cadence]);
-    const [state] = await tx.query<{ status: string }>('SELECT status FROM settlement_periods WHERE label = $1 FOR UPDATE', [period.label]);
-    if (state.status === 'CLOSED') throw new SettlementError(`period ${period.label} is closed; its statements no longer change`, 'period_closed');
-    // Lines keep the CDR's status as of this run: take the latest verdicts on this open period.
-    await tx.query(
-      `UPDATE statement_lines l SET status = c.status FROM settlement_cdrs c
-       WHERE ${IN_PERIOD} AND c.seq = l.cdr_seq AND l.status <> c.status`,
-      [period.label],
-    );
-    await takeLines(tx, period);
-    await onProgress({ done: 2, total, step: 'summing statements' });
-    const sums = await periodSums(tx, period.label);
-    await onProgress({ done: 3, total, step: 'hub fees' });
-    const built = await buildStatements(tx, period, sums);
-    await onProgress({ done: 4, total, step: 'writing statements' });
-    await writeStatements(tx, period, built);
-    await onProgress({ done: 5, total, step: 'done' });
-    return { period: period.label, statements: built.length, lines: sum(sums.filter((r) => r.per_class === 1).map((r) => r.count)).toNumber(), steps: total };
-  });
+  return db.transaction((tx) => settleInTransaction(tx, period, onProgress));
 }
 
 export interface RunRecord {
@@ -281,7 +242,7 @@ export async function startRun(db: Database, label: string): Promise<RunRecord> 
   const [closed] = await db.query('SELECT 1 FROM settlement_periods WHERE label = $1 AND status = $2', [label, 'CLOSED']);
   if (closed) throw new SettlementError(`period ${label} is closed; its statements no longer change`, 'period_closed');
   const [run] = await db.query<RunRecord>('INSERT INTO settlement_runs (id, period) VALUES ($1, $2) RETURNING *', [randomUUID(), label]);
-  liveProgress.set(run.id, { done: 0, total: 5, step: 'starting' });
+  liveProgress.set(run.id, { done: 0, total: STEPS, step: 'starting' });
   void settlePeriod(db, label, (progress) => void liveProgress.set(run.id, progress))
     .then((result) => db.query(`UPDATE settlement_runs SET status = 'DONE', steps_done = $2, steps_total = $2, finished_at = now() WHERE id = $1`, [run.id, result.steps]))
     .catch((error: Error) => db.query(`UPDATE settlement_runs SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1`, [run.id, error.message]))

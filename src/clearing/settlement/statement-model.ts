@@ -27,7 +27,8 @@ export interface StatementTotals {
   basis: { sessions: number; kwh: string; volume: string };
   credits: { count: number; gross: string };
   prior_period_adjustments: { count: number; gross: string };
-  /** The hub's fees, each charged to one party, with the taxes of the payer's jurisdiction. */
+  /** The hub's fees, each charged to one party: this statement's share of the payer's fee for the
+   *  period, with the taxes of the payer's jurisdiction on it. */
   fees: Array<{
     schedule_id: string;
     payer: 'CPO' | 'EMSP';

@@ -1,5 +1,7 @@
 import type { Queryable } from '../../store/database.js';
 import { dec, moneyText, type MoneyText } from './money.js';
+import { PERIOD_LABEL_SQL } from './periods.js';
+import { inRange, lineClassSql } from './ranges.js';
 import type { StatementTotals } from './statement-model.js';
 
 /** Where the invoice of a statement stands. DRAFT until its period closes. */
@@ -144,9 +146,6 @@ export interface StatementLine {
 
 export type LineClass = 'payable' | 'held_back' | 'written_off';
 
-/** How a line counts, from its status (`l` is statement_lines): disputed amounts are held back. */
-export const LINE_CLASS_SQL = `CASE l.status WHEN 'DISPUTED' THEN 'held_back' WHEN 'WRITTEN_OFF' THEN 'written_off' ELSE 'payable' END`;
-
 const LINE_SELECT = `
   SELECT c.cdr_id, c.session_id, c.invoice_reference_id,
          to_char(c.start_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD"T"HH24:MI:SS') AS start_local,
@@ -157,20 +156,25 @@ const LINE_SELECT = `
          c.fixed_cost::text AS fixed_cost, c.reservation_cost::text AS reservation_cost,
          c.claimed_total::text AS claimed_total, c.computed_total::text AS computed_total, c.taxes,
          c.tax_total::text AS tax_total, (c.claimed_total + c.tax_total)::text AS total,
-         l.status, ${LINE_CLASS_SQL} AS class, c.credit_of, l.prior_period, l.cdr_seq::text AS cursor
-  FROM statement_lines l
-  JOIN settlement_cdrs c ON c.seq = l.cdr_seq`;
+         c.status, ${lineClassSql('c')} AS class, c.credit_of,
+         CASE WHEN c.end_at >= r.starts_at THEN NULL
+              WHEN p.cadence = 'WEEKLY' THEN ${PERIOD_LABEL_SQL.WEEKLY('(c.end_at AT TIME ZONE r.time_zone)')}
+              ELSE ${PERIOD_LABEL_SQL.MONTHLY('(c.end_at AT TIME ZONE r.time_zone)')} END AS prior_period,
+         c.seq::text AS cursor
+  FROM statement_ranges r
+  JOIN settlement_periods p ON p.label = r.period
+  JOIN settlement_cdrs c ON ${inRange('c', 'r')}`;
 
 /**
- * A statement's lines in CDR order, one page at a time (keyset), so that any size of statement
- * streams in bounded memory.
+ * A statement's lines in CDR order, one page at a time (keyset on the CDR sequence among the
+ * statement's parties), so that any size of statement streams in bounded memory.
  */
 export async function* statementLines(db: Queryable, statementId: string, options: { after?: string; pageSize?: number } = {}): AsyncGenerator<StatementLine> {
   let after = options.after && /^\d+$/.test(options.after) ? options.after : '0';
   const pageSize = options.pageSize ?? 1000;
   for (;;) {
     const rows = await db.query<StatementLine>(
-      `${LINE_SELECT} WHERE l.statement_id = $1 AND l.cdr_seq > $2::bigint ORDER BY l.cdr_seq LIMIT $3`,
+      `${LINE_SELECT} WHERE r.statement_id = $1 AND c.seq > greatest($2::bigint, r.first_seq - 1) ORDER BY c.seq LIMIT $3`,
       [statementId, after, pageSize],
     );
     yield* rows;
@@ -182,9 +186,9 @@ export async function* statementLines(db: Queryable, statementId: string, option
 /** The ids of a statement's CDRs (for the reconciliation record). */
 export async function statementCdrIds(db: Queryable, statementId: string): Promise<Array<{ cdrId: string; credit: boolean }>> {
   const rows = await db.query<{ cdr_id: string; credit: boolean }>(
-    `SELECT c.cdr_id, c.credit_of IS NOT NULL AS credit FROM statement_lines l
-     JOIN settlement_cdrs c ON c.seq = l.cdr_seq
-     WHERE l.statement_id = $1 ORDER BY l.cdr_seq`,
+    `SELECT c.cdr_id, c.credit_of IS NOT NULL AS credit FROM statement_ranges r
+     JOIN settlement_cdrs c ON ${inRange('c', 'r')}
+     WHERE r.statement_id = $1 ORDER BY c.seq`,
     [statementId],
   );
   return rows.map((r) => ({ cdrId: r.cdr_id, credit: r.credit }));

@@ -174,6 +174,12 @@ export async function billingDetails(db: Queryable, partyText: string): Promise<
   return row && toBilling(row);
 }
 
+/** Every party's business details, by party (CC*PID). */
+export async function allBillingDetails(db: Queryable): Promise<Map<string, BillingDetails>> {
+  const rows = await db.query<BillingRow>('SELECT * FROM party_billing');
+  return new Map(rows.map((row) => [`${row.country_code}*${row.party_id}`, toBilling(row)]));
+}
+
 export async function saveBillingDetails(db: Queryable, details: BillingDetails): Promise<void> {
   const [country, id] = split(details.party);
   await db.query(

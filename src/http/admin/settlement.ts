@@ -264,7 +264,7 @@ export async function settlementRoutes(app: FastifyInstance, hub: HubContext, sc
       schema: {
         summary: 'Add a hub fee schedule',
         description:
-          "Per agreement (cpo and emsp) or per party (one of them). The fee of a statement is per_session × sessions + per_kwh × kWh + percent % of the volume + flat, then at least minimum and at most cap, charged to the CPO, the eMSP or both, with GST/HST (and QST) by the payer's province.",
+          "Per agreement (cpo and emsp) or per party (one of them). Per payer and period, over all the payer's statements of the period it covers: per_session × sessions + per_kwh × kWh + percent % of the volume, plus flat once, then at least minimum and at most cap; charged to the CPO, the eMSP or both, shared over those statements in proportion to what each adds, each share with GST/HST (and QST) by the payer's province.",
         tags: ['settlement'],
         body: Type.Object({
           cpo: Type.Optional(Nullable(PartyText('The CPO party'))),
