@@ -21,6 +21,12 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 
 export type Alteration = 'escaped' | 'truncated';
 
+/**
+ * Bodies already made storable, by identity: bodies the hub journals are never changed after they
+ * were received or logged, so the same object always gives the same text.
+ */
+const storableBodies = new WeakMap<object, { cap: number; text: string; found: Alteration[] }>();
+
 /** Collects what had to change while an entry was made storable. */
 export class Alterations {
   readonly found = new Set<Alteration>();
@@ -47,8 +53,23 @@ export class Alterations {
   /** A body as JSON text for a jsonb column: credentials tokens redacted, escaped, bounded. */
   body(value: unknown): string {
     if (value === undefined) return 'null';
-    const text = JSON.stringify(this.walk(value, 0)) ?? 'null';
     const cap = journalBodyCap();
+    if (typeof value !== 'object' || value === null) return this.bounded(value, cap);
+    // One event delivered to many receivers is journaled once per receiver with the same body.
+    const known = storableBodies.get(value);
+    if (known?.cap === cap) {
+      for (const alteration of known.found) this.found.add(alteration);
+      return known.text;
+    }
+    const own = new Alterations();
+    const text = own.bounded(value, cap);
+    storableBodies.set(value, { cap, text, found: [...own.found] });
+    for (const alteration of own.found) this.found.add(alteration);
+    return text;
+  }
+
+  private bounded(value: unknown, cap: number): string {
+    const text = JSON.stringify(this.walk(value, 0)) ?? 'null';
     if (text.length <= cap) return text;
     this.found.add('truncated');
     return JSON.stringify({ truncated: true, size: text.length, head: text.slice(0, cap) });
