@@ -10,20 +10,16 @@
  *
  * PostgreSQL runs need DATABASE_URL (the hub works in a schema of its own there).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import { authorizationHeader } from '../src/ocpi/auth.js';
 import { OcpiPlatform } from '../src/sim/platform.js';
-import type { RunningHub } from '../src/switchyard.js';
 import { evse, location } from '../test/support/fixtures.js';
-import { admin, isolatedDatabase } from '../test/support/hub.js';
+import { admin } from '../test/support/hub.js';
 import { onboard } from '../test/support/network.js';
-import { freePort } from '../test/support/ports.js';
+import { startHubProcess } from './support/hub-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,44 +56,6 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
   return true;
 }
 
-/** The hub as its own process, so that its RSS and CPU are its own. */
-async function startHub(engine: 'postgres' | 'embedded', profileDir?: string) {
-  const port = await freePort();
-  const args = ['bin/switchyard.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--admin-token', ADMIN_TOKEN, '--allow-partner-network', '127.0.0.0/8'];
-  let cleanup: () => Promise<unknown>;
-  if (engine === 'postgres') {
-    const isolated = await isolatedDatabase();
-    const url = new URL(isolated.options.databaseUrl!);
-    url.searchParams.set('options', `-c search_path=${isolated.options.databaseSchema}`);
-    args.push('--database-url', url.toString());
-    cleanup = () => isolated.drop();
-  } else {
-    const dataDir = await mkdtemp(join(os.tmpdir(), 'switchyard-fanout-'));
-    args.push('--data-dir', dataDir);
-    cleanup = () => rm(dataDir, { recursive: true, force: true });
-  }
-  const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_PUBLIC_URL: `http://127.0.0.1:${port}` };
-  delete env.DATABASE_URL;
-  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: 'ignore', cwd: values['hub-dir'] });
-  const url = `http://127.0.0.1:${port}`;
-  if (!(await waitForHealth(url))) throw new Error('the hub did not start');
-  return {
-    handle: { url, adminToken: ADMIN_TOKEN } as RunningHub,
-    async rssMb(): Promise<number> {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
-      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    },
-    async stop() {
-      // SIGINT lets the hub end cleanly (and write its CPU profile).
-      child.kill('SIGINT');
-      await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(15_000)]);
-      child.kill('SIGKILL');
-      await cleanup();
-    },
-  };
-}
-
 /** Transactions committed in the database so far (each statement outside a transaction is one). */
 async function transactionsSoFar(engine: 'postgres' | 'embedded'): Promise<number> {
   if (engine !== 'postgres') return NaN;
@@ -111,15 +69,6 @@ async function transactionsSoFar(engine: 'postgres' | 'embedded'): Promise<numbe
   } finally {
     await client.end();
   }
-}
-
-async function waitForHealth(url: string): Promise<boolean> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if ((await fetch(`${url}/health`).catch(() => undefined))?.ok) return true;
-    await sleep(200);
-  }
-  return false;
 }
 
 /** Decodes the change number carried in last_updated (ms after BASE_TIME). */
@@ -141,7 +90,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Promise<void> {
-  const hub = await startHub(engine, values['cpu-prof']);
+  const hub = await startHubProcess({ engine, adminToken: ADMIN_TOKEN, hubDir: values['hub-dir'], profileDir: values['cpu-prof'] });
   const cpos: OcpiPlatform[] = [];
   const emsps: OcpiPlatform[] = [];
   try {

@@ -8,23 +8,22 @@
  *   RTA          the hub's round trip vs the CPO calling the eMSP directly (the difference is the hub's)
  *   delivery lag accept → arrival at an eMSP
  *   GET-all      one eMSP pulls every location page by page
- *   RSS          of this process (hub and simulated partners), sampled over the run
+ *   RSS          of the hub's process, sampled over the run (the hub and the proxy run as processes of their own)
  *   lost         sessions and CDRs not delivered, EVSEs whose last state did not arrive
  *
  *   npm run bench -- na [--evses 250000 --cpos 100 --emsps 50 --minutes 2]
  *   (DATABASE_URL=postgres://… for PostgreSQL; embedded PGlite otherwise)
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
-import { Agent, request } from 'undici';
 import { success } from '../src/ocpi/envelope.js';
 import { OcpiPlatform } from '../src/sim/platform.js';
-import { startSwitchyard } from '../src/switchyard.js';
 import { cdr, evse, location, session, token } from '../test/support/fixtures.js';
-import { isolatedDatabase } from '../test/support/hub.js';
 import { onboard } from '../test/support/network.js';
-import { LOOPBACK_NETWORKS } from '../src/net/outbound-guard.js';
+import { startHubProcess } from './support/hub-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -107,17 +106,8 @@ const party = (prefix: string, i: number) => ({ countryCode: 'US', partyId: `${p
 
 // --- the network ----------------------------------------------------------------------------------
 
-const database = await isolatedDatabase();
-const running = await startSwitchyard({
-  port: 0,
-  host: '127.0.0.1',
-  allowPartnerNetworks: LOOPBACK_NETWORKS,
-  adminToken: 'bench',
-  authorizationTimeoutMs: 2_000,
-  ...database.options,
-});
-running.hub.config.publicUrl = running.url;
-const engine = running.hub.db.engine;
+const engine = process.env.DATABASE_URL ? 'postgres' : 'embedded';
+const hub = await startHubProcess({ engine, adminToken: 'bench' });
 
 const cpos = await Promise.all(
   Array.from({ length: cpoCount }, (_, i) =>
@@ -131,7 +121,7 @@ const emsps = await Promise.all(
 );
 const partyOf = (platform: OcpiPlatform) => ({ countryCode: platform.options.roles[0].countryCode, partyId: platform.options.roles[0].partyId });
 const onboardStarted = performance.now();
-await inParallel(cpos.length + emsps.length, 4, (i) => onboard(running, [...cpos, ...emsps][i]));
+await inParallel(cpos.length + emsps.length, 4, (i) => onboard(hub.handle, [...cpos, ...emsps][i]));
 const onboardSeconds = (performance.now() - onboardStarted) / 1000;
 
 // What the eMSPs receive: arrival times of EVSE states (first eMSP), sessions and CDRs (all).
@@ -212,11 +202,9 @@ async function authorizeOnce(into: { hubRta: number[]; directRta: number[]; refu
   into.directRta.push(performance.now() - started);
 }
 
-// The load's deliveries drain first (every receiver's cursor at the end of the log), at most 5 min.
+// The load's deliveries drain first (no receiver has events waiting, by the hub's /metrics), at most 5 min.
 const drainStarted = performance.now();
-const behind = async () =>
-  Number((await running.hub.db.query<{ n: string }>('SELECT count(*) AS n FROM receiver_cursors WHERE last_seq < (SELECT max(seq) FROM events)'))[0].n);
-while ((await behind()) > 0 && performance.now() - drainStarted < 300_000) await sleep(500);
+while ((await hub.deliveryBacklog()) > 0 && performance.now() - drainStarted < 300_000) await sleep(500);
 
 const quietRta = { hubRta: [] as number[], directRta: [] as number[], refused: 0 };
 const quietStarted = performance.now();
@@ -233,20 +221,9 @@ const sink = Fastify();
 sink.all('/*', async () => success());
 await sink.listen({ port: 0, host: '127.0.0.1' });
 const sinkUrl = `http://127.0.0.1:${(sink.server.address() as { port: number }).port}`;
-const proxyAgent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-const proxy = Fastify();
-proxy.all('/*', async (req, reply) => {
-  const answer = await request(`${sinkUrl}${req.url}`, {
-    method: req.method as 'PATCH',
-    headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' },
-    body: JSON.stringify(req.body),
-    dispatcher: proxyAgent,
-  });
-  reply.code(answer.statusCode);
-  return answer.body.json();
-});
-await proxy.listen({ port: 0, host: '127.0.0.1' });
-const proxyUrl = `http://127.0.0.1:${(proxy.server.address() as { port: number }).port}`;
+const proxyProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/support/bare-proxy.ts', sinkUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+const [proxyPort] = (await once(proxyProcess.stdout!, 'data')) as [Buffer];
+const proxyUrl = `http://127.0.0.1:${String(proxyPort).trim()}`;
 
 const patchThroughHub = async (i: number, record = false) => {
   const target = locations[i % locations.length];
@@ -285,7 +262,7 @@ const mixed = { changes: [] as number[], hubRta: [] as number[], directRta: [] a
 const lastAccepted = new Map<string, string>();
 const sent = { sessions: new Set<string>(), cdrs: new Set<string>() };
 const runStarted = performance.now();
-const rssTimer = setInterval(() => rss.push({ minute: (performance.now() - runStarted) / 60_000, bytes: process.memoryUsage().rss }), 5_000);
+const rssTimer = setInterval(async () => rss.push({ minute: (performance.now() - runStarted) / 60_000, bytes: (await hub.rssMb()) * 2 ** 20 }), 5_000);
 const inflight = new Set<Promise<void>>();
 const launch = (work: () => Promise<void>) => {
   const promise = work()
@@ -380,7 +357,7 @@ const rows: [string, string, string][] = [
   ['delivery lag to an eMSP', `p50 ${ms(percentile(deliveryLags, 50))}, p99 ${ms(percentile(deliveryLags, 99))}`, `${deliveryLags.length} changes timed`],
   [`GET-all, ${pulledEvses} EVSEs`, `${pullSeconds.toFixed(1)} s, ${pages} pages`, `${(pullSeconds / pages * 1000).toFixed(0)} ms per page of 100 locations`],
   ['load', `${(locationCount * perLocation / loadSeconds).toFixed(0)} EVSEs/s`, `${locationCount} locations in ${loadSeconds.toFixed(0)} s; onboarding ${onboardSeconds.toFixed(0)} s`],
-  ['RSS (hub + simulated partners)', rss.map((r) => mb(r.bytes)).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 6)) === 0).join(' → '), `max ${mb(Math.max(...rss.map((r) => r.bytes)))}`],
+  ['RSS of the hub process', rss.map((r) => mb(r.bytes)).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 6)) === 0).join(' → '), `max ${mb(Math.max(...rss.map((r) => r.bytes)))}`],
   ['lost', `${lost.sessions + lost.cdrs + lost.states}`, `sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; settled in ${settleSeconds.toFixed(0)} s; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
 ];
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
@@ -392,7 +369,7 @@ line(width.map((w) => '-'.repeat(w)));
 for (const row of rows) line(row);
 
 await Promise.all([...cpos, ...emsps].map((p) => p.close()));
-await Promise.all([sink.close(), proxy.close(), proxyAgent.close()]);
-await running.close();
-await database.drop();
+proxyProcess.kill();
+await sink.close();
+await hub.stop();
 process.exit(0);
