@@ -50,6 +50,7 @@ export class Sender {
    * request — after coalescing, after a failure, or for partners that take no PATCH.
    */
   async deliver(event: LoggedEvent, receiver: Receiver, sendLatest: boolean, notes: Record<string, unknown>): Promise<Attempt> {
+    await this.journal.room();
     if (sendLatest && !UNSTORED.has(event.module)) {
       const latest = await this.latestState(event);
       if (!latest) return { kind: 'skipped' };

@@ -9,9 +9,11 @@ export interface JournalWriterOptions {
   batchSize: number;
   /** While the database is away entries wait in memory, up to this many; the oldest go first. */
   maxBuffered: number;
+  /** Producers that can wait (`room()`) wait while this many entries are waiting to be written. */
+  highWater: number;
 }
 
-const DEFAULTS: JournalWriterOptions = { flushIntervalMs: 200, batchSize: 500, maxBuffered: 100_000 };
+const DEFAULTS: JournalWriterOptions = { flushIntervalMs: 200, batchSize: 500, maxBuffered: 100_000, highWater: 5_000 };
 
 /**
  * Buffers journal entries and writes them in multi-row INSERTs, so that a busy path costs one
@@ -23,6 +25,8 @@ export class JournalWriter {
   private buffer: JournalEntry[] = [];
   private timer?: NodeJS.Timeout;
   private writing: Promise<void> = Promise.resolve();
+  /** The flush producers wait on in `room()`, one for all of them. */
+  private catchingUp?: Promise<void>;
   private readonly options: JournalWriterOptions;
   /** Entries dropped because the buffer was full while the database was away. */
   dropped = 0;
@@ -48,6 +52,19 @@ export class JournalWriter {
       this.timer = setTimeout(() => void this.flush().catch(() => undefined), this.options.flushIntervalMs);
       this.timer.unref();
     }
+  }
+
+  /**
+   * Resolves at once while the buffer is below its high-water mark, else once the writes under way
+   * have caught up: delivery, which makes most entries, waits for the journal instead of letting
+   * memory grow (and the oldest entries go) when the database writes more slowly than it sends.
+   */
+  async room(): Promise<void> {
+    if (this.buffer.length < this.options.highWater) return;
+    this.catchingUp ??= this.flush()
+      .catch(() => undefined)
+      .finally(() => (this.catchingUp = undefined));
+    await this.catchingUp;
   }
 
   /** Writes every entry recorded so far; rejects (keeping them) when the database refuses. */

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { Queryable } from '../store/database.js';
+import { JournalWriter } from './journal-writer.js';
+
+/** A database whose INSERTs wait until released, counting the rows they carried. */
+function slowDatabase() {
+  let release!: () => void;
+  let gate = new Promise<void>((resolve) => (release = resolve));
+  const db = {
+    inserts: 0,
+    async query() {
+      await gate;
+      db.inserts++;
+      return [];
+    },
+    open() {
+      release();
+      gate = Promise.resolve();
+    },
+  };
+  return db;
+}
+
+const entry = () => ({ direction: 'OUT' as const, module: 'locations', method: 'PUT', url: 'http://example.test/x' });
+
+describe('the journal writer', () => {
+  it('lets a producer go on at once below its high-water mark', async () => {
+    const db = slowDatabase();
+    const writer = new JournalWriter(db as unknown as Queryable, { batchSize: 100, highWater: 10, flushIntervalMs: 60_000 });
+    for (let i = 0; i < 9; i++) writer.record(entry());
+    let free = false;
+    await writer.room().then(() => (free = true));
+    expect(free).toBe(true);
+    expect(db.inserts).toBe(0);
+  });
+
+  it('holds a producer at the high-water mark until the buffered entries are written', async () => {
+    const db = slowDatabase();
+    const writer = new JournalWriter(db as unknown as Queryable, { batchSize: 100, highWater: 10, flushIntervalMs: 60_000 });
+    for (let i = 0; i < 10; i++) writer.record(entry());
+    let free = false;
+    const waiting = writer.room().then(() => (free = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(free).toBe(false);
+    db.open();
+    await waiting;
+    expect(db.inserts).toBeGreaterThan(0);
+    expect(writer.dropped).toBe(0);
+  });
+});
