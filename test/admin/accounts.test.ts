@@ -101,6 +101,8 @@ describe(`console accounts, roles and the partner portal (${databaseLabel})`, ()
     const otherTap = await net.cpo2.send({ method: 'POST', url: `${net.cpo2.hubUrl('tokens', undefined, 'SENDER')}/ZZ0SECRET/authorize?type=RFID` });
     await eventually(async () => (await admin(net.hub, 'GET', `/api/journal?correlation_id=${other.correlationId}`)).body.total > 0);
     await eventually(async () => (await admin(net.hub, 'GET', `/api/journal?correlation_id=${own.correlationId}`)).body.total > 0);
+    // The tap's authorization decision is stored after the answer.
+    await eventually(async () => (await admin(net.hub, 'GET', '/api/search?q=ZZ0SECRET')).body.matches.length > 0, 30_000, 'the tap searchable');
 
     const volt = new ConsoleUser(net.hub.url);
     await volt.login('volt', PASSWORD);

@@ -35,6 +35,16 @@ describe(`support: search, timelines and verdicts (${databaseLabel})`, () => {
     cpo.send<any>({ method: 'POST', url: `${cpo.hubUrl('tokens', undefined, 'SENDER')}/${uid}/authorize?type=RFID` });
 
   const search = async (q: string) => (await call('GET', `/api/search?q=${encodeURIComponent(q)}`)).body.matches as any[];
+  /** A tap's authorization decision is stored after the answer: its search waits for it. */
+  const searchTap = (q: string) =>
+    eventually(
+      async () => {
+        const matches = await search(q);
+        return matches.length > 0 && matches;
+      },
+      30_000,
+      `a tap found by ${q}`,
+    );
   const story = async (correlationId: string) =>
     eventually(async () => {
       const { status, body } = await call('GET', `/api/journal/story/${correlationId}`);
@@ -46,7 +56,7 @@ describe(`support: search, timelines and verdicts (${databaseLabel})`, () => {
     const reply = await tap(net.cpo2, 'TOK-SUSP');
     expect(reply.envelope?.data.allowed).toBe('NOT_ALLOWED');
 
-    const [byContract] = await search('us-ms1-csusp0001');
+    const [byContract] = await searchTap('us-ms1-csusp0001');
     expect(byContract).toMatchObject({ kind: 'TAP', cpo: 'CA*CP2', emsp: 'US*MS1', matched: 'contract id', correlation_id: reply.correlationId });
     expect((await search('7001-2002'))[0]).toMatchObject({ kind: 'TAP', matched: 'visual number' });
     expect((await search('RFID:TOK-SUSP'))[0]).toMatchObject({ kind: 'TAP', matched: 'token uid' });
@@ -64,7 +74,7 @@ describe(`support: search, timelines and verdicts (${databaseLabel})`, () => {
   it('puts an unknown card on the eMSP side, not on the CPO that passed the tap on', async () => {
     const reply = await tap(net.cpo1, 'ZZ0NOBODY');
     expect(reply.envelope?.status_code).toBe(2004);
-    const [match] = await search('ZZ0NOBODY');
+    const [match] = await searchTap('ZZ0NOBODY');
     expect(match).toMatchObject({ kind: 'TAP', cpo: 'US*CP1', emsp: null });
     const told = await story(reply.correlationId);
     expect(told.verdict).toMatchObject({ failed: true, blame: 'EMSP', rule: 'UNKNOWN_TOKEN' });

@@ -121,6 +121,8 @@ describe.skipIf(!hasBrowser)(`the console in a browser (${databaseLabel})`, () =
     expect(pushed.envelope?.status_code).toBe(1000);
     const tap = await net.cpo2.send<any>({ method: 'POST', url: `${net.cpo2.hubUrl('tokens', undefined, 'SENDER')}/04BROWSER01/authorize?type=RFID` });
     expect(tap.envelope?.data.allowed).toBe('NOT_ALLOWED');
+    // The decision is stored after the answer: searched once it is there.
+    await eventually(async () => (await admin(net.hub, 'GET', '/api/search?q=US-MS1-C0BROWSER1')).body.matches.length > 0, 30_000, 'the refused tap searchable');
 
     await page.goto(`${net.hub.url}/console/#/support`);
     await page.fill('input[name=q]', 'US-MS1-C0BROWSER1');
