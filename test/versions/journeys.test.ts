@@ -124,16 +124,16 @@ describe(`partners on OCPI 2.1.1, 2.2.1 and 2.3.0 through one hub (${databaseLab
       body: tariff211(),
     });
     expect(put.envelope?.status_code).toBe(1000);
+    // Delivered before the PATCH is sent: two changes waiting together would go as one, coalesced.
+    const ofTariff = () => platforms.emsp221.receivedFor('tariffs').filter((r) => r.path === '/BE/C11/12');
+    await eventually(() => ofTariff().length === 1, 30_000, 'the tariff at the 2.2.1 eMSP');
     const patch = await platforms.cpo211.send({
       method: 'PATCH',
       url: `${tariffs}/BE/C11/12`,
       body: { currency: 'USD', last_updated: '2026-11-22T10:30:00Z' },
     });
     expect(patch.envelope?.status_code).toBe(1000);
-    const received = await eventually(() => {
-      const all = platforms.emsp221.receivedFor('tariffs').filter((r) => r.path === '/BE/C11/12');
-      return all.length === 2 && all;
-    });
+    const received = await eventually(() => ofTariff().length === 2 && ofTariff(), 30_000, 'the patched tariff at the 2.2.1 eMSP');
     expect(received.map((r) => r.method)).toEqual(['PUT', 'PUT']);
     expect(valid(v221.TariffSchema, received[1].body)).toBe('valid');
     expect(received[1].body).toMatchObject({ id: '12', currency: 'USD', last_updated: '2026-11-22T10:30:00Z' });
