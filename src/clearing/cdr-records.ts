@@ -1,4 +1,5 @@
 import type { PartyRef } from '../ocpi/headers.js';
+import { CDR_COST_FIELDS } from '../ocpi/v2_2_1/types.js';
 import type { Queryable } from '../store/database.js';
 
 /**
@@ -27,14 +28,7 @@ export interface DimensionAmount {
 
 /** Dimensions keyed as the CDR names them: total_cost, total_energy_cost, total_time_cost, ... */
 export type DimensionAmounts = Partial<Record<CostDimension, DimensionAmount>>;
-export const COST_DIMENSIONS = [
-  'total_cost',
-  'total_fixed_cost',
-  'total_energy_cost',
-  'total_time_cost',
-  'total_parking_cost',
-  'total_reservation_cost',
-] as const;
+export const COST_DIMENSIONS = CDR_COST_FIELDS;
 export type CostDimension = (typeof COST_DIMENSIONS)[number];
 
 export interface ClearingCdrRecord {

@@ -3,6 +3,7 @@ import type { TaxRate } from '../pricing/taxes.js';
 import { termsFor } from '../terms.js';
 import { recordSettlementCdrs, type SettlementCdr } from './cdrs.js';
 import { dec } from './money.js';
+import type { CdrFigures } from './statement-model.js';
 import { estimate, itemizeTax, tableEstimates, unnamedTax } from './line-taxes.js';
 
 /**
@@ -43,36 +44,15 @@ CROSS JOIN LATERAL (SELECT coalesce(l.data->>'time_zone', d.time_zone) AS time_z
 WHERE r.emsp_country IS NOT NULL AND r.updated_at >= $1 AND r.seq > $2::bigint
 ORDER BY r.seq LIMIT $3`;
 
-interface RecordRow {
+interface RecordRow extends CdrFigures {
   record_seq: string;
   country_code: string;
   party_id: string;
-  cdr_id: string;
   emsp_country: string;
   emsp_party: string;
   currency: string;
-  session_id: string | null;
-  invoice_reference_id: string | null;
   start_at: Date | string;
   end_at: Date | string;
-  time_zone: string;
-  evse_uid: string | null;
-  city: string | null;
-  state: string | null;
-  country: string | null;
-  contract_id: string | null;
-  tariff_id: string | null;
-  tariff_version: string | null;
-  energy_kwh: string;
-  charging_minutes: string;
-  idle_minutes: string;
-  energy_cost: string;
-  time_cost: string;
-  parking_cost: string;
-  fixed_cost: string;
-  reservation_cost: string;
-  claimed_total: string;
-  computed_total: string | null;
   tax_total: string;
   computed_taxes: Array<{ name: string; percentage?: number; amount: number }> | null;
   start_date: string;

@@ -41,3 +41,31 @@ export interface StatementTotals {
   /** What the eMSP pays the CPO for this statement (the payable gross). */
   amount_payable: string;
 }
+
+/**
+ * What a statement shows of each CDR besides its times and status: identifiers, place, contract,
+ * tariff, quantities and cost per dimension, as decimal strings in the statement's currency.
+ */
+export interface CdrFigures {
+  cdr_id: string;
+  session_id: string | null;
+  invoice_reference_id: string | null;
+  time_zone: string;
+  evse_uid: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  contract_id: string | null;
+  tariff_id: string | null;
+  tariff_version: string | null;
+  energy_kwh: string;
+  charging_minutes: string;
+  idle_minutes: string;
+  energy_cost: string;
+  time_cost: string;
+  parking_cost: string;
+  fixed_cost: string;
+  reservation_cost: string;
+  claimed_total: string;
+  computed_total: string | null;
+}

@@ -2,7 +2,7 @@ import type { Queryable } from '../../store/database.js';
 import { dec, moneyText, type MoneyText } from './money.js';
 import { PERIOD_LABEL_SQL } from './periods.js';
 import { inRange, lineClassSql } from './ranges.js';
-import type { StatementTotals } from './statement-model.js';
+import type { CdrFigures, StatementTotals } from './statement-model.js';
 
 /** Where the invoice of a statement stands. DRAFT until its period closes. */
 export type PaymentStatus = 'DRAFT' | 'ISSUED' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
@@ -108,30 +108,9 @@ export async function getStatement(db: Queryable, id: string): Promise<Statement
 }
 
 /** One CDR on a statement, every field the exports show. Amounts are decimal strings in the statement's currency. */
-export interface StatementLine {
-  cdr_id: string;
-  session_id: string | null;
-  invoice_reference_id: string | null;
+export interface StatementLine extends CdrFigures {
   start_local: string;
   end_local: string;
-  time_zone: string;
-  evse_uid: string | null;
-  city: string | null;
-  state: string | null;
-  country: string | null;
-  contract_id: string | null;
-  tariff_id: string | null;
-  tariff_version: string | null;
-  energy_kwh: string;
-  charging_minutes: string;
-  idle_minutes: string;
-  energy_cost: string;
-  time_cost: string;
-  parking_cost: string;
-  fixed_cost: string;
-  reservation_cost: string;
-  claimed_total: string;
-  computed_total: string | null;
   taxes: Array<{ name: string; percentage: string | null; amount: string }>;
   tax_total: string;
   total: string;

@@ -110,6 +110,16 @@ export const SignedPriceSchema = Type.Object({
 });
 export type Price = Static<typeof PriceSchema>;
 
+/** A CDR's cost totals, each a Price (mod_cdrs; the same fields in 2.3.0, where they may carry taxes). */
+export const CDR_COST_FIELDS = [
+  'total_cost',
+  'total_fixed_cost',
+  'total_energy_cost',
+  'total_time_cost',
+  'total_parking_cost',
+  'total_reservation_cost',
+] as const;
+
 export const ROLES = ['CPO', 'EMSP', 'HUB', 'NAP', 'NSP', 'OTHER', 'SCSP'] as const;
 export const RoleSchema = StringEnum(ROLES);
 export type Role = Static<typeof RoleSchema>;

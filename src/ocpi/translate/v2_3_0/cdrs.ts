@@ -6,18 +6,11 @@ import * as v221 from '../../v2_2_1/index.js';
 import type * as v230 from '../../v2_3_0/index.js';
 import { translated, type LossLog, type Translated, type TranslationContext } from '../context.js';
 import { priceFrom230, priceTo230 } from '../money.js';
+import { CDR_COST_FIELDS } from '../../v2_2_1/types.js';
 import { known } from './common.js';
 import { tariffDown, tariffUp } from './tariffs.js';
 import { tokenDown } from './tokens.js';
 
-const PRICE_FIELDS = [
-  'total_cost',
-  'total_fixed_cost',
-  'total_energy_cost',
-  'total_time_cost',
-  'total_parking_cost',
-  'total_reservation_cost',
-] as const;
 
 export function cdrFrom230(cdr: v230.Cdr, _ctx: TranslationContext): Translated<v221.Cdr> {
   return translated((log) => {
@@ -28,7 +21,7 @@ export function cdrFrom230(cdr: v230.Cdr, _ctx: TranslationContext): Translated<
       cdr_location: cdrLocationDown(cdr_location, log.at('cdr_location')),
     };
     if (tariffs) out.tariffs = tariffs.map((tariff, index) => tariffDown(tariff, log.at('tariffs').at(index)));
-    for (const field of PRICE_FIELDS) {
+    for (const field of CDR_COST_FIELDS) {
       if (cdr[field]) out[field] = priceFrom230(cdr[field], log.at(field));
     }
     return out as v221.Cdr;
@@ -39,7 +32,7 @@ export function cdrTo230(cdr: v221.Cdr, _ctx: TranslationContext): Translated<v2
   return translated((log) => {
     const out: Record<string, unknown> = { ...cdr };
     if (cdr.tariffs) out.tariffs = cdr.tariffs.map(tariffUp);
-    for (const field of PRICE_FIELDS) {
+    for (const field of CDR_COST_FIELDS) {
       if (cdr[field]) out[field] = priceTo230(cdr[field], log.at(field));
     }
     return out as v230.Cdr;
