@@ -134,7 +134,7 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
       const acceptedAt = new Map<number, number>();
       const latestOf = new Map<number, number>();
       let peakRss = 0;
-      const rssTimer = setInterval(async () => (peakRss = Math.max(peakRss, await hub.rssMb())), 250);
+      const rssTimer = setInterval(async () => (peakRss = Math.max(peakRss, (await hub.rssMb()).reduce((a, b) => a + b, 0))), 250);
       const total = Math.round(rate * SECONDS);
       const transactionsBefore = await transactionsSoFar(engine);
       const started = performance.now();

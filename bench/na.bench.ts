@@ -8,7 +8,7 @@
  *   RTA          the hub's round trip vs the CPO calling the eMSP directly (the difference is the hub's)
  *   delivery lag accept → arrival at an eMSP
  *   GET-all      one eMSP pulls every location page by page
- *   RSS          of the hub's process, sampled over the run (the hub and the proxy run as processes of their own)
+ *   RSS          of the hub's processes, sampled over the run (the hub and the proxy run as processes of their own)
  *   lost         sessions and CDRs not delivered, EVSEs whose last state did not arrive
  *
  *   npm run bench -- na [--evses 250000 --cpos 100 --emsps 50 --minutes 2]
@@ -38,6 +38,8 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '32' },
     'accept-seconds': { type: 'string', default: '10' },
+    'cpu-prof': { type: 'string' },
+    'one-process': { type: 'boolean', default: false },
   },
 });
 const option = (name: keyof typeof values) => Number(values[name]);
@@ -107,7 +109,7 @@ const party = (prefix: string, i: number) => ({ countryCode: 'US', partyId: `${p
 // --- the network ----------------------------------------------------------------------------------
 
 const engine = process.env.DATABASE_URL ? 'postgres' : 'embedded';
-const hub = await startHubProcess({ engine, adminToken: 'bench' });
+const hub = await startHubProcess({ engine, adminToken: 'bench', profileDir: values['cpu-prof'], split: !values['one-process'] });
 
 const cpos = await Promise.all(
   Array.from({ length: cpoCount }, (_, i) =>
@@ -257,12 +259,12 @@ for (let round = 0; round < 2; round++) {
 
 // --- the mixed run ----------------------------------------------------------------------------------
 
-const rss: { minute: number; bytes: number }[] = [];
+const rss: { minute: number; bytes: number[] }[] = [];
 const mixed = { changes: [] as number[], hubRta: [] as number[], directRta: [] as number[], refused: 0, errors: 0 };
 const lastAccepted = new Map<string, string>();
 const sent = { sessions: new Set<string>(), cdrs: new Set<string>() };
 const runStarted = performance.now();
-const rssTimer = setInterval(async () => rss.push({ minute: (performance.now() - runStarted) / 60_000, bytes: (await hub.rssMb()) * 2 ** 20 }), 5_000);
+const rssTimer = setInterval(async () => rss.push({ minute: (performance.now() - runStarted) / 60_000, bytes: (await hub.rssMb()).map((mb) => mb * 2 ** 20) }), 5_000);
 const inflight = new Set<Promise<void>>();
 const launch = (work: () => Promise<void>) => {
   const promise = work()
@@ -346,6 +348,7 @@ const pullSeconds = (performance.now() - pullStarted) / 1000;
 
 const cpu = os.cpus();
 const median = (list: number[]) => percentile(list, 50);
+const processNames = rss[0]?.bytes.length === 2 ? ['process taking requests', 'delivering process'] : ['process'];
 const rows: [string, string, string][] = [
   ['accept, EVSE PATCH (closed loop)', `${median(accept.hub).toFixed(0)}/s, p50 ${ms(percentile(accept.hubLatency, 50))}, p99 ${ms(percentile(accept.hubLatency, 99))}`,
     `bare proxy ${median(accept.proxy).toFixed(0)}/s, p50 ${ms(percentile(accept.proxyLatency, 50))}, p99 ${ms(percentile(accept.proxyLatency, 99))}; ratio ${(median(accept.hub) / median(accept.proxy)).toFixed(2)}×; failed ${accept.failures}`],
@@ -357,11 +360,16 @@ const rows: [string, string, string][] = [
   ['delivery lag to an eMSP', `p50 ${ms(percentile(deliveryLags, 50))}, p99 ${ms(percentile(deliveryLags, 99))}`, `${deliveryLags.length} changes timed`],
   [`GET-all, ${pulledEvses} EVSEs`, `${pullSeconds.toFixed(1)} s, ${pages} pages`, `${(pullSeconds / pages * 1000).toFixed(0)} ms per page of 100 locations`],
   ['load', `${(locationCount * perLocation / loadSeconds).toFixed(0)} EVSEs/s`, `${locationCount} locations in ${loadSeconds.toFixed(0)} s; onboarding ${onboardSeconds.toFixed(0)} s`],
-  ['RSS of the hub process', rss.map((r) => mb(r.bytes)).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 6)) === 0).join(' → '), `max ${mb(Math.max(...rss.map((r) => r.bytes)))}`],
+  ...processNames.map((name, p): [string, string, string] => [
+    `RSS of the hub's ${name}`,
+    rss.map((r) => mb(r.bytes[p])).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 6)) === 0).join(' → '),
+    `max ${mb(Math.max(...rss.map((r) => r.bytes[p])))}`,
+  ]),
   ['lost', `${lost.sessions + lost.cdrs + lost.states}`, `sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; settled in ${settleSeconds.toFixed(0)} s; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
 ];
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
-console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}\n`);
+console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}`);
+console.log(`the hub: ${hub.layout}\n`);
 const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length), ['measure', 'hub', 'baseline / detail'][c].length));
 const line = (cells: string[]) => console.log(cells.map((cell, c) => cell.padEnd(width[c])).join(' | '));
 line(['measure', 'hub', 'baseline / detail']);

@@ -44,6 +44,11 @@ export interface SwitchyardOptions {
   admission?: AdmissionOptions;
   /** Delivery tuning (backoff, polling); tests shorten the delays. */
   delivery?: Partial<DeliveryOptions>;
+  /**
+   * False: this process takes requests but delivers nothing; other hub processes on the same
+   * PostgreSQL server deliver (`--no-delivery`). They are woken as events are logged.
+   */
+  deliver?: boolean;
   /** CDR audit tuning (polling, when a session without a CDR is flagged). */
   audit?: Partial<AuditOptions>;
   /**
@@ -67,6 +72,9 @@ export interface RunningHub {
 export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<RunningHub> {
   const party = parseParty(options.hubParty ?? 'US*SWY');
   if (!party) throw new Error(`--hub-party must look like US*SWY, got "${options.hubParty}"`);
+  if (options.deliver === false && !options.databaseUrl) {
+    throw new Error('--no-delivery needs a PostgreSQL server (--database-url) shared with a hub process that delivers');
+  }
   const host = options.host ?? '0.0.0.0';
   const port = options.port ?? 3000;
 
@@ -110,7 +118,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   const scheme = options.tls ? 'https' : 'http';
   if (!config.publicUrl) config.publicUrl = `${scheme}://localhost:${boundPort}`;
   outbound.addOwnPort(boundPort);
-  await hub.start();
+  await hub.start({ deliver: options.deliver });
 
   return {
     url: `${scheme}://127.0.0.1:${boundPort}`,

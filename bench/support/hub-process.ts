@@ -12,68 +12,112 @@ export interface HubProcess {
   /** For the admin helpers of test/support (onboard, admin). */
   handle: RunningHub;
   url: string;
-  /** The hub process's resident memory now, in MB. */
-  rssMb(): Promise<number>;
-  /** Receivers' events not yet delivered, from the hub's /metrics. */
+  /** How the hub runs, for the report. */
+  layout: string;
+  /** The resident memory of each of the hub's processes now, in MB. */
+  rssMb(): Promise<number[]>;
+  /** Receivers' events not yet delivered, from the delivering process's /metrics. */
   deliveryBacklog(): Promise<number>;
   stop(): Promise<void>;
 }
 
+export interface HubProcessOptions {
+  engine: Engine;
+  adminToken: string;
+  /** The checkout whose compiled CLI runs (default: this one). */
+  hubDir?: string;
+  /** Write each process's CPU profile here. */
+  profileDir?: string;
+  /**
+   * PostgreSQL only: one process takes the partners' requests (`--no-delivery`) and a second one,
+   * at a lower CPU priority, delivers; the way to keep accepting fast on a machine the delivery
+   * would otherwise fill.
+   */
+  split?: boolean;
+}
+
+/** The CPU niceness of the delivering process when the hub is split. */
+const DELIVERY_NICENESS = 10;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The hub as its own process (the compiled CLI of `hubDir`), so that its RSS and CPU are its
+ * The hub as a process of its own (the compiled CLI of `hubDir`), so that its RSS and CPU are its
  * own: on PostgreSQL in a schema of its own (DATABASE_URL), else on an embedded database in a
  * temporary directory. Partners on loopback addresses may be called.
  */
-export async function startHubProcess(options: { engine: Engine; adminToken: string; hubDir?: string; profileDir?: string }): Promise<HubProcess> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const args = ['bin/switchyard.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--admin-token', options.adminToken];
-  args.push('--allow-partner-network', '127.0.0.0/8', '--check-interval', '0', '--no-check-after-credentials');
+export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
+  const split = options.split === true && options.engine === 'postgres';
+  let database: string[];
   let cleanup: () => Promise<unknown>;
   if (options.engine === 'postgres') {
     const isolated = await isolatedDatabase();
-    const database = new URL(isolated.options.databaseUrl!);
-    database.searchParams.set('options', `-c search_path=${isolated.options.databaseSchema}`);
-    args.push('--database-url', database.toString());
+    const url = new URL(isolated.options.databaseUrl!);
+    url.searchParams.set('options', `-c search_path=${isolated.options.databaseSchema}`);
+    database = ['--database-url', url.toString()];
     cleanup = () => isolated.drop();
   } else {
     const dataDir = await mkdtemp(join(os.tmpdir(), 'switchyard-bench-'));
-    args.push('--data-dir', dataDir);
+    database = ['--data-dir', dataDir];
     cleanup = () => rm(dataDir, { recursive: true, force: true });
   }
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    // SIGINT lets the hub end cleanly (and write its CPU profile).
+    await Promise.all(
+      children.map(async (child) => {
+        child.kill('SIGINT');
+        await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(15_000)]);
+        child.kill('SIGKILL');
+      }),
+    );
+    await cleanup();
+  };
+  try {
+    const inbound = await startOne(options, database, split ? ['--no-delivery'] : [], 0);
+    children.push(inbound.child);
+    const delivering = split ? await startOne(options, database, [], DELIVERY_NICENESS) : inbound;
+    if (split) children.push(delivering.child);
+    return {
+      handle: { url: inbound.url, adminToken: options.adminToken } as RunningHub,
+      url: inbound.url,
+      layout: split ? `two processes: one takes requests, one delivers (nice ${DELIVERY_NICENESS})` : 'one process',
+      rssMb: () => Promise.all(children.map(rssMbOf)),
+      async deliveryBacklog() {
+        const reply = await fetch(`${delivering.url}/metrics`, { headers: { authorization: `Bearer ${options.adminToken}` } });
+        const text = await reply.text();
+        let depth = 0;
+        for (const [, value] of text.matchAll(/^switchyard_delivery_queue_depth\{[^}]*\} (\S+)$/gm)) depth += Number(value);
+        return depth;
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startOne(options: HubProcessOptions, database: string[], extra: string[], niceness: number): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const args = ['bin/switchyard.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--admin-token', options.adminToken];
+  args.push('--allow-partner-network', '127.0.0.0/8', '--check-interval', '0', '--no-check-after-credentials', ...database, ...extra);
   const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_PUBLIC_URL: url };
   delete env.DATABASE_URL;
   const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: 'ignore', cwd: options.hubDir ?? '.' });
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: 'ignore', cwd: options.hubDir ?? '.' });
+  if (niceness !== 0 && child.pid !== undefined) os.setPriority(child.pid, niceness);
   if (!(await waitForHealth(url))) {
     child.kill('SIGKILL');
-    await cleanup();
     throw new Error('the hub did not start');
   }
-  return {
-    handle: { url, adminToken: options.adminToken } as RunningHub,
-    url,
-    async rssMb() {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
-      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    },
-    async deliveryBacklog() {
-      const reply = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${options.adminToken}` } });
-      const text = await reply.text();
-      let depth = 0;
-      for (const [, value] of text.matchAll(/^switchyard_delivery_queue_depth\{[^}]*\} (\S+)$/gm)) depth += Number(value);
-      return depth;
-    },
-    async stop() {
-      // SIGINT lets the hub end cleanly (and write its CPU profile).
-      child.kill('SIGINT');
-      await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(15_000)]);
-      child.kill('SIGKILL');
-      await cleanup();
-    },
-  };
+  return { child, url };
+}
+
+async function rssMbOf(child: ChildProcess): Promise<number> {
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 async function waitForHealth(url: string): Promise<boolean> {

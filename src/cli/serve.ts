@@ -83,7 +83,7 @@ function tlsFiles(options: HubCliOptions) {
   };
 }
 
-export async function startFromCli(options: HubCliOptions): Promise<RunningHub> {
+export async function startFromCli(options: HubCliOptions, role: { deliver?: boolean } = {}): Promise<RunningHub> {
   // Loaded on use, so that the admin commands do not load the server and the database.
   const { startSwitchyard } = await import('../switchyard.js');
   return startSwitchyard({
@@ -102,6 +102,7 @@ export async function startFromCli(options: HubCliOptions): Promise<RunningHub> 
       afterCredentials: options.checkAfterCredentials,
     },
     logger: { level: options.logLevel },
+    deliver: role.deliver,
   });
 }
 
@@ -125,14 +126,17 @@ export function closeOnSignal(close: () => Promise<void>): void {
 }
 
 export function serveCommand(): Command {
-  return hubOptions(new Command('serve').description('run the hub')).action(async (options: HubCliOptions) => {
-    const running = await startFromCli(options);
-    const { publicUrl } = running.hub.config;
-    console.log(`Switchyard hub listening on ${publicUrl}`);
-    console.log(`  database       ${options.databaseUrl ? 'PostgreSQL server' : `embedded, in ${options.dataDir}`}`);
-    console.log(`  OCPI versions  ${publicUrl}/ocpi/versions`);
-    console.log(`  admin API      ${publicUrl}/api  (docs: ${publicUrl}/api/docs)`);
-    console.log(`  admin token    ${options.adminToken ? '(as configured)' : running.adminToken}`);
-    closeOnSignal(running.close);
-  });
+  return hubOptions(new Command('serve').description('run the hub'))
+    .option('--no-delivery', 'take requests only; other hub processes on the same PostgreSQL server deliver')
+    .action(async (options: HubCliOptions & { delivery: boolean }) => {
+      const running = await startFromCli(options, { deliver: options.delivery });
+      const { publicUrl } = running.hub.config;
+      console.log(`Switchyard hub listening on ${publicUrl}`);
+      console.log(`  database       ${options.databaseUrl ? 'PostgreSQL server' : `embedded, in ${options.dataDir}`}`);
+      console.log(`  OCPI versions  ${publicUrl}/ocpi/versions`);
+      console.log(`  admin API      ${publicUrl}/api  (docs: ${publicUrl}/api/docs)`);
+      console.log(`  admin token    ${options.adminToken ? '(as configured)' : running.adminToken}`);
+      if (!options.delivery) console.log('  delivery       by other hub processes (--no-delivery)');
+      closeOnSignal(running.close);
+    });
 }

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../store/database.js';
+import { prepared, type Database, type Queryable } from '../store/database.js';
 import type { Cursor } from '../store/event-log.js';
 
 export type HoldState = 'RETRY' | 'PARKED' | 'WAITING';
@@ -98,12 +98,17 @@ export async function saveProgress(db: Database, progress: Progress): Promise<vo
   });
 }
 
+const MOVE_CURSORS = prepared(
+  'move-cursors',
+  `UPDATE receiver_cursors c SET last_tx = m.tx::xid8, last_seq = m.seq
+   FROM unnest($1::uuid[], $2::text[], $3::bigint[]) m(party, tx, seq) WHERE c.party = m.party`,
+);
+
 /** Moves several receivers' cursors in one statement. */
 export async function moveCursors(db: Queryable, moves: { party: string; cursor: Cursor }[]): Promise<void> {
   if (moves.length === 0) return;
   await db.query(
-    `UPDATE receiver_cursors c SET last_tx = m.tx::xid8, last_seq = m.seq
-     FROM unnest($1::uuid[], $2::text[], $3::bigint[]) m(party, tx, seq) WHERE c.party = m.party`,
+    MOVE_CURSORS,
     [moves.map((m) => m.party), moves.map((m) => m.cursor.tx), moves.map((m) => m.cursor.seq)],
   );
 }

@@ -8,6 +8,7 @@ import { moveCursors, saveProgress, type Progress } from './holds.js';
 import { ReceiverLane } from './lane.js';
 import { ownershipFor, type Ownership } from './ownership.js';
 import { Sender } from './sender.js';
+import { DeliveryWake } from './wake.js';
 
 export interface DeliveryOptions extends BackoffPolicy {
   /** How often idle receivers are looked at (a push in this process wakes them at once). */
@@ -47,6 +48,10 @@ export class DeliveryWorker {
   private readonly directory: ReceiverDirectory;
   private readonly ownership: Ownership;
   private readonly sender: Sender;
+  private readonly wake: DeliveryWake;
+  private stopListening?: () => Promise<void>;
+  /** Whether this process serves every receiver, so that no other process needs waking. */
+  private servesAll = false;
   private pendingMoves: { party: string; cursor: Cursor }[] = [];
   private movesFlushed?: Promise<void>;
 
@@ -58,15 +63,22 @@ export class DeliveryWorker {
     this.directory = new ReceiverDirectory(hub.sealer, hub.directory);
     this.ownership = ownershipFor(hub.db);
     this.sender = new Sender(hub, journal, options.timeoutMs);
+    this.wake = new DeliveryWake(hub.db);
   }
 
-  start(): void {
+  /** Starts delivering in this process (a process that only takes requests never calls it). */
+  async start(): Promise<void> {
     this.stopped = false;
+    this.stopListening = await this.wake.listen(() => this.kick());
     this.schedule(0);
   }
 
-  /** Asks for a round soon (after a push was accepted). */
+  /**
+   * Asks for a round soon: events were logged (a push was accepted) or a receiver became due.
+   * Processes serving the receivers this one does not are woken too.
+   */
   kick(): void {
+    if (!this.servesAll) this.wake.announce();
     if (this.stopped) return;
     if (this.running) this.wanted = true;
     else this.schedule(0);
@@ -74,7 +86,10 @@ export class DeliveryWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.servesAll = false;
     clearTimeout(this.timer);
+    this.wake.stop();
+    await this.stopListening?.();
     await this.running;
     await Promise.all([...this.serving]);
     this.lanes.clear();
@@ -102,6 +117,7 @@ export class DeliveryWorker {
   async round(): Promise<void> {
     const snapshot = await this.directory.current();
     const owned = await this.ownership.claim(snapshot.partyIds);
+    this.servesAll = !this.wake.crossesProcesses || snapshot.partyIds.every((party) => owned.has(party));
     for (const [party, lane] of this.lanes) if (!owned.has(party) && !lane.busy) this.lanes.delete(party);
     for (const party of owned) {
       if (this.lanes.has(party)) continue;

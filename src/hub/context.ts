@@ -3,6 +3,7 @@ import type { OutboundPolicy } from '../ocpi/client.js';
 import type { Database } from '../store/database.js';
 import type { ClientInfoNotifier } from './client-info.js';
 import type { Directory } from './directory/directory.js';
+import type { EvsePatchQueue } from './evse-patches.js';
 import type { JournalWriter } from './journal-writer.js';
 import type { TokenSealer } from './secrets.js';
 
@@ -45,6 +46,8 @@ export interface HubContext {
   clearing?: { kick(): void };
   /** Wakes the conformance checks that are due (after a registration); absent: they wait for their next round. */
   checks?: { kick(): void };
+  /** EVSE PATCHes, stored and logged together as they come (evse-patches.ts). */
+  evsePatches: EvsePatchQueue;
   /** Journal entries written in batches, off the request's path. */
   journalWriter: JournalWriter;
   /** Structured log lines (the HTTP server's logger once it runs). */

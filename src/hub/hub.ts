@@ -5,6 +5,7 @@ import { migrate } from '../store/migrate.js';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.js';
 import { ClientInfoNotifier } from './client-info.js';
 import { JournalWriter } from './journal-writer.js';
+import { EvsePatchQueue } from './evse-patches.js';
 import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext, HubLog } from './context.js';
 import { Directory } from './directory/directory.js';
@@ -28,6 +29,7 @@ export class Hub implements HubContext {
   /** Runs the conformance checks that are due: after credentials updates, on a schedule. */
   readonly checks: CheckScheduler;
   readonly journalWriter: JournalWriter;
+  readonly evsePatches: EvsePatchQueue;
   readonly clientInfo: ClientInfoNotifier;
   log?: HubLog;
 
@@ -42,6 +44,7 @@ export class Hub implements HubContext {
     checkOptions: CheckScheduleOptions,
   ) {
     this.journalWriter = new JournalWriter(db);
+    this.evsePatches = new EvsePatchQueue(db);
     this.clientInfo = new ClientInfoNotifier(this);
     this.delivery = new DeliveryWorker(this, deliveryOptions, this.journalWriter);
     this.clearing = new AuditWorker(db, auditOptions);
@@ -73,9 +76,12 @@ export class Hub implements HubContext {
     }
   }
 
-  /** Starts background work: delivery, the CDR audit, conformance checks and the still-alive probe. */
-  async start(): Promise<void> {
-    this.delivery.start();
+  /**
+   * Starts background work: delivery (unless `deliver` is false: a process that only takes
+   * requests, beside others that deliver), the CDR audit, conformance checks and the probe.
+   */
+  async start(options: { deliver?: boolean } = {}): Promise<void> {
+    if (options.deliver !== false) await this.delivery.start();
     this.clearing.start();
     this.checks.start();
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));

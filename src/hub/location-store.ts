@@ -1,6 +1,5 @@
 import type { PartyRef } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
-import { NEW_EVENT_COLUMNS, eventPlaceholders, eventValues, type NewEvent } from '../store/event-log.js';
 import type { Queryable } from '../store/database.js';
 import { applyLocationChange } from './location-tree.js';
 import type { ObjectData } from './objects.js';
@@ -22,7 +21,7 @@ export interface LocationChange {
   body: ObjectData;
 }
 
-const unknownLocation = (change: LocationChange) =>
+export const unknownLocation = (change: Pick<LocationChange, 'locationId' | 'evseUid' | 'connectorId'>) =>
   new OcpiError(
     OcpiStatus.UNKNOWN_LOCATION,
     `Unknown location, EVSE or connector: ${[change.locationId, change.evseUid, change.connectorId].filter(Boolean).join('/')}`,
@@ -120,40 +119,4 @@ async function touchLocation(tx: Queryable, owner: PartyRef, locationId: string,
      WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3`,
     [owner.countryCode, owner.partyId, locationId, typeof lastUpdated === 'string' ? lastUpdated : null],
   );
-}
-
-/**
- * The commonest push of all, an EVSE PATCH (a status change), stored and logged in one statement:
- * the EVSE row is merged, the Location's last_updated follows when newer, and the event is
- * appended only when the EVSE exists. 2003 (unknown location) otherwise, and nothing changes.
- */
-export async function patchEvseAndLog(db: Queryable, change: LocationChange & { evseUid: string }, event: NewEvent): Promise<void> {
-  const lastUpdated = typeof change.body.last_updated === 'string' ? change.body.last_updated : null;
-  const [{ changed }] = await db.query<{ changed: number }>(
-    `WITH evse AS (
-       UPDATE location_evses SET data = data || $5::jsonb
-       WHERE country_code = $1 AND party_id = $2 AND location_id = $3 AND evse_uid = $4
-         AND EXISTS (SELECT 1 FROM objects WHERE module = 'locations' AND country_code = $1 AND party_id = $2
-                     AND object_id = $3 AND NOT deleted)
-       RETURNING 1
-     ), location AS (
-       UPDATE objects SET data = jsonb_set(data, '{last_updated}', to_jsonb($6::text)),
-                          last_updated = $6::text::timestamptz, stored_at = now()
-       WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3
-         AND $6::text::timestamptz > last_updated AND EXISTS (SELECT 1 FROM evse)
-     ), logged AS (
-       INSERT INTO events (${NEW_EVENT_COLUMNS}) SELECT ${eventPlaceholders(7)} WHERE EXISTS (SELECT 1 FROM evse)
-     )
-     SELECT count(*)::int AS changed FROM evse`,
-    [
-      change.owner.countryCode,
-      change.owner.partyId,
-      change.locationId,
-      change.evseUid.toUpperCase(),
-      JSON.stringify(change.body),
-      lastUpdated,
-      ...eventValues(event),
-    ],
-  );
-  if (changed === 0) throw unknownLocation(change);
 }

@@ -1,5 +1,5 @@
 import type { PartyRef } from '../ocpi/headers.js';
-import type { Queryable } from '../store/database.js';
+import { prepared, type Queryable } from '../store/database.js';
 
 /** Modules whose objects the hub keeps (the canonical store). */
 export type StoredModule = 'locations' | 'tariffs' | 'tokens' | 'sessions' | 'cdrs';
@@ -55,6 +55,12 @@ export async function getObject(
   return (await getObjectWithSnapshot(db, module, owner, objectId))?.object;
 }
 
+const OBJECT_WITH_SNAPSHOT = prepared(
+  'object-with-snapshot',
+  `SELECT ${COLUMNS}, pg_current_snapshot()::text AS snapshot FROM objects o
+   WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4`,
+);
+
 /**
  * A stored object with the snapshot it was read under (`pg_snapshot` text): the state contains
  * exactly the logged changes whose transactions that snapshot saw (delivery/seen-transactions.ts).
@@ -66,8 +72,7 @@ export async function getObjectWithSnapshot(
   objectId: string,
 ): Promise<{ object: StoredObject; snapshot: string } | undefined> {
   const [row] = await db.query<ObjectRow & { snapshot: string }>(
-    `SELECT ${COLUMNS}, pg_current_snapshot()::text AS snapshot FROM objects o
-     WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4`,
+    OBJECT_WITH_SNAPSHOT,
     [module, owner.countryCode, owner.partyId, objectId],
   );
   return row && { object: toStored(row), snapshot: row.snapshot };

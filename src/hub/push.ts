@@ -4,10 +4,10 @@ import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import { recordDuplicateCdr, recordReceivedCdr, recordTariffVersion } from '../clearing/intake.js';
 import type { Cdr, Tariff } from '../ocpi/v2_2_1/index.js';
 import { appendEvent, NEW_EVENT_COLUMNS, eventPlaceholders, eventValues, type NewEvent } from '../store/event-log.js';
-import type { Queryable } from '../store/database.js';
+import { prepared, type Queryable } from '../store/database.js';
 import type { HubContext } from './context.js';
 import { announceChange, tokenChanged } from './directory/changes.js';
-import { patchEvseAndLog, storeLocationChange, type LocationChange } from './location-store.js';
+import { storeLocationChange, unknownLocation, type LocationChange } from './location-store.js';
 import { lockObject, putObject, type ObjectData, type StoredModule } from './objects.js';
 import { isTransit, transitRefusal } from './peering/rules.js';
 import type { RoutedParty } from './routing.js';
@@ -140,7 +140,7 @@ function eventOf(push: Push): NewEvent {
   };
 }
 
-/** A Location, EVSE or connector: stored narrowly (location-store.ts), an EVSE PATCH in one statement. */
+/** A Location, EVSE or connector: stored narrowly (location-store.ts); EVSE PATCHes together (evse-patches.ts). */
 async function acceptLocationPush(hub: HubContext, push: Push, event: NewEvent): Promise<{ created: boolean }> {
   const change: LocationChange = {
     method: push.method === 'PATCH' ? 'PATCH' : 'PUT',
@@ -151,7 +151,8 @@ async function acceptLocationPush(hub: HubContext, push: Push, event: NewEvent):
     body: push.body ?? {},
   };
   if (change.method === 'PATCH' && change.evseUid && !change.connectorId) {
-    await patchEvseAndLog(hub.db, { ...change, evseUid: change.evseUid }, event);
+    const stored = await hub.evsePatches.submit({ owner: change.owner, locationId: change.locationId, evseUid: change.evseUid, body: change.body, event });
+    if (!stored) throw unknownLocation(change);
     return { created: false };
   }
   return hub.db.transaction(async (tx) => {
@@ -171,22 +172,27 @@ async function recordForClearing(tx: Queryable, push: Push, next: { data: Object
   }
 }
 
+const PUT_AND_LOG = prepared(
+  'put-and-log',
+  `WITH previous AS (
+         SELECT deleted FROM objects WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4
+       ), stored AS (
+         INSERT INTO objects (module, country_code, party_id, object_id, data, last_updated, deleted)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6::timestamptz, false)
+         ON CONFLICT (module, country_code, party_id, object_id)
+         DO UPDATE SET data = EXCLUDED.data, last_updated = EXCLUDED.last_updated, deleted = false, stored_at = now()
+         RETURNING 1
+       ), logged AS (
+         INSERT INTO events (${NEW_EVENT_COLUMNS}) SELECT ${eventPlaceholders(7)} WHERE EXISTS (SELECT 1 FROM stored)
+       )
+       SELECT NOT EXISTS (SELECT 1 FROM previous WHERE NOT deleted) AS created`,
+);
+
 /** A whole object replaced (PUT), stored and logged in one statement. */
 async function putAndLog(db: Queryable, push: Push, event: NewEvent): Promise<{ created: boolean }> {
   const data = push.body ?? {};
   const [row] = await db.query<{ created: boolean }>(
-    `WITH previous AS (
-       SELECT deleted FROM objects WHERE module = $1 AND country_code = $2 AND party_id = $3 AND object_id = $4
-     ), stored AS (
-       INSERT INTO objects (module, country_code, party_id, object_id, data, last_updated, deleted)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::timestamptz, false)
-       ON CONFLICT (module, country_code, party_id, object_id)
-       DO UPDATE SET data = EXCLUDED.data, last_updated = EXCLUDED.last_updated, deleted = false, stored_at = now()
-       RETURNING 1
-     ), logged AS (
-       INSERT INTO events (${NEW_EVENT_COLUMNS}) SELECT ${eventPlaceholders(7)} WHERE EXISTS (SELECT 1 FROM stored)
-     )
-     SELECT NOT EXISTS (SELECT 1 FROM previous WHERE NOT deleted) AS created`,
+    PUT_AND_LOG,
     [
       push.module,
       push.owner.countryCode,

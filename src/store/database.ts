@@ -4,8 +4,24 @@
  */
 export interface Queryable {
   /** Runs one parameterized statement and returns its rows. */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(sql: Statement, params?: readonly unknown[]): Promise<Row[]>;
 }
+
+/**
+ * A statement of the hot paths, which a PostgreSQL server parses and plans once per connection
+ * instead of on every call (planning the accept statement cost more than running it). Its text
+ * must be fixed: one name, one text. The embedded engine runs the text.
+ */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+export type Statement = string | PreparedStatement;
+
+export const prepared = (name: string, text: string): PreparedStatement => ({ name, text });
+
+export const statementText = (sql: Statement): string => (typeof sql === 'string' ? sql : sql.text);
 
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';

@@ -1,5 +1,5 @@
 import type { PartyRef } from '../ocpi/headers.js';
-import type { Queryable } from './database.js';
+import { prepared, type Queryable } from './database.js';
 
 /**
  * The delivery log. An accepted push is appended once, in the transaction that stores it; each
@@ -94,6 +94,24 @@ export function eventPlaceholders(first: number): string {
   return EVENT_TYPES.map((type, i) => `$${first + i}::${type}`).join(', ');
 }
 
+/**
+ * For a statement that appends many events: `unnest($first::text[], …) WITH ORDINALITY AS
+ * alias(v1 … v15, ord)`, each column an array of `eventColumns`; `v1, … v15` select them.
+ */
+export function eventsUnnest(first: number, alias: string): { from: string; select: string } {
+  const values = EVENT_TYPES.map((_, i) => `v${i + 1}`);
+  return {
+    from: `unnest(${EVENT_TYPES.map((type, i) => `$${first + i}::${type}[]`).join(', ')}) WITH ORDINALITY AS ${alias}(${values.join(', ')}, ord)`,
+    select: values.map((value) => `${alias}.${value}`).join(', '),
+  };
+}
+
+/** The values of many events as one array per column, for `eventsUnnest`. */
+export function eventColumns(events: NewEvent[]): unknown[][] {
+  const rows = events.map(eventValues);
+  return EVENT_TYPES.map((_, column) => rows.map((row) => row[column]));
+}
+
 export async function appendEvent(tx: Queryable, event: NewEvent): Promise<number> {
   const [row] = await tx.query<{ seq: number }>(
     `INSERT INTO events (${NEW_EVENT_COLUMNS}) VALUES (${eventPlaceholders(1)}) RETURNING seq`,
@@ -105,14 +123,16 @@ export async function appendEvent(tx: Queryable, event: NewEvent): Promise<numbe
 const EVENT_COLUMNS = `seq, tx::text AS tx, module, method, owner_country, owner_party, object_id, path, absolute_url, body,
   source_version, original_body, from_country, from_party, target_party, coalescible, correlation_id`;
 
+const READ_AFTER = prepared(
+  'read-events-after',
+  `SELECT ${EVENT_COLUMNS} FROM events
+   WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
+   ORDER BY tx, seq LIMIT $3`,
+);
+
 /** The next events after a cursor that every reader can already see, oldest first. */
 export async function readAfter(db: Queryable, cursor: Cursor, limit: number): Promise<LoggedEvent[]> {
-  const rows = await db.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM events
-     WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
-     ORDER BY tx, seq LIMIT $3`,
-    [cursor.tx, cursor.seq, limit],
-  );
+  const rows = await db.query<EventRow>(READ_AFTER, [cursor.tx, cursor.seq, limit]);
   return rows.map(toEvent);
 }
 

@@ -1,10 +1,10 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Database, Queryable } from './database.js';
+import { statementText, type Database, type Queryable, type Statement } from './database.js';
 
 export async function openPglite(dataDir?: string): Promise<Database> {
   const db = await PGlite.create(dataDir ? { dataDir } : {});
-  const query = async <Row>(client: PGlite | Transaction, sql: string, params?: readonly unknown[]) =>
-    (await client.query<Row>(sql, params as unknown[])).rows;
+  const query = async <Row>(client: PGlite | Transaction, sql: Statement, params?: readonly unknown[]) =>
+    (await client.query<Row>(statementText(sql), params as unknown[])).rows;
 
   return {
     engine: 'pglite',

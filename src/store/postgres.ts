@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, DedicatedSession, Queryable } from './database.js';
+import type { Database, DedicatedSession, Queryable, Statement } from './database.js';
 import { listenOnPostgres } from './listener.js';
 
 // int8 (counts, sequence numbers) as numbers, as PGlite returns them; they stay far below 2^53.
@@ -18,8 +18,8 @@ export async function openPostgres(connectionString: string, schema?: string): P
   // in progress fails, and the pool opens a new connection on next use.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const query = async <Row>(client: pg.Pool | pg.PoolClient | pg.Client, sql: string, params?: readonly unknown[]) =>
-    (await client.query(sql, params as unknown[])).rows as Row[];
+  const query = async <Row>(client: pg.Pool | pg.PoolClient | pg.Client, sql: Statement, params?: readonly unknown[]) =>
+    (await client.query(typeof sql === 'string' ? { text: sql, values: params as unknown[] } : { ...sql, values: params as unknown[] })).rows as Row[];
 
   return {
     engine: 'postgres',

@@ -1,0 +1,180 @@
+import { prepared, type Queryable } from '../store/database.js';
+import { eventColumns, eventsUnnest, NEW_EVENT_COLUMNS, type NewEvent } from '../store/event-log.js';
+import type { PartyRef } from '../ocpi/headers.js';
+import type { ObjectData } from './objects.js';
+
+/** One EVSE PATCH (a status change, most often) and the event that delivers it. */
+export interface EvsePatch {
+  owner: PartyRef;
+  locationId: string;
+  evseUid: string;
+  body: ObjectData;
+  event: NewEvent;
+}
+
+/** PostgreSQL error classes after which a batch is worth another try, or item by item. */
+const DEADLOCK = '40P01';
+const SERIALIZATION_FAILURE = '40001';
+const DATA_EXCEPTION_CLASS = '22';
+const ATTEMPTS = 3;
+
+const events = eventsUnnest(7, 'e');
+
+/**
+ * Stores and logs many EVSE PATCHes in one statement: each EVSE row is merged with its patch,
+ * each Location's last_updated follows the newest of its patches when newer, and an event is
+ * appended, in input order, for every EVSE that exists (of a Location not deleted). Returns the
+ * positions (1-based) of the patches applied; the others name an unknown location or EVSE.
+ * The patches must name distinct EVSEs: one statement updates a row once.
+ */
+const PATCH_EVSES_AND_LOG = prepared(
+  'patch-evses-and-log',
+  `WITH input AS (
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY
+       AS i(country_code, party_id, location_id, evse_uid, patch, last_updated, ord)
+   ), evse AS (
+     UPDATE location_evses l SET data = l.data || i.patch
+     FROM input i
+     WHERE l.country_code = i.country_code AND l.party_id = i.party_id AND l.location_id = i.location_id
+       AND l.evse_uid = i.evse_uid
+       AND EXISTS (SELECT 1 FROM objects o WHERE o.module = 'locations' AND o.country_code = i.country_code
+                   AND o.party_id = i.party_id AND o.object_id = i.location_id AND NOT o.deleted)
+     RETURNING i.ord, i.country_code, i.party_id, i.location_id, i.last_updated
+   ), newest AS (
+     SELECT country_code, party_id, location_id,
+            (array_agg(last_updated ORDER BY last_updated::timestamptz DESC))[1] AS last_updated
+     FROM evse WHERE last_updated IS NOT NULL GROUP BY country_code, party_id, location_id
+   ), location AS (
+     UPDATE objects o SET data = jsonb_set(o.data, '{last_updated}', to_jsonb(n.last_updated)),
+                          last_updated = n.last_updated::timestamptz, stored_at = now()
+     FROM newest n
+     WHERE o.module = 'locations' AND o.country_code = n.country_code AND o.party_id = n.party_id
+       AND o.object_id = n.location_id AND n.last_updated::timestamptz > o.last_updated
+   ), logged AS (
+     INSERT INTO events (${NEW_EVENT_COLUMNS})
+     SELECT ${events.select} FROM ${events.from}
+     WHERE e.ord IN (SELECT ord FROM evse) ORDER BY e.ord
+   )
+   SELECT ord::int FROM evse`,
+);
+
+async function patchEvsesAndLog(db: Queryable, patches: EvsePatch[]): Promise<Set<number>> {
+  const column = <T>(pick: (patch: EvsePatch) => T) => patches.map(pick);
+  const rows = await db.query<{ ord: number }>(PATCH_EVSES_AND_LOG, [
+    column((p) => p.owner.countryCode),
+    column((p) => p.owner.partyId),
+    column((p) => p.locationId),
+    column((p) => p.evseUid.toUpperCase()),
+    column((p) => JSON.stringify(p.body)),
+    column((p) => (typeof p.body.last_updated === 'string' ? p.body.last_updated : null)),
+    ...eventColumns(patches.map((p) => p.event)),
+  ]);
+  return new Set(rows.map((row) => row.ord));
+}
+
+interface Waiting {
+  patch: EvsePatch;
+  key: string;
+  /** true: stored and logged; false: no such location or EVSE. */
+  settle: (applied: boolean) => void;
+  fail: (error: unknown) => void;
+}
+
+export interface EvsePatchOptions {
+  /** Statements at the database at once. */
+  inFlight: number;
+  /** Patches in one statement at most. */
+  batchSize: number;
+}
+
+/**
+ * EVSE PATCHes are most of what CPOs send. Those that arrive together are stored and logged
+ * together (group commit): while statements are at the database, newly accepted patches wait and
+ * then go in one statement, one round trip and one commit for all. Nothing waits for a timer, so a
+ * lone patch goes at once. Two patches of one EVSE never share a statement or run at the same
+ * time: the later waits for the earlier, so they are stored and logged in the order they came.
+ */
+export class EvsePatchQueue {
+  private waiting: Waiting[] = [];
+  private readonly busyKeys = new Set<string>();
+  private running = 0;
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly options: EvsePatchOptions = { inFlight: 2, batchSize: 200 },
+  ) {}
+
+  /** Resolves to whether the EVSE existed (and the patch was stored and logged) once committed. */
+  submit(patch: EvsePatch): Promise<boolean> {
+    return new Promise((settle, fail) => {
+      const key = [patch.owner.countryCode, patch.owner.partyId, patch.locationId, patch.evseUid].join('\u0000').toUpperCase();
+      this.waiting.push({ patch, key, settle, fail });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.options.inFlight) {
+      const batch = this.take();
+      if (batch.length === 0) return;
+      this.running++;
+      for (const item of batch) this.busyKeys.add(item.key);
+      void this.store(batch).finally(() => {
+        for (const item of batch) this.busyKeys.delete(item.key);
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  /** The oldest waiting patches of distinct EVSEs that are not at the database already. */
+  private take(): Waiting[] {
+    const batch: Waiting[] = [];
+    const keys = new Set<string>();
+    const rest: Waiting[] = [];
+    for (const item of this.waiting) {
+      const free = batch.length < this.options.batchSize && !keys.has(item.key) && !this.busyKeys.has(item.key);
+      if (free) {
+        batch.push(item);
+        keys.add(item.key);
+      } else {
+        // A later patch of a held-back EVSE stays behind it.
+        keys.add(item.key);
+        rest.push(item);
+      }
+    }
+    this.waiting = rest;
+    return batch;
+  }
+
+  private async store(batch: Waiting[]): Promise<void> {
+    try {
+      const applied = await this.withRetries(() => patchEvsesAndLog(this.db, batch.map((item) => item.patch)));
+      batch.forEach((item, index) => item.settle(applied.has(index + 1)));
+    } catch (error) {
+      if (batch.length > 1 && sqlState(error)?.startsWith(DATA_EXCEPTION_CLASS)) {
+        // One patch the database refuses must not fail the others: each goes alone.
+        await Promise.all(batch.map((item) => this.store([item])));
+        return;
+      }
+      for (const item of batch) item.fail(error);
+    }
+  }
+
+  /** A deadlock with another statement (another process's batch) undoes the whole statement: try again. */
+  private async withRetries<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const state = sqlState(error);
+        if (attempt >= ATTEMPTS || (state !== DEADLOCK && state !== SERIALIZATION_FAILURE)) throw error;
+      }
+    }
+  }
+}
+
+function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
