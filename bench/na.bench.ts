@@ -14,7 +14,7 @@
  *   npm run bench -- na [--evses 250000 --cpos 100 --emsps 50 --minutes 2]
  *   (DATABASE_URL=postgres://… for PostgreSQL; embedded PGlite otherwise)
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,7 @@ import { OcpiPlatform } from '../src/sim/platform.js';
 import { cdr, evse, location, session, token } from '../test/support/fixtures.js';
 import { onboard } from '../test/support/network.js';
 import { startHubProcess } from './support/hub-process.js';
+import { wallClock, type LoadPlan, type LoadResult } from './support/na-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     'accept-seconds': { type: 'string', default: '10' },
     'cpu-prof': { type: 'string' },
     'one-process': { type: 'boolean', default: false },
+    'settle-minutes': { type: 'string', default: '15' },
   },
 });
 const option = (name: keyof typeof values) => Number(values[name]);
@@ -127,8 +129,8 @@ await inParallel(cpos.length + emsps.length, 4, (i) => onboard(hub.handle, [...c
 const onboardSeconds = (performance.now() - onboardStarted) / 1000;
 
 // What the eMSPs receive: arrival times of EVSE states (first eMSP), sessions and CDRs (all).
-const acceptedAt = new Map<string, number>();
-const deliveryLags: number[] = [];
+/** When each EVSE state first reached the first eMSP (wall clock), by `uid|last_updated`. */
+const arrivedAt = new Map<string, number>();
 const lastStateAtEmsp = new Map<string, string>();
 const received = { sessions: new Set<string>(), cdrs: new Set<string>() };
 const tokensOf = new Map<OcpiPlatform, { uid: string; body: ReturnType<typeof token> }[]>();
@@ -141,8 +143,8 @@ for (const [index, emsp] of emsps.entries()) {
     const body = r.body as { last_updated?: string; uid?: string; evses?: { uid: string; last_updated: string }[] };
     const states = body.evses?.map((e) => [e.uid, e.last_updated] as const) ?? [[evseUid ?? body.uid ?? '', body.last_updated ?? ''] as const];
     for (const [uid, lastUpdated] of states) {
-      const accepted = acceptedAt.get(`${uid}|${lastUpdated}`);
-      if (accepted !== undefined) deliveryLags.push(performance.now() - accepted);
+      const key = `${uid}|${lastUpdated}`;
+      if (!arrivedAt.has(key)) arrivedAt.set(key, wallClock());
       if ((lastStateAtEmsp.get(uid) ?? '') < lastUpdated) lastStateAtEmsp.set(uid, lastUpdated);
     }
     return undefined;
@@ -204,9 +206,15 @@ async function authorizeOnce(into: { hubRta: number[]; directRta: number[]; refu
   into.directRta.push(performance.now() - started);
 }
 
-// The load's deliveries drain first (no receiver has events waiting, by the hub's /metrics), at most 5 min.
-const drainStarted = performance.now();
-while ((await hub.deliveryBacklog()) > 0 && performance.now() - drainStarted < 300_000) await sleep(500);
+/** Until no receiver has events waiting (by the hub's /metrics), at most 5 min; returns the seconds waited. */
+async function drained(): Promise<number> {
+  const started = performance.now();
+  while ((await hub.deliveryBacklog()) > 0 && performance.now() - started < 300_000) await sleep(500);
+  return (performance.now() - started) / 1000;
+}
+
+// The load's deliveries drain first.
+await drained();
 
 const quietRta = { hubRta: [] as number[], directRta: [] as number[], refused: 0 };
 const quietStarted = performance.now();
@@ -227,19 +235,17 @@ const proxyProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/support/
 const [proxyPort] = (await once(proxyProcess.stdout!, 'data')) as [Buffer];
 const proxyUrl = `http://127.0.0.1:${String(proxyPort).trim()}`;
 
-const patchThroughHub = async (i: number, record = false) => {
+const patchThroughHub = async (i: number) => {
   const target = locations[i % locations.length];
   const evseUid = target.evses[Math.floor(i / locations.length) % perLocation];
   const owner = partyOf(target.cpo);
   const body = { status: i % 2 ? 'CHARGING' : 'AVAILABLE', last_updated: nextTimestamp() };
-  if (record) acceptedAt.set(`${evseUid}|${body.last_updated}`, performance.now());
   const reply = await target.cpo.send({
     method: 'PATCH',
     url: `${target.cpo.hubUrl('locations', undefined, 'RECEIVER')}/${owner.countryCode}/${owner.partyId}/${target.id}/${evseUid}`,
     body,
   });
   if (reply.envelope?.status_code !== 1000) throw new Error(`PATCH refused: ${JSON.stringify(reply.envelope)}`);
-  return { evseUid, lastUpdated: body.last_updated };
 };
 const patchThroughProxy = async (i: number) => {
   const cpo = cpos[i % cpos.length];
@@ -248,7 +254,7 @@ const patchThroughProxy = async (i: number) => {
 const acceptMs = option('accept-seconds') * 500;
 const accept = { hub: [] as number[], proxy: [] as number[], hubLatency: [] as number[], proxyLatency: [] as number[], failures: 0 };
 for (let round = 0; round < 2; round++) {
-  const hub = await closedLoop(concurrency, acceptMs, async (i) => void (await patchThroughHub(i)));
+  const hub = await closedLoop(concurrency, acceptMs, patchThroughHub);
   const bare = await closedLoop(concurrency, acceptMs, patchThroughProxy);
   accept.hub.push(hub.perSecond);
   accept.proxy.push(bare.perSecond);
@@ -259,61 +265,39 @@ for (let round = 0; round < 2; round++) {
 
 // --- the mixed run ----------------------------------------------------------------------------------
 
+// The accept phase's deliveries drain first, so that the run starts without a backlog.
+const acceptDrainSeconds = await drained();
+
+// Sent from a process of its own (support/na-load.ts), apart from the eMSPs' work in this one.
+const plan: LoadPlan = {
+  runMs,
+  rates: { changes: option('changes'), authorizations: option('authorizations'), sessions: option('sessions') },
+  clock,
+  cpos: cpos.map((cpo) => ({
+    party: partyOf(cpo),
+    token: cpo.tokenToHub!,
+    locationsUrl: cpo.hubUrl('locations', undefined, 'RECEIVER'),
+    tokensUrl: cpo.hubUrl('tokens', undefined, 'SENDER'),
+    sessionsUrl: cpo.hubUrl('sessions', undefined, 'RECEIVER'),
+    cdrsUrl: cpo.hubUrl('cdrs', undefined, 'RECEIVER'),
+  })),
+  emsps: emsps.map((emsp) => ({
+    party: partyOf(emsp),
+    tokenForHub: emsp.tokenForHub!,
+    directTokensUrl: `${emsp.url}/2.2.1/sender/tokens`,
+    tokens: (tokensOf.get(emsp) ?? []).map((t) => t.uid),
+  })),
+  locations: locations.map(({ cpo, id, evses }) => ({ cpo: cpos.indexOf(cpo), id, evses })),
+};
 const rss: { minute: number; bytes: number[] }[] = [];
-const mixed = { changes: [] as number[], hubRta: [] as number[], directRta: [] as number[], refused: 0, errors: 0 };
-const lastAccepted = new Map<string, string>();
-const sent = { sessions: new Set<string>(), cdrs: new Set<string>() };
 const runStarted = performance.now();
 const rssTimer = setInterval(async () => rss.push({ minute: (performance.now() - runStarted) / 60_000, bytes: (await hub.rssMb()).map((mb) => mb * 2 ** 20) }), 5_000);
-const inflight = new Set<Promise<void>>();
-const launch = (work: () => Promise<void>) => {
-  const promise = work()
-    .catch(() => void mixed.errors++)
-    .finally(() => inflight.delete(promise));
-  inflight.add(promise);
-};
-
-let changeIndex = 0;
-let sessionIndex = 0;
-const rates = { changes: option('changes'), authorizations: option('authorizations'), sessions: option('sessions') };
-const due = { changes: 0, authorizations: 0, sessions: 0 };
-while (performance.now() - runStarted < runMs) {
-  const elapsed = (performance.now() - runStarted) / 1000;
-  while (due.changes < elapsed * rates.changes) {
-    due.changes++;
-    launch(async () => {
-      const started = performance.now();
-      const { evseUid, lastUpdated } = await patchThroughHub(changeIndex++, true);
-      mixed.changes.push(performance.now() - started);
-      lastAccepted.set(evseUid, lastUpdated);
-    });
-  }
-  while (due.authorizations < elapsed * rates.authorizations) {
-    due.authorizations++;
-    launch(() => authorizeOnce(mixed));
-  }
-  while (due.sessions < elapsed * rates.sessions) {
-    due.sessions++;
-    const n = sessionIndex++;
-    launch(async () => {
-      const cpo = pick(cpos);
-      const emsp = pick(emsps);
-      const owner = partyOf(cpo);
-      const id = `S${n}`;
-      const put = await cpo.send({
-        method: 'PUT',
-        url: `${cpo.hubUrl('sessions', undefined, 'RECEIVER')}/${owner.countryCode}/${owner.partyId}/${id}`,
-        body: session(owner, partyOf(emsp), id),
-      });
-      if (put.envelope?.status_code === 1000) sent.sessions.add(id);
-      const posted = await cpo.send({ method: 'POST', url: cpo.hubUrl('cdrs', undefined, 'RECEIVER'), body: cdr(owner, partyOf(emsp), `CDR${n}`) });
-      if (posted.envelope?.status_code === 1000) sent.cdrs.add(`CDR${n}`);
-    });
-  }
-  await sleep(5);
-}
-await Promise.all([...inflight]);
+const loadProcess = fork('bench/support/na-load.ts', { execArgv: ['--import', 'tsx'] });
+loadProcess.send(plan);
+const [mixed] = (await once(loadProcess, 'message')) as [LoadResult];
 clearInterval(rssTimer);
+const lastAccepted = new Map(mixed.lastAccepted);
+const sent = { sessions: new Set(mixed.sessions), cdrs: new Set(mixed.cdrs) };
 
 // --- delivered? ---------------------------------------------------------------------------------------
 
@@ -322,10 +306,19 @@ const missing = () => ({
   cdrs: [...sent.cdrs].filter((id) => !received.cdrs.has(id)).length,
   states: [...lastAccepted].filter(([uid, lastUpdated]) => lastStateAtEmsp.get(uid) !== lastUpdated).length,
 });
+// What the hub has not delivered yet is not lost: wait while its backlog drains (at most
+// --settle-minutes), then up to 30 s more for the last requests to land.
 const settleStarted = performance.now();
-while (Object.values(missing()).some((n) => n > 0) && performance.now() - settleStarted < 120_000) await sleep(250);
+const settleLimit = option('settle-minutes') * 60_000;
+let drainedAt: number | undefined;
+while (Object.values(missing()).some((n) => n > 0) && performance.now() - settleStarted < settleLimit) {
+  if (drainedAt === undefined && (await hub.deliveryBacklog()) === 0) drainedAt = performance.now();
+  if (drainedAt !== undefined && performance.now() - drainedAt > 30_000) break;
+  await sleep(500);
+}
 const lost = missing();
 const settleSeconds = (performance.now() - settleStarted) / 1000;
+const deliveryLags = mixed.sentAt.flatMap(([key, sentAt]) => (arrivedAt.has(key) ? [arrivedAt.get(key)! - sentAt] : []));
 
 // --- GET-all ------------------------------------------------------------------------------------------
 
@@ -351,11 +344,11 @@ const median = (list: number[]) => percentile(list, 50);
 const processNames = rss[0]?.bytes.length === 2 ? ['process taking requests', 'delivering process'] : ['process'];
 const rows: [string, string, string][] = [
   ['accept, EVSE PATCH (closed loop)', `${median(accept.hub).toFixed(0)}/s, p50 ${ms(percentile(accept.hubLatency, 50))}, p99 ${ms(percentile(accept.hubLatency, 99))}`,
-    `bare proxy ${median(accept.proxy).toFixed(0)}/s, p50 ${ms(percentile(accept.proxyLatency, 50))}, p99 ${ms(percentile(accept.proxyLatency, 99))}; ratio ${(median(accept.hub) / median(accept.proxy)).toFixed(2)}×; failed ${accept.failures}`],
-  [`EVSE changes at ${rates.changes}/s (mixed run)`, `p50 ${ms(percentile(mixed.changes, 50))}, p99 ${ms(percentile(mixed.changes, 99))}`, `${mixed.changes.length} accepted`],
-  [`RTA at ${rates.authorizations}/s alone, hub-added`, `p50 ${ms(percentile(quietRta.hubRta, 50) - percentile(quietRta.directRta, 50))}, p99 ${ms(percentile(quietRta.hubRta, 99) - percentile(quietRta.directRta, 99))}`,
+    `bare proxy ${median(accept.proxy).toFixed(0)}/s, p50 ${ms(percentile(accept.proxyLatency, 50))}, p99 ${ms(percentile(accept.proxyLatency, 99))}; ratio ${(median(accept.hub) / median(accept.proxy)).toFixed(2)}×; failed ${accept.failures}; delivered ${acceptDrainSeconds.toFixed(0)} s later`],
+  [`EVSE changes at ${plan.rates.changes}/s (mixed run)`, `p50 ${ms(percentile(mixed.changes, 50))}, p99 ${ms(percentile(mixed.changes, 99))}`, `${mixed.changes.length} accepted`],
+  [`RTA at ${plan.rates.authorizations}/s alone, hub-added`, `p50 ${ms(percentile(quietRta.hubRta, 50) - percentile(quietRta.directRta, 50))}, p99 ${ms(percentile(quietRta.hubRta, 99) - percentile(quietRta.directRta, 99))}`,
     `hub RTT p50 ${ms(percentile(quietRta.hubRta, 50))} p99 ${ms(percentile(quietRta.hubRta, 99))}; direct p50 ${ms(percentile(quietRta.directRta, 50))} p99 ${ms(percentile(quietRta.directRta, 99))}; ${quietRta.hubRta.length} taps, ${quietRta.refused} refused`],
-  [`RTA at ${rates.authorizations}/s in the mixed run, hub-added`, `p50 ${ms(percentile(mixed.hubRta, 50) - percentile(mixed.directRta, 50))}, p99 ${ms(percentile(mixed.hubRta, 99) - percentile(mixed.directRta, 99))}`,
+  [`RTA at ${plan.rates.authorizations}/s in the mixed run, hub-added`, `p50 ${ms(percentile(mixed.hubRta, 50) - percentile(mixed.directRta, 50))}, p99 ${ms(percentile(mixed.hubRta, 99) - percentile(mixed.directRta, 99))}`,
     `hub RTT p50 ${ms(percentile(mixed.hubRta, 50))} p99 ${ms(percentile(mixed.hubRta, 99))}; direct p50 ${ms(percentile(mixed.directRta, 50))} p99 ${ms(percentile(mixed.directRta, 99))}`],
   ['delivery lag to an eMSP', `p50 ${ms(percentile(deliveryLags, 50))}, p99 ${ms(percentile(deliveryLags, 99))}`, `${deliveryLags.length} changes timed`],
   [`GET-all, ${pulledEvses} EVSEs`, `${pullSeconds.toFixed(1)} s, ${pages} pages`, `${(pullSeconds / pages * 1000).toFixed(0)} ms per page of 100 locations`],
@@ -365,7 +358,7 @@ const rows: [string, string, string][] = [
     rss.map((r) => mb(r.bytes[p])).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 6)) === 0).join(' → '),
     `max ${mb(Math.max(...rss.map((r) => r.bytes[p])))}`,
   ]),
-  ['lost', `${lost.sessions + lost.cdrs + lost.states}`, `sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; settled in ${settleSeconds.toFixed(0)} s; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
+  ['lost', `${lost.sessions + lost.cdrs + lost.states}`, `sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; ${lost.sessions + lost.cdrs + lost.states === 0 ? 'all delivered' : 'still missing'} ${settleSeconds.toFixed(0)} s after the run; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
 ];
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
 console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}`);

@@ -1,0 +1,135 @@
+/**
+ * The NA×10 mixed run's traffic, sent from a process of its own: EVSE changes, real-time
+ * authorizations (through the hub and, as their baseline, directly to the eMSP), sessions and
+ * CDRs at fixed rates. Apart from the bench's simulated eMSPs, whose work (thousands of
+ * deliveries a second) would otherwise delay this clock and be counted as the hub's latency.
+ *
+ * Receives a LoadPlan as its first IPC message, answers with a LoadResult, then exits.
+ */
+import { callOcpi } from '../../src/ocpi/client.js';
+import { cdr, session } from '../../test/support/fixtures.js';
+
+type Party = { countryCode: string; partyId: string };
+
+export interface LoadPlan {
+  runMs: number;
+  rates: { changes: number; authorizations: number; sessions: number };
+  /** The last OCPI timestamp used: every change is strictly newer. */
+  clock: number;
+  cpos: { party: Party; token: string; locationsUrl: string; tokensUrl: string; sessionsUrl: string; cdrsUrl: string }[];
+  emsps: { party: Party; tokenForHub: string; directTokensUrl: string; tokens: string[] }[];
+  locations: { cpo: number; id: string; evses: string[] }[];
+}
+
+export interface LoadResult {
+  /** Accept latencies of the EVSE changes, ms. */
+  changes: number[];
+  /** `uid|last_updated` of each change → when it was sent (wall clock, ms). */
+  sentAt: [string, number][];
+  /** Each EVSE's last accepted state (its last_updated). */
+  lastAccepted: [string, string][];
+  hubRta: number[];
+  directRta: number[];
+  refused: number;
+  errors: number;
+  sessions: string[];
+  cdrs: string[];
+}
+
+/** A wall-clock time in ms that another process can compare with its own. */
+export const wallClock = () => performance.timeOrigin + performance.now();
+
+const sleep = (delay: number) => new Promise((resolve) => setTimeout(resolve, delay));
+const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
+
+async function run(plan: LoadPlan): Promise<LoadResult> {
+  const result: LoadResult = { changes: [], sentAt: [], lastAccepted: [], hubRta: [], directRta: [], refused: 0, errors: 0, sessions: [], cdrs: [] };
+  const lastAccepted = new Map<string, string>();
+  let clock = plan.clock;
+  const perLocation = plan.locations[0]?.evses.length ?? 1;
+
+  const change = async (i: number) => {
+    const target = plan.locations[i % plan.locations.length];
+    const cpo = plan.cpos[target.cpo];
+    const evseUid = target.evses[Math.floor(i / plan.locations.length) % perLocation];
+    const body = { status: i % 2 ? 'CHARGING' : 'AVAILABLE', last_updated: new Date((clock += 1)).toISOString() };
+    result.sentAt.push([`${evseUid}|${body.last_updated}`, wallClock()]);
+    const started = performance.now();
+    const reply = await callOcpi({
+      method: 'PATCH',
+      url: `${cpo.locationsUrl}/${cpo.party.countryCode}/${cpo.party.partyId}/${target.id}/${evseUid}`,
+      token: cpo.token,
+      body,
+    });
+    if (reply.envelope?.status_code !== 1000) throw new Error(`PATCH refused: ${JSON.stringify(reply.envelope)}`);
+    result.changes.push(performance.now() - started);
+    lastAccepted.set(evseUid, body.last_updated);
+  };
+
+  const authorize = async () => {
+    const cpo = pick(plan.cpos);
+    const emsp = pick(plan.emsps);
+    const path = `${encodeURIComponent(pick(emsp.tokens))}/authorize?type=RFID`;
+    let started = performance.now();
+    const viaHub = await callOcpi({ method: 'POST', url: `${cpo.tokensUrl}/${path}`, token: cpo.token });
+    result.hubRta.push(performance.now() - started);
+    if (viaHub.envelope?.status_code !== 1000) result.refused++;
+    started = performance.now();
+    await callOcpi({ method: 'POST', url: `${emsp.directTokensUrl}/${path}`, token: emsp.tokenForHub });
+    result.directRta.push(performance.now() - started);
+  };
+
+  const sessionAndCdr = async (n: number) => {
+    const cpo = pick(plan.cpos);
+    const emsp = pick(plan.emsps);
+    const id = `S${n}`;
+    const put = await callOcpi({
+      method: 'PUT',
+      url: `${cpo.sessionsUrl}/${cpo.party.countryCode}/${cpo.party.partyId}/${id}`,
+      token: cpo.token,
+      body: session(cpo.party, emsp.party, id),
+    });
+    if (put.envelope?.status_code === 1000) result.sessions.push(id);
+    const posted = await callOcpi({ method: 'POST', url: cpo.cdrsUrl, token: cpo.token, body: cdr(cpo.party, emsp.party, `CDR${n}`) });
+    if (posted.envelope?.status_code === 1000) result.cdrs.push(`CDR${n}`);
+  };
+
+  const inflight = new Set<Promise<void>>();
+  const launch = (work: () => Promise<void>) => {
+    const promise = work()
+      .catch(() => void result.errors++)
+      .finally(() => inflight.delete(promise));
+    inflight.add(promise);
+  };
+  const started = performance.now();
+  const due = { changes: 0, authorizations: 0, sessions: 0 };
+  while (performance.now() - started < plan.runMs) {
+    const elapsed = (performance.now() - started) / 1000;
+    while (due.changes < elapsed * plan.rates.changes) {
+      const i = due.changes++;
+      launch(() => change(i));
+    }
+    while (due.authorizations < elapsed * plan.rates.authorizations) {
+      due.authorizations++;
+      launch(authorize);
+    }
+    while (due.sessions < elapsed * plan.rates.sessions) {
+      const n = due.sessions++;
+      launch(() => sessionAndCdr(n));
+    }
+    await sleep(5);
+  }
+  await Promise.all([...inflight]);
+  result.lastAccepted = [...lastAccepted];
+  return result;
+}
+
+process.once('message', (plan: LoadPlan) => {
+  run(plan).then(
+    (result) => process.send!(result, () => process.exit(0)),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});
