@@ -73,6 +73,11 @@ export class DeliveryWorker {
     this.schedule(0);
   }
 
+  /** Whether this process delivers (started, not stopped). */
+  get delivering(): boolean {
+    return !this.stopped;
+  }
+
   /**
    * Asks for a round soon: events were logged (a push was accepted) or a receiver became due.
    * Processes serving the receivers this one does not are woken too.

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
+import { OcpiPlatform } from '../../src/sim/platform.js';
+import { startSwitchyard, type RunningHub, type SwitchyardOptions } from '../../src/switchyard.js';
+import { evse, location } from '../support/fixtures.js';
+import { eventually, isolatedDatabase } from '../support/hub.js';
+import { onboard, PARTIES } from '../support/network.js';
+
+const CP1 = { countryCode: 'US', partyId: 'CP1' };
+/** The delivering process's own poll: far longer than any wait below, so only a wake-up explains a delivery. */
+const SLOW_POLL_MS = 120_000;
+
+describe('a hub process started without delivery', () => {
+  it('refuses to start on the embedded database, where no other process could deliver', async () => {
+    await expect(startSwitchyard({ port: 0, host: '127.0.0.1', deliver: false })).rejects.toThrow(/--no-delivery needs a PostgreSQL server/);
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('a process taking requests beside one delivering, on one PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof isolatedDatabase>>;
+  let taking: RunningHub;
+  let delivering: RunningHub;
+  let cpo: OcpiPlatform;
+  let emsp: OcpiPlatform;
+
+  const start = async (options: Partial<SwitchyardOptions>) => {
+    const running = await startSwitchyard({
+      port: 0,
+      host: '127.0.0.1',
+      adminToken: 'test-admin-token',
+      allowPartnerNetworks: LOOPBACK_NETWORKS,
+      ...database.options,
+      ...options,
+    });
+    running.hub.config.publicUrl = running.url;
+    return running;
+  };
+
+  beforeAll(async () => {
+    database = await isolatedDatabase();
+    taking = await start({ deliver: false });
+    delivering = await start({ delivery: { pollIntervalMs: SLOW_POLL_MS } });
+    cpo = await OcpiPlatform.start({ name: 'Volt Street', roles: [PARTIES.cpo1] });
+    emsp = await OcpiPlatform.start({ name: 'DriveOn', roles: [PARTIES.emsp1] });
+    await onboard(taking, cpo);
+    await onboard(taking, emsp);
+  });
+  afterAll(async () => {
+    await cpo?.close();
+    await emsp?.close();
+    await taking?.close();
+    await delivering?.close();
+    await database?.drop();
+  });
+
+  it('has pushes it accepts delivered by the other process, woken at once rather than at its next poll', async () => {
+    const url = `${cpo.hubUrl('locations', undefined, 'RECEIVER')}/US/CP1/LOC-SPLIT`;
+    const accepted = Date.now();
+    const reply = await cpo.send({ method: 'PUT', url, body: location(CP1, 'LOC-SPLIT', { evses: [evse('EVSE-1')] }) });
+    expect(reply.envelope?.status_code).toBe(1000);
+    await eventually(() => emsp.receivedFor('locations').some((r) => r.path === '/US/CP1/LOC-SPLIT'), 30_000, 'the location at the eMSP');
+    expect(Date.now() - accepted).toBeLessThan(SLOW_POLL_MS);
+
+    const patched = await cpo.send({ method: 'PATCH', url: `${url}/EVSE-1`, body: { status: 'CHARGING', last_updated: '2026-12-01T12:00:00Z' } });
+    expect(patched.envelope?.status_code).toBe(1000);
+    await eventually(() => emsp.receivedFor('locations').some((r) => r.path === '/US/CP1/LOC-SPLIT/EVSE-1'), 30_000, 'the EVSE change at the eMSP');
+    expect(taking.hub.delivery.delivering).toBe(false);
+    expect(delivering.hub.delivery.delivering).toBe(true);
+  });
+});
