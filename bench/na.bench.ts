@@ -328,6 +328,8 @@ while (Object.values(missing()).some((n) => n > 0) && performance.now() - settle
   await sleep(500);
 }
 const lost = missing();
+// Missing while the hub still had events to deliver is not yet delivered, not lost.
+const backlogLeft = drainedAt === undefined ? await hub.deliveryBacklog() : 0;
 const settleSeconds = (performance.now() - settleStarted) / 1000;
 const deliveryLags = mixed.sentAt.flatMap(([key, sentAt]) => (arrivedAt.has(key) ? [arrivedAt.get(key)! - sentAt] : []));
 
@@ -369,7 +371,8 @@ const rows: [string, string, string][] = [
     rss.map((r) => mb(r.bytes[p])).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 6)) === 0).join(' → '),
     `max ${mb(Math.max(...rss.map((r) => r.bytes[p])))}`,
   ]),
-  ['lost', `${lost.sessions + lost.cdrs + lost.states}`, `sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; ${lost.sessions + lost.cdrs + lost.states === 0 ? 'all delivered' : 'still missing'} ${settleSeconds.toFixed(0)} s after the run; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
+  [backlogLeft > 0 ? 'not delivered yet (the hub still had a backlog)' : 'lost', `${lost.sessions + lost.cdrs + lost.states}`,
+    `sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; ${lost.sessions + lost.cdrs + lost.states === 0 ? 'all delivered' : 'missing'} ${settleSeconds.toFixed(0)} s after the run${backlogLeft > 0 ? `, with ${backlogLeft} events still to deliver` : ''}; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
 ];
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
 console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}`);
