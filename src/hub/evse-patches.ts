@@ -153,8 +153,8 @@ export class EvsePatchQueue {
       batch.forEach((item, index) => item.settle(applied.has(index + 1)));
     } catch (error) {
       if (batch.length > 1 && sqlState(error)?.startsWith(DATA_EXCEPTION_CLASS)) {
-        // One patch the database refuses must not fail the others: each goes alone.
-        await Promise.all(batch.map((item) => this.store([item])));
+        // One patch the database refuses must not fail the others: each goes alone, in arrival order.
+        for (const item of batch) await this.store([item]);
         return;
       }
       for (const item of batch) item.fail(error);
