@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
 import { OcpiPlatform } from '../../src/sim/platform.js';
 import { startSwitchyard, type RunningHub, type SwitchyardOptions } from '../../src/switchyard.js';
 import { evse, location } from '../support/fixtures.js';
-import { eventually, isolatedDatabase } from '../support/hub.js';
+import { eventually, isolatedDatabase, startLoopbackHub } from '../support/hub.js';
 import { onboard, PARTIES } from '../support/network.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
@@ -23,18 +22,7 @@ describe.runIf(process.env.DATABASE_URL)('a process taking requests beside one d
   let cpo: OcpiPlatform;
   let emsp: OcpiPlatform;
 
-  const start = async (options: Partial<SwitchyardOptions>) => {
-    const running = await startSwitchyard({
-      port: 0,
-      host: '127.0.0.1',
-      adminToken: 'test-admin-token',
-      allowPartnerNetworks: LOOPBACK_NETWORKS,
-      ...database.options,
-      ...options,
-    });
-    running.hub.config.publicUrl = running.url;
-    return running;
-  };
+  const start = (options: Partial<SwitchyardOptions>) => startLoopbackHub({ ...database.options, ...options });
 
   beforeAll(async () => {
     database = await isolatedDatabase();

@@ -31,19 +31,24 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-/** A hub on a loopback port with its own database; close() removes both. */
-export async function startTestHub(options: SwitchyardOptions = {}): Promise<RunningHub> {
-  const database = await isolatedDatabase();
+/** A hub on a loopback port, on the database `options` name (several hubs may share one). */
+export async function startLoopbackHub(options: SwitchyardOptions = {}): Promise<RunningHub> {
   const running = await startSwitchyard({
     port: 0,
     host: '127.0.0.1',
     adminToken: 'test-admin-token',
     allowPartnerNetworks: LOOPBACK_NETWORKS,
-    ...database.options,
     ...options,
   });
   // Partners must be able to reach the hub at the URL it advertises.
   running.hub.config.publicUrl = running.url;
+  return running;
+}
+
+/** A hub on a loopback port with its own database; close() removes both. */
+export async function startTestHub(options: SwitchyardOptions = {}): Promise<RunningHub> {
+  const database = await isolatedDatabase();
+  const running = await startLoopbackHub({ ...database.options, ...options });
   return {
     ...running,
     async close() {
