@@ -5,8 +5,8 @@ import type { Snapshot } from './directory.js';
 import { loadHolds, readCursor, type Hold, type Progress } from './holds.js';
 import { REFUSALS_TO_PARK } from './outcome.js';
 import type { Receiver } from './receivers.js';
-import type { SeenTransactions } from './seen-transactions.js';
 import type { Attempt, Sender } from './sender.js';
+import { StatesSent } from './states-sent.js';
 
 export interface LaneOptions extends BackoffPolicy {
   /** Requests in flight at once to one receiver (state objects; sessions and CDRs go one by one). */
@@ -47,11 +47,8 @@ export class ReceiverLane {
   private failureStreak = 0;
   private parkedCheckedAt = 0;
   private readonly heldEvents = new Map<number, LoggedEvent>();
-  /**
-   * Objects whose stored state this receiver got whole, with the transactions that state
-   * contained: the logged changes among them are not sent again (kept until the cursor passes).
-   */
-  private readonly statesSent = new Map<string, SeenTransactions>();
+  /** Objects this receiver got whole: the logged changes they contained are not sent again. */
+  private readonly statesSent = new StatesSent();
 
   private constructor(
     readonly party: string,
@@ -108,15 +105,17 @@ export class ReceiverLane {
     const released = new Set<number>();
     const holdsBySeq = new Map(this.holds.map((hold) => [hold.seq, hold]));
     const chains = new Map<string, Entry[]>();
-    for (const [key, seen] of this.statesSent) if (seen.passedBy(this.cursor.tx)) this.statesSent.delete(key);
+    this.statesSent.forgetPassed(this.cursor.tx);
     const add = (entry: Entry) => {
       const key = objectKey(entry.event);
-      if (this.statesSent.get(key)?.includes(entry.event.tx)) {
+      if (this.statesSent.holds(key, entry.event.tx)) {
         // The receiver has this change already, inside a whole state sent before.
         if (entry.hold) released.add(entry.event.seq);
         return;
       }
-      chains.set(key, [...(chains.get(key) ?? []), entry]);
+      const chain = chains.get(key);
+      if (chain) chain.push(entry);
+      else chains.set(key, [entry]);
     };
     for (const hold of this.holds) {
       const event = this.heldEvents.get(hold.seq);
@@ -151,7 +150,7 @@ export class ReceiverLane {
       if (attempt.kind === 'delivered' || attempt.kind === 'skipped') {
         for (const e of [entry, ...related]) release(e);
         if (attempt.kind === 'delivered') delivered++;
-        if (attempt.kind === 'delivered' && attempt.stateSeen) this.statesSent.set(objectKey(entry.event), attempt.stateSeen);
+        if (attempt.kind === 'delivered' && attempt.stateSeen) this.statesSent.remember(objectKey(entry.event), attempt.stateSeen);
         this.failureStreak = 0;
         return true;
       }
@@ -208,7 +207,7 @@ export class ReceiverLane {
           blockedObjects.add(key);
           continue;
         }
-        if (this.statesSent.get(key)?.includes(entry.event.tx)) {
+        if (this.statesSent.holds(key, entry.event.tx)) {
           release(entry); // sent just now, inside the object's whole state
           continue;
         }
@@ -268,6 +267,18 @@ export class ReceiverLane {
   }
 }
 
+/**
+ * The lanes of one round share each logged event, so they share its key too: a receiver catching
+ * up remembers one key per object it was sent whole, and fifty receivers need not hold fifty
+ * copies of each.
+ */
+const keysOfEvents = new WeakMap<LoggedEvent, string>();
+
 export function objectKey(event: LoggedEvent): string {
-  return `${event.module}|${event.owner.countryCode}*${event.owner.partyId}|${event.objectId}`;
+  let key = keysOfEvents.get(event);
+  if (key === undefined) {
+    key = `${event.module}|${event.owner.countryCode}*${event.owner.partyId}|${event.objectId}`;
+    keysOfEvents.set(event, key);
+  }
+  return key;
 }

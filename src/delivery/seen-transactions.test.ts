@@ -27,7 +27,18 @@ describe('the transactions a snapshot saw', () => {
     expect(idle.includes('7')).toBe(false);
   });
 
+  it('orders ids of different lengths and beyond 2^53 by value', () => {
+    const late = SeenTransactions.parse('9007199254740993:9007199254741000:9007199254740995');
+    expect(late.includes('999')).toBe(true);
+    expect(late.includes('9007199254740994')).toBe(true);
+    expect(late.includes('9007199254740995')).toBe(false);
+    expect(late.includes('10000000000000000')).toBe(false);
+    expect(late.passedBy('9007199254740999')).toBe(false);
+    expect(late.passedBy('10000000000000000')).toBe(true);
+  });
+
   it('refuses what is not a snapshot', () => {
     expect(() => SeenTransactions.parse('7')).toThrow(/Not a pg_snapshot/);
+    expect(() => SeenTransactions.parse('7:x:')).toThrow(/Not a pg_snapshot/);
   });
 });

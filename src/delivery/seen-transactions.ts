@@ -7,24 +7,26 @@
  * so a state read under a snapshot contains exactly the logged changes whose transaction the
  * snapshot saw. Delivery uses that to skip, for a receiver that got the state, the changes it
  * already holds.
+ *
+ * Transaction ids stay in their decimal text: a receiver catching up asks about every event it
+ * reads, and comparing text costs less than parsing each id into a bigint.
  */
 export class SeenTransactions {
   private constructor(
-    private readonly xmin: bigint,
-    private readonly xmax: bigint,
-    private readonly running: ReadonlySet<bigint>,
+    private readonly xmin: string,
+    private readonly xmax: string,
+    private readonly running: ReadonlySet<string>,
   ) {}
 
   static parse(text: string): SeenTransactions {
     const [xmin, xmax, running = ''] = text.split(':');
-    if (xmin === undefined || xmax === undefined) throw new Error(`Not a pg_snapshot: ${text}`);
-    return new SeenTransactions(BigInt(xmin), BigInt(xmax), new Set(running.split(',').filter(Boolean).map(BigInt)));
+    if (!isXid(xmin) || !isXid(xmax)) throw new Error(`Not a pg_snapshot: ${text}`);
+    return new SeenTransactions(xmin, xmax, new Set(running.split(',').filter(Boolean)));
   }
 
   /** Whether the snapshot saw this committed transaction's changes (`tx` as xid8 text). */
   includes(tx: string): boolean {
-    const id = BigInt(tx);
-    return id < this.xmin || (id < this.xmax && !this.running.has(id));
+    return compareXids(tx, this.xmin) < 0 || (compareXids(tx, this.xmax) < 0 && !this.running.has(tx));
   }
 
   /**
@@ -32,6 +34,14 @@ export class SeenTransactions {
    * log is read in transaction order, so nothing at or after xmax was visible to it.
    */
   passedBy(cursorTx: string): boolean {
-    return BigInt(cursorTx) >= this.xmax;
+    return compareXids(cursorTx, this.xmax) >= 0;
   }
+}
+
+const isXid = (text: string | undefined): text is string => text !== undefined && /^(0|[1-9][0-9]*)$/.test(text);
+
+/** Orders two xid8 values in PostgreSQL's text form (decimal, no leading zeros). */
+function compareXids(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
