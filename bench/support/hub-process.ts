@@ -38,6 +38,11 @@ export interface HubProcessOptions {
 
 /** The CPU niceness of the delivering process when the hub is split. */
 const DELIVERY_NICENESS = 10;
+/**
+ * Each hub process's V8 heap limit, as a deployment sets it (README, Running the hub): left
+ * unbounded, V8 lets garbage pile up to several times the live heap before collecting it.
+ */
+const HEAP_LIMIT_MB = 512;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -81,7 +86,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     return {
       handle: { url: inbound.url, adminToken: options.adminToken } as RunningHub,
       url: inbound.url,
-      layout: split ? `two processes: one takes requests, one delivers (nice ${DELIVERY_NICENESS})` : 'one process',
+      layout: `${split ? `two processes: one takes requests, one delivers (nice ${DELIVERY_NICENESS})` : 'one process'}; V8 heap limit ${HEAP_LIMIT_MB} MB each`,
       rssMb: () => Promise.all(children.map(rssMbOf)),
       async deliveryBacklog() {
         const reply = await fetch(`${delivering.url}/metrics`, { headers: { authorization: `Bearer ${options.adminToken}` } });
@@ -105,7 +110,7 @@ async function startOne(options: HubProcessOptions, database: string[], extra: s
   args.push('--allow-partner-network', '127.0.0.0/8', '--check-interval', '0', '--no-check-after-credentials', ...database, ...extra);
   const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_PUBLIC_URL: url };
   delete env.DATABASE_URL;
-  const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+  const nodeArgs = [`--max-old-space-size=${HEAP_LIMIT_MB}`, ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [])];
   const child = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: 'ignore', cwd: options.hubDir ?? '.' });
   if (niceness !== 0 && child.pid !== undefined) os.setPriority(child.pid, niceness);
   if (!(await waitForHealth(url))) {

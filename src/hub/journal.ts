@@ -118,6 +118,21 @@ export async function record(db: Queryable, entry: JournalEntry): Promise<void> 
   await recordAll(db, [entry]);
 }
 
+/**
+ * A change to a partner's platform (activated, went OFFLINE, came back), journaled under each of
+ * its parties so that a party's journal shows it; once with no party when it has none yet.
+ */
+export async function recordPlatformEvent(
+  db: Queryable,
+  platformId: string,
+  parties: string[],
+  event: Pick<JournalEntry, 'method' | 'url' | 'notes' | 'error'>,
+): Promise<void> {
+  for (const party of parties.length ? parties : [undefined]) {
+    await record(db, { direction: 'OUT', toParty: party, platformId, module: 'platform', ...event });
+  }
+}
+
 /** Blame for an answer: `requesterRole` sent the request, `responderRole` answered it. */
 export function blameFor(
   outcome: { httpStatus?: number; ocpiStatus?: number; networkError?: boolean },

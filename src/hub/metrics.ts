@@ -38,7 +38,7 @@ const authorizations = new Counter({
 });
 const queueDepth = new Gauge({
   name: 'switchyard_delivery_queue_depth',
-  help: 'Events in the delivery log not yet delivered to the receiver (an upper bound: broadcasts count for every receiver)',
+  help: 'Events logged after the receiver\'s cursor, plus its held-back deliveries (an upper bound: events for other receivers count too)',
   labelNames: ['partner'] as const,
   registers: [metricsRegistry],
 });

@@ -2,7 +2,7 @@ import { formatParty } from '../ocpi/headers.js';
 import { OcpiError, OcpiStatus } from '../ocpi/status.js';
 import type { HubContext } from './context.js';
 import { announceChange } from './directory/changes.js';
-import { record } from './journal.js';
+import { recordPlatformEvent } from './journal.js';
 import { awaitsActivation, toParty, type PartyRow, type Platform } from './registry.js';
 
 /**
@@ -43,16 +43,6 @@ export async function activateRoutes(ctx: HubContext, platformId: string, reason
   ctx.clientInfo.partiesChanged(activated.parties);
   const names = activated.parties.map((party) => formatParty(party));
   ctx.log?.info({ partner: activated.name, platform_id: platformId, parties: names, reason }, `Partner ${activated.name}: routes activated (${reason})`);
-  for (const party of names.length ? names : [undefined]) {
-    await record(ctx.db, {
-      direction: 'OUT',
-      toParty: party,
-      platformId,
-      module: 'platform',
-      method: 'ACTIVATE',
-      url: '(routes activated)',
-      notes: { reason },
-    });
-  }
+  await recordPlatformEvent(ctx.db, platformId, names, { method: 'ACTIVATE', url: '(routes activated)', notes: { reason } });
   return true;
 }

@@ -1,6 +1,6 @@
 import { formatParty } from '../ocpi/headers.js';
 import type { HubContext } from './context.js';
-import { record } from './journal.js';
+import { recordPlatformEvent } from './journal.js';
 import { setPlatformStatus, type ConnectionStatus, type Party } from './registry.js';
 
 /**
@@ -22,17 +22,11 @@ export async function changePlatformStatus(
   const details = { partner: before.name, platform_id: platformId, parties: names, status, previous: before.status, reason };
   if (status === 'OFFLINE') ctx.log?.warn(details, `Partner ${before.name} is OFFLINE: ${reason}`);
   else ctx.log?.info(details, `Partner ${before.name} is ${status}: ${reason}`);
-  for (const party of names.length ? names : [undefined]) {
-    await record(ctx.db, {
-      direction: 'OUT',
-      toParty: party,
-      platformId,
-      module: 'platform',
-      method: 'STATUS',
-      url: `(platform ${status})`,
-      notes: { status, previous: before.status, reason },
-      error: status === 'OFFLINE' ? reason : undefined,
-    });
-  }
+  await recordPlatformEvent(ctx.db, platformId, names, {
+    method: 'STATUS',
+    url: `(platform ${status})`,
+    notes: { status, previous: before.status, reason },
+    error: status === 'OFFLINE' ? reason : undefined,
+  });
   return parties;
 }

@@ -14,19 +14,27 @@ export interface ReceiverBacklog {
 
 /**
  * Read from the delivery log, the receivers' cursors and their held-back deliveries
- * (store/event-log.ts, delivery/holds.ts). The depth counts events after the cursor that target
- * the receiver or are broadcast by another party (an upper bound, since a broadcast goes only to
- * the parties that roam with its sender), plus the deliveries held back behind it.
+ * (store/event-log.ts, delivery/holds.ts), at a cost that does not grow with the backlog: metrics
+ * scrapes and support pages ask for every receiver, and counting a backlog of millions row by row
+ * for each took the database's CPU from the deliveries that drain it.
+ * - depth: the events logged after the receiver's cursor, from their sequence numbers (an upper
+ *   bound: it counts events for other receivers and numbers left unused by rolled-back pushes),
+ *   plus the deliveries held back behind it;
+ * - lag: the age of the oldest event after the cursor that is for the receiver (it targets the
+ *   receiver, or another party broadcast it), or of its oldest held-back delivery.
  */
 export async function deliveryBacklog(db: Queryable, scope?: string[]): Promise<ReceiverBacklog[]> {
   const rows = await db.query<{ party: string; depth: number; oldest: Date | null; failures: number; last_error: string | null; next_attempt_at: Date | null }>(
     `SELECT p.country_code || '*' || p.party_id AS party, h.failures, h.last_error, h.next_attempt_at,
             b.depth + h.held AS depth, least(b.oldest, h.oldest) AS oldest
      FROM receiver_cursors c JOIN parties p ON p.id = c.party
+     CROSS JOIN (SELECT coalesce(max(seq), 0) AS seq FROM events) head
      CROSS JOIN LATERAL (
-       SELECT count(*)::int AS depth, min(e.created_at) AS oldest FROM events e
-       WHERE (e.tx > c.last_tx OR (e.tx = c.last_tx AND e.seq > c.last_seq))
-         AND (e.target_party = c.party OR (e.target_party IS NULL AND NOT (e.from_country = p.country_code AND e.from_party = p.party_id)))
+       SELECT greatest(head.seq - c.last_seq, 0)::int AS depth,
+              (SELECT e.created_at FROM events e
+               WHERE (e.tx, e.seq) > (c.last_tx, c.last_seq)
+                 AND (e.target_party = c.party OR (e.target_party IS NULL AND NOT (e.from_country = p.country_code AND e.from_party = p.party_id)))
+               ORDER BY e.tx, e.seq LIMIT 1) AS oldest
      ) b
      CROSS JOIN LATERAL (
        SELECT count(*)::int AS held, coalesce(max(d.attempts), 0)::int AS failures, min(d.held_since) AS oldest,
