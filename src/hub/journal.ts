@@ -1,5 +1,6 @@
 import { observeHop } from './metrics.js';
 import type { Queryable } from '../store/database.js';
+import { REQUEST_BODY_READ, shareRepeatedBodies } from './journal-bodies.js';
 import { createJournalPartitions, dayOf, isMissingPartition } from './journal-partitions.js';
 import { Alterations, SECRET_FIELDS } from './journal-storable.js';
 
@@ -46,8 +47,14 @@ export function redact(value: unknown, parentKey = ''): unknown {
 const INSERTED_COLUMNS = [
   'direction', 'correlation_id', 'request_id', 'from_party', 'to_party', 'platform_id', 'module', 'method', 'url',
   'object_id', 'http_status', 'ocpi_status', 'duration_ms', 'blame', 'error', 'request_body', 'response_body', 'notes',
-  'truncated', 'altered', 'at',
+  'truncated', 'altered', 'request_body_ref', 'at',
 ] as const;
+/** Where shared bodies (journal-bodies.ts) are found and placed in an entry's values. */
+const BODY_COLUMNS = {
+  body: INSERTED_COLUMNS.indexOf('request_body'),
+  ref: INSERTED_COLUMNS.indexOf('request_body_ref'),
+  at: INSERTED_COLUMNS.indexOf('at'),
+};
 
 /** An entry as the values of INSERTED_COLUMNS: made storable (journal-storable.ts), bodies redacted and bounded. */
 export function journalValues(entry: JournalEntry): unknown[] {
@@ -73,7 +80,7 @@ export function journalValues(entry: JournalEntry): unknown[] {
     entry.notes ? alterations.body(entry.notes) : null,
   ];
   // The time the hop ended; now() would be the start of an enclosing transaction.
-  return [...values, alterations.found.has('truncated'), alterations.flag, entry.at ?? new Date()];
+  return [...values, alterations.found.has('truncated'), alterations.flag, null, entry.at ?? new Date()];
 }
 
 /** The summary of an entry whose insert failed all the same: no bodies, the reason as its error. */
@@ -81,7 +88,7 @@ function fallbackValues(entry: JournalEntry, error: unknown): unknown[] {
   const alterations = new Alterations();
   const values = journalValues(entry);
   const why = `journal entry stored without bodies: ${error instanceof Error ? error.message : String(error)}`;
-  return [...values.slice(0, 10), null, null, null, entry.blame ?? null, alterations.text(why), 'null', 'null', null, false, 'fallback', values.at(-1)];
+  return [...values.slice(0, 10), null, null, null, entry.blame ?? null, alterations.text(why), 'null', 'null', null, false, 'fallback', null, values.at(-1)];
 }
 
 async function insertRows(db: Queryable, rows: unknown[][]): Promise<void> {
@@ -106,7 +113,9 @@ async function insertRows(db: Queryable, rows: unknown[][]): Promise<void> {
 export async function recordAll(db: Queryable, entries: JournalEntry[]): Promise<void> {
   if (entries.length === 0) return;
   try {
-    await insertRows(db, entries.map(journalValues));
+    const rows = entries.map(journalValues);
+    await shareRepeatedBodies(db, entries, rows, BODY_COLUMNS);
+    await insertRows(db, rows);
   } catch (error) {
     if (entries.length === 1) await insertRows(db, [fallbackValues(entries[0], error)]);
     else for (const entry of entries) await recordAll(db, [entry]);
@@ -196,8 +205,9 @@ export interface JournalRow {
   altered: string | null;
 }
 
+/** What readers select FROM journal (unaliased): a shared request body is read back in its place. */
 export const JOURNAL_COLUMNS = `id, at, direction, correlation_id, request_id, from_party, to_party, module, method, url, object_id,
-  http_status, ocpi_status, duration_ms, blame, error, request_body, response_body, notes, truncated, altered`;
+  http_status, ocpi_status, duration_ms, blame, error, ${REQUEST_BODY_READ}, response_body, notes, truncated, altered`;
 
 export interface JournalPage {
   total?: number;

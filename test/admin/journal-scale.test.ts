@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { record } from '../../src/hub/journal.js';
+import { record, recordAll, type JournalEntry } from '../../src/hub/journal.js';
 import { DAYS_AHEAD, dayOf, journalPartitions } from '../../src/hub/journal-partitions.js';
 import { pruneJournal } from '../../src/hub/journal-retention.js';
 import type { RunningHub } from '../../src/switchyard.js';
@@ -30,6 +30,39 @@ describe(`journal at scale: partitions by day, retention and size cap (${databas
     expect(left.map((row) => row.correlation_id)).toEqual(['age-89', 'age-0']);
     expect((await journalPartitions(hub.hub.db)).map((partition) => partition.day)).not.toContain(dayAgo(91));
     expect(await pruneJournal(hub.hub.db, 90, now)).toEqual([]);
+  });
+
+  it('stores a body that many deliveries share once a day, and reads it back with each entry until its day is dropped', async () => {
+    const DAY = 86_400_000;
+    const now = new Date();
+    const location = { id: 'SHARED-LOC', evses: Array.from({ length: 10 }, (_, i) => ({ uid: `SHARED-${i}`, status: 'AVAILABLE' })) };
+    const delivery = (to: string, daysAgo: number): JournalEntry => ({
+      direction: 'OUT', method: 'PUT', url: '/locations/US/CP1/SHARED-LOC', toParty: to, correlationId: `shared-${daysAgo}`,
+      requestBody: location, responseBody: { status_code: 1000 }, at: new Date(now.getTime() - daysAgo * DAY),
+    });
+    const small = { status: 'CHARGING' };
+    await recordAll(hub.hub.db, [
+      ...['US*MS1', 'US*MS2', 'CA*MS3'].map((to) => delivery(to, 100)),
+      ...['US*MS1', 'US*MS2'].map((to) => delivery(to, 0)),
+      { direction: 'OUT', method: 'PATCH', url: '/x', toParty: 'US*MS1', correlationId: 'shared-small', requestBody: small },
+      { direction: 'OUT', method: 'PATCH', url: '/x', toParty: 'US*MS2', correlationId: 'shared-small', requestBody: small },
+    ]);
+    // Once for each day it was sent on; a short body stays with its entries.
+    const stored = await hub.hub.db.query<{ day: string }>("SELECT day::text AS day FROM journal_bodies WHERE body->>'id' = 'SHARED-LOC' ORDER BY day");
+    expect(stored.map((row) => row.day)).toEqual([dayOf(new Date(now.getTime() - 100 * DAY)), dayOf(now)]);
+    const inline = await hub.hub.db.query<{ n: number }>("SELECT count(*)::int AS n FROM journal WHERE correlation_id LIKE 'shared-%' AND request_body IS NOT NULL");
+    expect(inline).toEqual([{ n: 2 }]);
+
+    for (const daysAgo of [100, 0]) {
+      const { body } = await admin(hub, 'GET', `/api/journal?correlation_id=shared-${daysAgo}`);
+      expect(body.entries.map((entry: { request_body: unknown }) => entry.request_body)).toEqual(Array(daysAgo ? 3 : 2).fill(location));
+    }
+    const { body: smallOnes } = await admin(hub, 'GET', '/api/journal?correlation_id=shared-small');
+    expect(smallOnes.entries.map((entry: { request_body: unknown }) => entry.request_body)).toEqual([small, small]);
+
+    await pruneJournal(hub.hub.db, 90, now);
+    const kept = await hub.hub.db.query<{ day: string }>("SELECT day::text AS day FROM journal_bodies WHERE body->>'id' = 'SHARED-LOC'");
+    expect(kept.map((row) => row.day)).toEqual([dayOf(now)]);
   });
 
   it('keeps the head of a payload over the size cap and flags the entry', async () => {
