@@ -222,7 +222,8 @@ async function drained(): Promise<number> {
 }
 
 // The load's deliveries drain first.
-await drained();
+const loadDrainSeconds = await drained();
+const loadDrained = (await hub.deliveryBacklog()) === 0;
 
 // Every CPO taps every eMSP once first, uncounted: the connections each path keeps open (CPO → hub,
 // hub → eMSP, CPO → eMSP) exist before the timing starts, as they do in steady operation.
@@ -368,7 +369,7 @@ const rows: [string, string, string][] = [
     `hub RTT p50 ${ms(percentile(mixed.hubRta, 50))} p99 ${ms(percentile(mixed.hubRta, 99))}; direct p50 ${ms(percentile(mixed.directRta, 50))} p99 ${ms(percentile(mixed.directRta, 99))}`],
   ['delivery lag to an eMSP', `p50 ${ms(percentile(deliveryLags, 50))}, p99 ${ms(percentile(deliveryLags, 99))}`, `${deliveryLags.length} changes timed`],
   [`GET-all, ${pulledEvses} EVSEs`, `${pullSeconds.toFixed(1)} s, ${pages} pages`, `${(pullSeconds / pages * 1000).toFixed(0)} ms per page of 100 locations`],
-  ['load', `${(locationCount * perLocation / loadSeconds).toFixed(0)} EVSEs/s`, `${locationCount} locations in ${loadSeconds.toFixed(0)} s; onboarding ${onboardSeconds.toFixed(0)} s`],
+  ['load', `${(locationCount * perLocation / loadSeconds).toFixed(0)} EVSEs/s`, `${locationCount} locations in ${loadSeconds.toFixed(0)} s; onboarding ${onboardSeconds.toFixed(0)} s; delivered to every eMSP ${loadDrained ? `${loadDrainSeconds.toFixed(0)} s later` : `not yet ${loadDrainSeconds.toFixed(0)} s later (the next phases ran beside its backlog)`}`],
   ...processNames.map((name, p): [string, string, string] => [
     `RSS of the hub's ${name}`,
     rss.map((r) => mb(r.bytes[p])).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 6)) === 0).join(' → '),

@@ -29,6 +29,24 @@ interface LatestState {
 const UNSTORED = new Set(['hubclientinfo']);
 
 /**
+ * Delivered bodies as JSON, by identity: a change goes to the receivers of one version as one body
+ * object (the logged event's, or its state read once for the round), never changed once built, so
+ * it is serialised once rather than once per receiver.
+ */
+const jsonOfBodies = new WeakMap<object, string>();
+
+function jsonOf(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body !== 'object' || body === null) return JSON.stringify(body);
+  let json = jsonOfBodies.get(body);
+  if (json === undefined) {
+    json = JSON.stringify(body);
+    jsonOfBodies.set(body, json);
+  }
+  return json;
+}
+
+/**
  * Sends one event (or an object's latest state) to one receiver in its OCPI version, and journals
  * the exchange through the buffered writer.
  */
@@ -133,7 +151,7 @@ export class Sender {
         url,
         token: receiver.token,
         tokenEncoding: receiver.quirks.token_encoding,
-        body: request.body,
+        json: jsonOf(request.body),
         // 2.1.1 has no routing headers (its connection is the party), nor do configuration modules.
         routing: receiver.ocpiVersion === '2.1.1' || configuration ? {} : { to: receiver.ref, from },
         correlationId: event.correlationId,

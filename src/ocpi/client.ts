@@ -19,6 +19,8 @@ export interface OcpiCall {
   token: string;
   tokenEncoding?: 'base64' | 'raw';
   body?: unknown;
+  /** The body already as JSON, when the caller sends one body to many (it wins over `body`). */
+  json?: string;
   routing?: RoutingHeaders;
   /** Kept across every hop of one exchange. */
   correlationId?: string;
@@ -67,7 +69,7 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
     'X-Correlation-ID': correlationId,
     ...routingHeaders(call.routing ?? {}),
   };
-  if (call.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (call.body !== undefined || call.json !== undefined) headers['Content-Type'] = 'application/json';
   const started = performance.now();
   const timeoutMs = call.timeoutMs ?? 10_000;
   let response;
@@ -111,7 +113,7 @@ async function followingRedirects(call: OcpiCall, headers: Record<string, string
     const response = await request(url, {
       method: call.method,
       headers,
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      body: call.json ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
       dispatcher: call.outbound?.dispatcher ?? agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
