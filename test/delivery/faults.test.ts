@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcpiPlatform } from '../../src/sim/platform.js';
 import type { RunningHub } from '../../src/switchyard.js';
-import { session, token } from '../support/fixtures.js';
+import { deliveryBacklog } from '../../src/hub/support/deliveries.js';
+import { location, session, token } from '../support/fixtures.js';
 import { admin, databaseLabel, eventually, startTestHub } from '../support/hub.js';
 import { FAST_DELIVERY, onboard, PARTIES } from '../support/network.js';
 import { SessionTally } from './tally.js';
@@ -77,6 +78,38 @@ describe(`delivery under receiver faults (${databaseLabel})`, { timeout: 60_000 
     // The retries of this test's policy are at most 400 ms apart: only Retry-After explains a 2 s wait.
     expect(asked[1] - asked[0]).toBeGreaterThanOrEqual(1_900);
     expect(tally.count(expected)).toEqual({ lost: 0, duplicated: 0, reordered: 0 });
+  });
+
+  it("reads a receiver's backlog in its outage: what waits, since when, why; and zero once it is delivered", async () => {
+    const backlogOf = async (party: string) => (await deliveryBacklog(hub.hub.db)).find((receiver) => receiver.party === party)!;
+    let outage = true;
+    emsp1.handle('locations', (_request, reply) => (outage ? reply.code(503).send('down for maintenance') : undefined));
+    try {
+      const url = cpo.hubUrl('locations', undefined, 'RECEIVER');
+      for (let i = 0; i < 5; i++) {
+        const reply = await cpo.send({ method: 'PUT', url: `${url}/US/CP1/BACKLOG-${i}`, body: location(CP1, `BACKLOG-${i}`) });
+        expect(reply.envelope?.status_code).toBe(1000);
+      }
+      const waiting = await eventually(async () => {
+        const backlog = await backlogOf('US*MS1');
+        return backlog.failures > 0 && backlog;
+      }, 30_000, 'a failed delivery to the eMSP in its outage');
+      expect(waiting.depth).toBeGreaterThanOrEqual(5);
+      expect(waiting.lagSeconds).toBeGreaterThan(0);
+      expect(waiting.lastError).toMatch(/503/);
+      // The other eMSP was not held up: nothing waits for it.
+      await eventually(async () => (await backlogOf('CA*MS2')).depth === 0, 30_000, 'the other eMSP caught up');
+      expect((await backlogOf('CA*MS2')).lagSeconds).toBe(0);
+
+      outage = false;
+      const caughtUp = await eventually(async () => {
+        const backlog = await backlogOf('US*MS1');
+        return backlog.depth === 0 && backlog;
+      }, 30_000, 'the eMSP caught up after its outage');
+      expect(caughtUp).toMatchObject({ lagSeconds: 0, failures: 0, nextAttemptAt: null });
+    } finally {
+      emsp1.handle('locations', () => undefined);
+    }
   });
 
   it('parks one object refused with a plain HTTP 404 page while the others flow; the operator retries it', async () => {
