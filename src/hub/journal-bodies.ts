@@ -17,7 +17,7 @@ export const REQUEST_BODY_READ = `coalesce(request_body, (SELECT b.body FROM jou
  * Stores once, in `journal_bodies`, each request body that several entries of a batch carry (one
  * change delivered to many receivers: the same body object, see journal-storable.ts), and points
  * those entries at it: their request body becomes null and their reference the body's digest.
- * `rows` are the entries' values; `bodyColumn` and `refColumn` are positions in them.
+ * `rows` are the entries' values; `columns` says where their request body, reference and time are.
  */
 export async function shareRepeatedBodies(
   db: Queryable,
@@ -28,7 +28,10 @@ export async function shareRepeatedBodies(
   const uses = new Map<object, number[]>();
   entries.forEach((entry, index) => {
     const body = entry.requestBody;
-    if (typeof body === 'object' && body !== null) uses.set(body, [...(uses.get(body) ?? []), index]);
+    if (typeof body !== 'object' || body === null) return;
+    const indexes = uses.get(body);
+    if (indexes) indexes.push(index);
+    else uses.set(body, [index]);
   });
   const stored = new Map<string, { day: string; digest: string; text: string }>();
   for (const [body, indexes] of uses) {
