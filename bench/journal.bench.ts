@@ -49,7 +49,8 @@ function entryOf(i: number, at: Date): JournalEntry {
     httpStatus: 200,
     ocpiStatus: 1000,
     durationMs: 3 + (i % 40),
-    requestBody: kind.body ?? undefined,
+    // Its own body, as each push and each single delivery has: nothing for the journal to share.
+    requestBody: kind.body === null ? undefined : structuredClone(kind.body),
     responseBody: ok,
     at,
   };
