@@ -69,8 +69,6 @@ export class Alterations {
   }
 
   private bounded(value: unknown, cap: number): string {
-    const plain = typeof value === 'object' && value !== null ? storableAsItIs(value, cap) : undefined;
-    if (plain !== undefined) return plain;
     const text = JSON.stringify(this.walk(value, 0)) ?? 'null';
     if (text.length <= cap) return text;
     this.found.add('truncated');
@@ -97,51 +95,3 @@ export class Alterations {
     return out;
   }
 }
-
-/** Plain JSON that may need changing: an escaped NUL or lone surrogate, a credentials token field. */
-const NEEDS_CARE = /\\u0000|\\ud[89a-f]|"token(?:_[abc])?":/i;
-
-/**
- * Most bodies need no change, and their plain JSON is what the careful walk would produce, without
- * the copy it builds: that copy was the largest part of journaling a delivery. Returns the plain
- * JSON when no change can be needed (within the cap, no character jsonb refuses, no credentials
- * token field, no key over MAX_TEXT_CHARS, not nested deeper than MAX_DEPTH), else undefined, for
- * the walk.
- */
-function storableAsItIs(value: object, cap: number): string | undefined {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    return undefined; // a bigint, a cycle, or nesting too deep for the stack
-  }
-  if (text === undefined || text.length > cap || NEEDS_CARE.test(text)) return undefined;
-  const shape = shapeOf(text);
-  return shape.deepest <= MAX_DEPTH && shape.longestKey <= MAX_TEXT_CHARS ? text : undefined;
-}
-
-/**
- * How deeply a JSON text as JSON.stringify writes it (no spaces) nests its objects and arrays (the
- * top level is 1), and its longest key as written.
- */
-function shapeOf(json: string): { deepest: number; longestKey: number } {
-  let depth = 0;
-  let deepest = 0;
-  let longestKey = 0;
-  let stringStart = -1;
-  for (let i = 0; i < json.length; i++) {
-    const char = json.charCodeAt(i);
-    if (stringStart >= 0) {
-      if (char === BACKSLASH) i++;
-      else if (char === QUOTE) {
-        if (json.charCodeAt(i + 1) === COLON) longestKey = Math.max(longestKey, i - stringStart - 1);
-        stringStart = -1;
-      }
-    } else if (char === QUOTE) stringStart = i;
-    else if (char === OPEN_BRACE || char === OPEN_BRACKET) deepest = Math.max(deepest, ++depth);
-    else if (char === CLOSE_BRACE || char === CLOSE_BRACKET) depth--;
-  }
-  return { deepest, longestKey };
-}
-
-const [BACKSLASH, QUOTE, COLON, OPEN_BRACE, OPEN_BRACKET, CLOSE_BRACE, CLOSE_BRACKET] = [...'\\":{[}]'].map((c) => c.charCodeAt(0));
