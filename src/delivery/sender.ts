@@ -36,8 +36,7 @@ const UNSTORED = new Set(['hubclientinfo']);
 const jsonOfBodies = new WeakMap<object, string>();
 
 function jsonOf(body: unknown): string | undefined {
-  if (body === undefined) return undefined;
-  if (typeof body !== 'object' || body === null) return JSON.stringify(body);
+  if (typeof body !== 'object' || body === null) return body === undefined ? undefined : JSON.stringify(body);
   let json = jsonOfBodies.get(body);
   if (json === undefined) {
     json = JSON.stringify(body);
