@@ -104,18 +104,15 @@ export class ReceiverLane {
     const held = new Map<number, Hold>();
     const released = new Set<number>();
     const holdsBySeq = new Map(this.holds.map((hold) => [hold.seq, hold]));
-    const chains = new Map<string, Entry[]>();
     this.statesSent.forgetPassed(this.cursor.tx);
+    const entries: Entry[] = [];
     const add = (entry: Entry) => {
-      const key = objectKey(entry.event);
-      if (this.statesSent.holds(key, entry.event.tx)) {
+      if (this.statesSent.holds(objectKey(entry.event), entry.event.tx)) {
         // The receiver has this change already, inside a whole state sent before.
         if (entry.hold) released.add(entry.event.seq);
         return;
       }
-      const chain = chains.get(key);
-      if (chain) chain.push(entry);
-      else chains.set(key, [entry]);
+      entries.push(entry);
     };
     for (const hold of this.holds) {
       const event = this.heldEvents.get(hold.seq);
@@ -125,6 +122,7 @@ export class ReceiverLane {
     if (receiver) {
       for (const event of events) if (!holdsBySeq.has(event.seq) && snapshot.isFor(event, receiver)) add({ event });
     }
+    const chains = chainsOf(entries, receiver?.quirks.put_instead_of_patch?.includes('locations') ?? false);
 
     let delivered = 0;
     let pauseUntil = 0;
@@ -227,9 +225,10 @@ export class ReceiverLane {
             continue;
           }
           const head = chain.find((e) => e.hold) ?? last;
+          const evse = patchRefused(last.event) ? undefined : evsePatchesOf(chain);
           // After coalescing or a failure the receiver may lack earlier changes: the object goes whole.
-          const sendLatest = chain.length > 1 || chain.some((e) => e.hold) || patchRefused(last.event);
-          const attempt = await sender.deliver(last.event, receiver, sendLatest, { coalesced: chain.length });
+          const sendLatest = !evse && (chain.length > 1 || chain.some((e) => e.hold) || patchRefused(last.event));
+          const attempt = await sender.deliver(evse ?? last.event, receiver, sendLatest, { coalesced: chain.length });
           // A newer state of a parked object is a new delivery, with attempts of its own.
           const fresh = head.hold?.state === 'PARKED' && head !== last;
           const carried = { ...last, hold: head.hold && { ...head.hold, seq: last.event.seq, attempts: fresh ? 0 : head.hold.attempts } };
@@ -265,6 +264,51 @@ export class ReceiverLane {
     const heldSeqs = new Set(progress.held.map((hold) => hold.seq));
     for (const event of events) if (heldSeqs.has(event.seq)) this.heldEvents.set(event.seq, event);
   }
+}
+
+/**
+ * Groups a batch's entries by object, each chain in log order. An EVSE's PATCHes form a chain of
+ * their own when every entry of its Location is an EVSE PATCH not held before: they go as PATCHes,
+ * so that a status change of one EVSE never costs the receiver the whole Location (which may have
+ * thousands). Anything else about the Location (a PUT, a connector, a retry) puts all its entries
+ * in one chain, delivered in order or as the latest whole state.
+ */
+function chainsOf(entries: Entry[], patchRefused: boolean): Map<string, Entry[]> {
+  const whole = new Set<string>();
+  for (const entry of entries) {
+    if (patchRefused || entry.hold || !evseOfPatch(entry.event)) whole.add(objectKey(entry.event));
+  }
+  const chains = new Map<string, Entry[]>();
+  for (const entry of entries) {
+    const key = objectKey(entry.event);
+    const chainKey = whole.has(key) ? key : `${key}|${evseOfPatch(entry.event)}`;
+    const chain = chains.get(chainKey);
+    if (chain) chain.push(entry);
+    else chains.set(chainKey, [entry]);
+  }
+  return chains;
+}
+
+/** The EVSE a Location event PATCHes (its path is /country/party/location/evse), if that is what it does. */
+function evseOfPatch(event: LoggedEvent): string | undefined {
+  if (event.module !== 'locations' || event.method !== 'PATCH' || event.absoluteUrl) return undefined;
+  const segments = event.path.split('?')[0].split('/').filter(Boolean);
+  return segments.length === 4 ? decodeURIComponent(segments[3]).toUpperCase() : undefined;
+}
+
+/**
+ * A chain of one EVSE's PATCHes, none held, as one event: the PATCHes merged in order. The hub
+ * applies an EVSE PATCH as a shallow merge, so the merged PATCH leaves the receiver where the
+ * PATCHes one by one would. undefined for any other chain.
+ */
+function evsePatchesOf(chain: Entry[]): LoggedEvent | undefined {
+  const last = chain.at(-1)!.event;
+  const evse = evseOfPatch(last);
+  if (!evse || chain.some((entry) => entry.hold || evseOfPatch(entry.event) !== evse)) return undefined;
+  if (chain.length === 1) return last;
+  const body = Object.assign({}, ...chain.map((entry) => entry.event.body));
+  // The merged body exists only in the canonical version: the sender's own (original) is not it.
+  return { ...last, body, original: undefined };
 }
 
 /**
