@@ -17,11 +17,16 @@ export function sameDigest(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+const MAX_OPENED = 10_000;
+
 /**
  * Seals the tokens the hub must present to partners (they cannot be hashed: the hub sends them).
  * AES-256-GCM under the hub's secret key.
  */
 export class TokenSealer {
+  /** Opened tokens by sealed form: every forwarded request presents one, and opening costs a cipher. */
+  private readonly opened = new Map<string, string>();
+
   private constructor(private readonly key: Buffer) {}
 
   /**
@@ -42,10 +47,17 @@ export class TokenSealer {
   }
 
   open(sealed: string): string {
-    const [iv, tag, data] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
-    const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+    let plain = this.opened.get(sealed);
+    if (plain === undefined) {
+      const [iv, tag, data] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
+      decipher.setAuthTag(tag);
+      plain = Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+      // One entry per partner token; a rotated token's old entry goes with the next clearing.
+      if (this.opened.size >= MAX_OPENED) this.opened.clear();
+      this.opened.set(sealed, plain);
+    }
+    return plain;
   }
 }
 

@@ -72,9 +72,15 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
   if (call.body !== undefined || call.json !== undefined) headers['Content-Type'] = 'application/json';
   const started = performance.now();
   const timeoutMs = call.timeoutMs ?? 10_000;
+  // A timer of our own, cleared once the answer is read: AbortSignal.timeout would fire (and build
+  // an exception) long after every call that was answered in time.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('The call timed out', 'TimeoutError')), timeoutMs);
   let response;
+  let text: string;
   try {
-    response = await followingRedirects(call, headers, timeoutMs);
+    response = await followingRedirects(call, headers, timeoutMs, deadline.signal);
+    text = await response.body.text().catch(() => '');
   } catch (error) {
     if (error instanceof OcpiCallError) throw error;
     const refusal = refusalOf(error);
@@ -84,8 +90,9 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
       timedOut ? 'timeout' : 'network',
       timedOut ? `No answer from ${call.url} within ${timeoutMs} ms` : `Cannot reach ${call.url}: ${describe(error)}`,
     );
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await response.body.text().catch(() => '');
   const reply: OcpiReply<T> = {
     httpStatus: response.statusCode,
     headers: flattenHeaders(response.headers),
@@ -105,8 +112,7 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
  * Sends the call, following 307/308 redirects with the same method and body (RFC 9110 §15.4.8-9),
  * within the same scheme; the outbound policy checks the first URL and every redirect.
  */
-async function followingRedirects(call: OcpiCall, headers: Record<string, string>, timeoutMs: number) {
-  const signal = AbortSignal.timeout(timeoutMs);
+async function followingRedirects(call: OcpiCall, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal) {
   let url = new URL(call.url);
   for (let hop = 0; ; hop++) {
     call.outbound?.allowOutboundUrl(url.href);
