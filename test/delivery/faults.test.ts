@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcpiPlatform } from '../../src/sim/platform.js';
 import type { RunningHub } from '../../src/switchyard.js';
 import { deliveryBacklog } from '../../src/hub/support/deliveries.js';
+import { NEW_EVENT_COLUMNS } from '../../src/store/event-log.js';
 import { location, session, token } from '../support/fixtures.js';
 import { admin, databaseLabel, eventually, startTestHub } from '../support/hub.js';
 import { FAST_DELIVERY, onboard, PARTIES } from '../support/network.js';
@@ -107,6 +108,19 @@ describe(`delivery under receiver faults (${databaseLabel})`, { timeout: 60_000 
         return backlog.depth === 0 && backlog;
       }, 30_000, 'the eMSP caught up after its outage');
       expect(caughtUp).toMatchObject({ lagSeconds: 0, failures: 0, nextAttemptAt: null });
+
+      // A push whose transaction began before the latest delivered one commits last: its event has
+      // the highest sequence number yet stands behind every cursor, which follows commit order.
+      // Caught-up receivers still read zero.
+      await hub.hub.db.query(
+        `INSERT INTO events (tx, ${NEW_EVENT_COLUMNS})
+         SELECT (SELECT min(tx) FROM events), ${NEW_EVENT_COLUMNS} FROM events ORDER BY seq DESC LIMIT 1`,
+      );
+      const [{ behind }] = await hub.hub.db.query<{ behind: number }>(
+        `SELECT count(*)::int AS behind FROM receiver_cursors WHERE last_seq < (SELECT max(seq) FROM events)`,
+      );
+      expect(behind).toBeGreaterThan(0);
+      for (const party of ['US*MS1', 'CA*MS2']) expect(await backlogOf(party)).toMatchObject({ depth: 0, lagSeconds: 0 });
     } finally {
       emsp1.handle('locations', () => undefined);
     }

@@ -17,21 +17,23 @@ export interface ReceiverBacklog {
  * (store/event-log.ts, delivery/holds.ts), at a cost that does not grow with the backlog: metrics
  * scrapes and support pages ask for every receiver, and counting a backlog of millions row by row
  * for each took the database's CPU from the deliveries that drain it.
- * - depth: the events logged after the receiver's cursor, from their sequence numbers (an upper
- *   bound: it counts events for other receivers and numbers left unused by rolled-back pushes),
- *   plus the deliveries held back behind it;
+ * - depth: none when no event after the receiver's cursor is for it; otherwise the events logged
+ *   after the cursor, from their sequence numbers (an upper bound: it counts events for other
+ *   receivers and numbers left unused by rolled-back pushes), at least one; plus the deliveries
+ *   held back behind it. The cursor follows commit order, not sequence numbers: a caught-up
+ *   cursor may stand below the highest number, when a push that began earlier committed later;
  * - lag: the age of the oldest event after the cursor that is for the receiver (it targets the
  *   receiver, or another party broadcast it), or of its oldest held-back delivery.
  */
 export async function deliveryBacklog(db: Queryable, scope?: string[]): Promise<ReceiverBacklog[]> {
   const rows = await db.query<{ party: string; depth: number; oldest: Date | null; failures: number; last_error: string | null; next_attempt_at: Date | null }>(
     `SELECT p.country_code || '*' || p.party_id AS party, h.failures, h.last_error, h.next_attempt_at,
-            b.depth + h.held AS depth, least(b.oldest, h.oldest) AS oldest
+            CASE WHEN b.oldest IS NULL THEN 0 ELSE greatest(head.seq - c.last_seq, 1)::int END + h.held AS depth,
+            least(b.oldest, h.oldest) AS oldest
      FROM receiver_cursors c JOIN parties p ON p.id = c.party
      CROSS JOIN (SELECT coalesce(max(seq), 0) AS seq FROM events) head
      CROSS JOIN LATERAL (
-       SELECT greatest(head.seq - c.last_seq, 0)::int AS depth,
-              (SELECT e.created_at FROM events e
+       SELECT (SELECT e.created_at FROM events e
                WHERE (e.tx, e.seq) > (c.last_tx, c.last_seq)
                  AND (e.target_party = c.party OR (e.target_party IS NULL AND NOT (e.from_country = p.country_code AND e.from_party = p.party_id)))
                ORDER BY e.tx, e.seq LIMIT 1) AS oldest
