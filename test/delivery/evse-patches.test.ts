@@ -39,7 +39,22 @@ describe(`EVSE PATCHes waiting together (${databaseLabel})`, { timeout: 60_000 }
     };
     await send('', location(CP1, 'LOC-1', { evses: [evse('EVSE-1'), evse('EVSE-2'), evse('EVSE-3')] }), 'PUT');
     await eventually(() => held, 5_000, 'the first PUT to reach the eMSP');
-    await changes(send);
+    const [{ before }] = await hub.hub.db.query<{ before: number }>('SELECT max(seq)::int AS before FROM events');
+    let sent = 0;
+    await changes(async (path, body) => {
+      await send(path, body);
+      sent++;
+    });
+    // The delivery reads only what every earlier transaction has settled (store/event-log.ts); a
+    // transaction elsewhere on the server may hold that back for a moment. Once the changes are
+    // readable, the lane's next batch has them all.
+    await eventually(async () => {
+      const [{ readable }] = await hub.hub.db.query<{ readable: number }>(
+        'SELECT count(*)::int AS readable FROM events WHERE seq > $1 AND tx < pg_snapshot_xmin(pg_current_snapshot())',
+        [before],
+      );
+      return readable === sent;
+    }, 10_000, 'the changes to be readable by the delivery');
     release();
     await deliveriesSettled(hub);
     const [first, ...rest] = emsp1.receivedFor('locations');
