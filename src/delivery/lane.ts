@@ -289,11 +289,19 @@ function chainsOf(entries: Entry[], patchRefused: boolean): Map<string, Entry[]>
   return chains;
 }
 
+/** Parsed once per event: every lane of a round asks about the same events. */
+const evsesOfEvents = new WeakMap<LoggedEvent, string | null>();
+
 /** The EVSE a Location event PATCHes (its path is /country/party/location/evse), if that is what it does. */
 function evseOfPatch(event: LoggedEvent): string | undefined {
   if (event.module !== 'locations' || event.method !== 'PATCH' || event.absoluteUrl) return undefined;
-  const segments = event.path.split('?')[0].split('/').filter(Boolean);
-  return segments.length === 4 ? decodeURIComponent(segments[3]).toUpperCase() : undefined;
+  let evse = evsesOfEvents.get(event);
+  if (evse === undefined) {
+    const segments = event.path.split('?')[0].split('/').filter(Boolean);
+    evse = segments.length === 4 ? decodeURIComponent(segments[3]).toUpperCase() : null;
+    evsesOfEvents.set(event, evse);
+  }
+  return evse ?? undefined;
 }
 
 /**
