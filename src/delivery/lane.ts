@@ -122,7 +122,7 @@ export class ReceiverLane {
     if (receiver) {
       for (const event of events) if (!holdsBySeq.has(event.seq) && snapshot.isFor(event, receiver)) add({ event });
     }
-    const chains = chainsOf(entries, receiver?.quirks.put_instead_of_patch?.includes('locations') ?? false);
+    const { chains, evseChains } = chainsOf(entries, receiver?.quirks.put_instead_of_patch?.includes('locations') ?? false);
 
     let delivered = 0;
     let pauseUntil = 0;
@@ -225,7 +225,7 @@ export class ReceiverLane {
             continue;
           }
           const head = chain.find((e) => e.hold) ?? last;
-          const evse = patchRefused(last.event) ? undefined : evsePatchesOf(chain);
+          const evse = evseChains.has(chain) ? mergedPatches(chain) : undefined;
           // After coalescing or a failure the receiver may lack earlier changes: the object goes whole.
           const sendLatest = !evse && (chain.length > 1 || chain.some((e) => e.hold) || patchRefused(last.event));
           const attempt = await sender.deliver(evse ?? last.event, receiver, sendLatest, { coalesced: chain.length });
@@ -273,20 +273,25 @@ export class ReceiverLane {
  * thousands). Anything else about the Location (a PUT, a connector, a retry) puts all its entries
  * in one chain, delivered in order or as the latest whole state.
  */
-function chainsOf(entries: Entry[], patchRefused: boolean): Map<string, Entry[]> {
+function chainsOf(entries: Entry[], patchRefused: boolean): { chains: Map<string, Entry[]>; evseChains: Set<Entry[]> } {
   const whole = new Set<string>();
   for (const entry of entries) {
     if (patchRefused || entry.hold || !evseOfPatch(entry.event)) whole.add(objectKey(entry.event));
   }
   const chains = new Map<string, Entry[]>();
+  const evseChains = new Set<Entry[]>();
   for (const entry of entries) {
     const key = objectKey(entry.event);
-    const chainKey = whole.has(key) ? key : `${key}|${evseOfPatch(entry.event)}`;
-    const chain = chains.get(chainKey);
-    if (chain) chain.push(entry);
-    else chains.set(chainKey, [entry]);
+    const ofEvse = !whole.has(key);
+    const chainKey = ofEvse ? `${key}|${evseOfPatch(entry.event)}` : key;
+    let chain = chains.get(chainKey);
+    if (!chain) {
+      chains.set(chainKey, (chain = []));
+      if (ofEvse) evseChains.add(chain);
+    }
+    chain.push(entry);
   }
-  return chains;
+  return { chains, evseChains };
 }
 
 /** Parsed once per event: every lane of a round asks about the same events. */
@@ -305,14 +310,12 @@ function evseOfPatch(event: LoggedEvent): string | undefined {
 }
 
 /**
- * A chain of one EVSE's PATCHes, none held, as one event: the PATCHes merged in order. The hub
+ * One EVSE's PATCHes (a chain of chainsOf's evseChains) as one event: merged in order. The hub
  * applies an EVSE PATCH as a shallow merge, so the merged PATCH leaves the receiver where the
- * PATCHes one by one would. undefined for any other chain.
+ * PATCHes one by one would.
  */
-function evsePatchesOf(chain: Entry[]): LoggedEvent | undefined {
+function mergedPatches(chain: Entry[]): LoggedEvent {
   const last = chain.at(-1)!.event;
-  const evse = evseOfPatch(last);
-  if (!evse || chain.some((entry) => entry.hold || evseOfPatch(entry.event) !== evse)) return undefined;
   if (chain.length === 1) return last;
   const body = Object.assign({}, ...chain.map((entry) => entry.event.body));
   // The merged body exists only in the canonical version: the sender's own (original) is not it.
