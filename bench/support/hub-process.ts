@@ -34,6 +34,8 @@ export interface HubProcessOptions {
    * would otherwise fill.
    */
   split?: boolean;
+  /** With `split`: how many delivering processes share the receivers (default 1). */
+  deliveringProcesses?: number;
 }
 
 /** The CPU niceness of the delivering process when the hub is split. */
@@ -81,12 +83,16 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
   try {
     const inbound = await startOne(options, database, split ? ['--no-delivery'] : [], 0);
     children.push(inbound.child);
-    const delivering = split ? await startOne(options, database, [], DELIVERY_NICENESS) : inbound;
-    if (split) children.push(delivering.child);
+    const deliveringCount = split ? Math.max(1, options.deliveringProcesses ?? 1) : 0;
+    let delivering = inbound;
+    for (let i = 0; i < deliveringCount; i++) {
+      delivering = await startOne(options, database, [], DELIVERY_NICENESS);
+      children.push(delivering.child);
+    }
     return {
       handle: { url: inbound.url, adminToken: options.adminToken } as RunningHub,
       url: inbound.url,
-      layout: `${split ? `two processes: one takes requests, one delivers (nice ${DELIVERY_NICENESS})` : 'one process'}; V8 heap limit ${HEAP_LIMIT_MB} MB each`,
+      layout: `${split ? `one process takes requests, ${deliveringCount === 1 ? 'one delivers' : `${deliveringCount} deliver`} (nice ${DELIVERY_NICENESS})` : 'one process'}; V8 heap limit ${HEAP_LIMIT_MB} MB each`,
       rssMb: () => Promise.all(children.map(rssMbOf)),
       async deliveryBacklog() {
         const reply = await fetch(`${delivering.url}/metrics`, { headers: { authorization: `Bearer ${options.adminToken}` } });

@@ -53,6 +53,7 @@ export class DeliveryWorker {
   /** Whether this process serves every receiver, so that no other process needs waking. */
   private servesAll = false;
   private pendingMoves: { party: string; cursor: Cursor }[] = [];
+  private ownedNow: ReadonlySet<string> = new Set();
   private movesFlushed?: Promise<void>;
 
   constructor(
@@ -71,6 +72,11 @@ export class DeliveryWorker {
     this.stopped = false;
     this.stopListening = await this.wake.listen(() => this.kick());
     this.schedule(0);
+  }
+
+  /** How many receivers this process serves now (none when it does not deliver). */
+  get receiversServed(): number {
+    return this.stopped ? 0 : this.ownedNow.size;
   }
 
   /** Whether this process delivers (started, not stopped). */
@@ -121,7 +127,8 @@ export class DeliveryWorker {
   /** One round: claim receivers, read the log for idle lanes, start serving those with work. */
   async round(): Promise<void> {
     const snapshot = await this.directory.current();
-    const owned = await this.ownership.claim(snapshot.partyIds);
+    const owned = await this.ownership.claim(snapshot.partyIds, (party) => !this.lanes.get(party)?.busy);
+    this.ownedNow = owned;
     this.servesAll = !this.wake.crossesProcesses || snapshot.partyIds.every((party) => owned.has(party));
     for (const [party, lane] of this.lanes) if (!owned.has(party) && !lane.busy) this.lanes.delete(party);
     for (const party of owned) {

@@ -55,6 +55,12 @@ const deliveryFailures = new Gauge({
   registers: [metricsRegistry],
 });
 
+const receiversServed = new Gauge({
+  name: 'switchyard_delivery_receivers_served',
+  help: 'Receivers this process delivers to now (delivering processes on one database share them evenly)',
+  registers: [metricsRegistry],
+});
+
 /** Counts one journaled hop under the partner party on the far side of the hub. */
 export function observeHop(entry: JournalEntry): void {
   const partner = (entry.direction === 'IN' ? entry.fromParty : entry.toParty) ?? 'unknown';
@@ -68,8 +74,9 @@ export function observeAuthorization(decision: { cpo: string; emsp: string | nul
   authorizations.inc({ cpo: decision.cpo, emsp: decision.emsp ?? 'unknown', allowed: decision.allowed ?? 'NONE', rule: decision.rule });
 }
 
-/** The exposition text, with the delivery gauges read now. */
-export async function metricsText(db: Queryable): Promise<string> {
+/** The exposition text, with the delivery gauges read now; `served`: this process's receivers. */
+export async function metricsText(db: Queryable, served: number): Promise<string> {
+  receiversServed.set(served);
   queueDepth.reset();
   deliveryLag.reset();
   deliveryFailures.reset();
