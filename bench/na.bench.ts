@@ -13,13 +13,15 @@
  *   lost         sessions and CDRs not delivered, EVSEs whose last state did not arrive, once the
  *                hub's backlog has drained (at most `--settle-minutes`)
  *
- * On PostgreSQL the hub runs as two processes of the compiled CLI, as it would be deployed on a
- * shared machine: one takes the partners' requests (`serve --no-delivery`), one delivers at a
- * lower CPU priority; `--one-process` runs a single `serve` instead (always so on the embedded
- * database). The bare proxy and the mixed run's traffic (support/na-load.ts) run in processes
+ * On PostgreSQL the hub runs as processes of the compiled CLI, as it would be deployed on a
+ * shared machine: one takes the partners' requests (`serve --no-delivery`), `--delivering-processes`
+ * (2) deliver at a lower CPU priority, sharing the receivers; `--one-process` runs a single `serve`
+ * instead (always so on the embedded database). Every CPO gets a request budget far above what it
+ * sends: measured is the accept path, not admission. The bare proxy and the mixed run's traffic (support/na-load.ts) run in processes
  * of their own; the simulated partners and the proxy's sink share this one.
  *
  *   npm run bench -- na [--evses 250000 --cpos 100 --emsps 50 --minutes 2] [--one-process]
+ *                       [--delivering-processes 2]
  *   (DATABASE_URL=postgres://… for PostgreSQL; embedded PGlite otherwise)
  */
 import { fork, spawn } from 'node:child_process';
@@ -50,7 +52,7 @@ const { values } = parseArgs({
     'accept-seconds': { type: 'string', default: '10' },
     'cpu-prof': { type: 'string' },
     'one-process': { type: 'boolean', default: false },
-    'delivering-processes': { type: 'string', default: '1' },
+    'delivering-processes': { type: 'string', default: '2' },
     'settle-minutes': { type: 'string', default: '15' },
     'warm-up-seconds': { type: 'string', default: '10' },
   },
