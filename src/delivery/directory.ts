@@ -32,6 +32,7 @@ export class ReceiverDirectory {
 export class Snapshot {
   private readonly agreementMemo = new Map<string, boolean>();
   private readonly derivedAt = Date.now();
+  private orderedPartyIds?: string[];
 
   private constructor(
     readonly registry: RegistrySnapshot,
@@ -66,9 +67,17 @@ export class Snapshot {
     return new Snapshot(registry, receivers, delegate);
   }
 
-  /** Every party with a place in the delivery log (reachable or not: an unreachable one's cursor moves on). */
+  /**
+   * Every party with a place in the delivery log (reachable or not: an unreachable one's cursor
+   * moves on), by role and then id: the same order in every process, with parties of one role
+   * (which receive alike: every CPO's locations go to each eMSP) side by side, so that dealing
+   * them out in turn gives each delivering process its share of each role.
+   */
   get partyIds(): string[] {
-    return this.registry.parties.map((party) => party.id);
+    this.orderedPartyIds ??= [...this.registry.parties]
+      .sort((a, b) => (a.role === b.role ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.role < b.role ? -1 : 1))
+      .map((party) => party.id);
+    return this.orderedPartyIds;
   }
 
   /** Whether an event goes to this receiver: its target, or a member of the broadcast audience. */

@@ -4,24 +4,25 @@ import type { Database, DedicatedSession } from '../store/database.js';
 const RECEIVER_LOCKS = 7_411_010;
 /** The namespace of the locks that say which delivering processes are alive. */
 const MEMBER_LOCKS = 7_411_011;
-/** Delivering processes one database counts (a process beyond them still delivers, uncounted). */
+/** Delivering processes one database counts (a process beyond them serves what is free). */
 const MEMBER_SLOTS = 256;
-/** How often a process counts the delivering processes, to see one arrive or leave. */
+/** How often a process looks at which delivering processes are alive, to see one arrive or leave. */
 const COUNT_EVERY_MS = 1_000;
 
 /**
  * Which receivers this process serves. On a PostgreSQL server each receiver is held through a
  * session-level advisory lock on a connection of its own: one process at a time serves a receiver,
  * and when a process dies (or loses its connection) the server releases its locks at once, so
- * the others take over within about a second (when they next count the processes) rather than
- * after a lease runs out. Delivering processes share the receivers evenly: each claims up to its
- * fair share and hands back, once idle, what lies beyond it when another process joins. An
- * embedded database belongs to one process, which serves every receiver.
+ * the others take over within about a second (when they next look at who is alive) rather than
+ * after a lease runs out. Delivering processes share the receivers: they are dealt out in turn,
+ * in the order given, over the processes alive, and a process hands back, once idle, a receiver
+ * dealt to another. An embedded database belongs to one process, which serves every receiver.
  */
 export interface Ownership {
   /**
-   * Claims what it can of `receivers` (hands back, among those `idle` says may go, what lies
-   * beyond this process's share); returns every receiver this process now serves.
+   * Claims what it can of this process's turn of `receivers` (in the same order in every
+   * process), and hands back those of another's that `idle` says may go; returns every receiver
+   * this process now serves.
    */
   claim(receivers: string[], idle: (receiver: string) => boolean): Promise<ReadonlySet<string>>;
   owns(receiver: string): boolean;
@@ -48,36 +49,38 @@ class SoleOwnership implements Ownership {
 
 /**
  * Each delivering process holds one member lock, keyed by the schema and a slot number, on the
- * same connection as its receivers' locks; counting the member locks granted in `pg_locks` says
- * how many processes share this schema's receivers, alive now.
+ * same connection as its receivers' locks; the member locks granted in `pg_locks` say which
+ * processes share this schema's receivers, alive now.
  */
 const MEMBER_KEY = `hashtext(current_schema() || ':delivery:' || slot)`;
 
 class AdvisoryLockOwnership implements Ownership {
   private session?: DedicatedSession;
   private held = new Set<string>();
-  private members = 1;
+  private slot?: number;
+  /** Where this process stands among the live members, and how many there are. */
+  private turn = { rank: 0, members: 1 };
   private countedAt = 0;
 
   constructor(private readonly db: Database) {}
 
   async claim(receivers: string[], idle: (receiver: string) => boolean): Promise<ReadonlySet<string>> {
     const session = this.session ?? (await this.open());
-    if (Date.now() - this.countedAt >= COUNT_EVERY_MS) await this.count(session);
-    const wanted = receivers.filter((receiver) => !this.held.has(receiver));
-    if (wanted.length > 0 && this.held.size < this.share(receivers)) {
+    if (Date.now() - this.countedAt >= COUNT_EVERY_MS) await this.lookAtMembers(session);
+    const { rank, members } = this.turn;
+    const mine = new Set(receivers.filter((_, index) => index % members === rank));
+    const wanted = [...mine].filter((receiver) => !this.held.has(receiver));
+    if (wanted.length > 0) {
       const won = await session.query<{ receiver: string }>(
         `SELECT receiver FROM unnest($1::text[]) receiver WHERE pg_try_advisory_lock(${RECEIVER_LOCKS}, hashtext(receiver))`,
         [wanted],
       );
       if (this.session === session) for (const { receiver } of won) this.held.add(receiver);
     }
-    // More than the share: the count may be old (a process has just gone, whose receivers these were).
-    if (this.held.size > this.share(receivers)) await this.count(session);
-    const surplus = [...this.held].filter(idle).slice(0, Math.max(0, this.held.size - this.share(receivers)));
-    if (surplus.length > 0 && this.session === session) {
-      for (const receiver of surplus) this.held.delete(receiver);
-      await session.query(`SELECT pg_advisory_unlock(${RECEIVER_LOCKS}, hashtext(receiver)) FROM unnest($1::text[]) receiver`, [surplus]);
+    const others = [...this.held].filter((receiver) => !mine.has(receiver) && idle(receiver));
+    if (others.length > 0 && this.session === session) {
+      for (const receiver of others) this.held.delete(receiver);
+      await session.query(`SELECT pg_advisory_unlock(${RECEIVER_LOCKS}, hashtext(receiver)) FROM unnest($1::text[]) receiver`, [others]);
     }
     return this.held;
   }
@@ -93,11 +96,6 @@ class AdvisoryLockOwnership implements Ownership {
     await session?.close();
   }
 
-  /** This process's fair share: the receivers spread over the delivering processes alive. */
-  private share(receivers: string[]): number {
-    return Math.ceil(receivers.length / this.members);
-  }
-
   /** A connection of its own, holding a member slot for as long as it lives. */
   private async open(): Promise<DedicatedSession> {
     let opened: DedicatedSession | undefined = undefined;
@@ -106,24 +104,28 @@ class AdvisoryLockOwnership implements Ownership {
       if (opened && this.session === opened) this.session = undefined;
       this.held = new Set();
     });
-    for (let slot = 0; slot < MEMBER_SLOTS; slot++) {
-      const rows = await opened.query<{ won: boolean }>(`SELECT pg_try_advisory_lock(${MEMBER_LOCKS}, ${MEMBER_KEY}) AS won FROM (SELECT $1::int AS slot) s`, [slot]);
-      if (rows[0].won) break;
+    this.slot = undefined;
+    for (let slot = 0; slot < MEMBER_SLOTS && this.slot === undefined; slot++) {
+      const [{ won }] = await opened.query<{ won: boolean }>(`SELECT pg_try_advisory_lock(${MEMBER_LOCKS}, ${MEMBER_KEY}) AS won FROM (SELECT $1::int AS slot) s`, [slot]);
+      if (won) this.slot = slot;
     }
     this.session = opened;
     this.countedAt = 0;
     return opened;
   }
 
-  private async count(session: DedicatedSession): Promise<void> {
-    const rows = await session.query<{ members: number }>(
-      `SELECT count(*)::int AS members
-       FROM pg_locks l JOIN generate_series(0, ${MEMBER_SLOTS - 1}) slot
+  /** This process's turn: its place among the member slots held now (all receivers without a slot). */
+  private async lookAtMembers(session: DedicatedSession): Promise<void> {
+    const rows = await session.query<{ slot: number }>(
+      `SELECT slot FROM pg_locks l JOIN generate_series(0, ${MEMBER_SLOTS - 1}) slot
          ON l.objid = (${MEMBER_KEY}::bigint & 4294967295)::oid
        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${MEMBER_LOCKS} AND l.objsubid = 2
-         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       ORDER BY slot`,
     );
-    this.members = Math.max(1, rows[0].members);
+    const slots = rows.map((row) => row.slot);
+    const rank = this.slot === undefined ? -1 : slots.indexOf(this.slot);
+    this.turn = rank < 0 ? { rank: 0, members: 1 } : { rank, members: slots.length };
     this.countedAt = Date.now();
   }
 }

@@ -74,9 +74,9 @@ export class DeliveryWorker {
     this.schedule(0);
   }
 
-  /** How many receivers this process serves now (none when it does not deliver). */
-  get receiversServed(): number {
-    return this.stopped ? 0 : this.ownedNow.size;
+  /** The receivers (party ids) this process serves now (none when it does not deliver). */
+  get receiversServed(): ReadonlySet<string> {
+    return this.stopped ? new Set() : this.ownedNow;
   }
 
   /** Whether this process delivers (started, not stopped). */
