@@ -56,6 +56,8 @@ const MEMBER_KEY = `hashtext(current_schema() || ':delivery:' || slot)`;
 
 class AdvisoryLockOwnership implements Ownership {
   private session?: DedicatedSession;
+  /** The connection being opened: two claims at once must not open two (the first would leak its locks). */
+  private opening?: Promise<DedicatedSession>;
   private held = new Set<string>();
   private slot?: number;
   /** Where this process stands among the live members, and how many there are. */
@@ -65,7 +67,7 @@ class AdvisoryLockOwnership implements Ownership {
   constructor(private readonly db: Database) {}
 
   async claim(receivers: string[], idle: (receiver: string) => boolean): Promise<ReadonlySet<string>> {
-    const session = this.session ?? (await this.open());
+    const session = this.session ?? (await (this.opening ??= this.open().finally(() => (this.opening = undefined))));
     if (Date.now() - this.countedAt >= COUNT_EVERY_MS) await this.lookAtMembers(session);
     const { rank, members } = this.turn;
     const mine = new Set(receivers.filter((_, index) => index % members === rank));
@@ -90,7 +92,7 @@ class AdvisoryLockOwnership implements Ownership {
   }
 
   async release(): Promise<void> {
-    const session = this.session;
+    const session = this.session ?? (await this.opening?.catch(() => undefined));
     this.session = undefined;
     this.held = new Set();
     await session?.close();

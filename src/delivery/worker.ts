@@ -111,6 +111,11 @@ export class DeliveryWorker {
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      // A start() and a kick() may both have scheduled one: rounds never overlap.
+      if (this.running) {
+        this.wanted = true;
+        return;
+      }
       this.running = this.round()
         .catch(() => undefined)
         .finally(() => {
