@@ -14,11 +14,12 @@
  *                hub's backlog has drained (at most `--settle-minutes`)
  *
  * On PostgreSQL the hub runs as processes of the compiled CLI, as it would be deployed on a
- * shared machine: one takes the partners' requests (`serve --no-delivery`), `--delivering-processes`
- * (2) deliver at a lower CPU priority, sharing the receivers; `--one-process` runs a single `serve`
- * instead (always so on the embedded database). Every CPO gets a request budget far above what it
- * sends: measured is the accept path, not admission. The bare proxy and the mixed run's traffic (support/na-load.ts) run in processes
- * of their own; the simulated partners and the proxy's sink share this one.
+ * shared machine: one takes the partners' requests (`serve --no-delivery`) and
+ * `--delivering-processes` (2) deliver at a lower CPU priority, sharing the receivers;
+ * `--one-process` runs a single `serve` instead (always so on the embedded database). Every CPO
+ * gets a request budget far above what it sends: measured is the accept path, not admission. The
+ * bare proxy and the mixed run's traffic (support/na-load.ts) run in processes of their own; the
+ * simulated partners and the proxy's sink share this one.
  *
  *   npm run bench -- na [--evses 250000 --cpos 100 --emsps 50 --minutes 2] [--one-process]
  *                       [--delivering-processes 2]

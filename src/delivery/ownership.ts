@@ -7,7 +7,7 @@ const MEMBER_LOCKS = 7_411_011;
 /** Delivering processes one database counts (a process beyond them serves what is free). */
 const MEMBER_SLOTS = 256;
 /** How often a process looks at which delivering processes are alive, to see one arrive or leave. */
-const COUNT_EVERY_MS = 1_000;
+const LOOK_EVERY_MS = 1_000;
 
 /**
  * Which receivers this process serves. On a PostgreSQL server each receiver is held through a
@@ -25,7 +25,8 @@ export interface Ownership {
    * this process now serves.
    */
   claim(receivers: string[], idle: (receiver: string) => boolean): Promise<ReadonlySet<string>>;
-  owns(receiver: string): boolean;
+  /** The receivers this process serves now. */
+  readonly served: ReadonlySet<string>;
   release(): Promise<void>;
 }
 
@@ -34,16 +35,13 @@ export function ownershipFor(db: Database): Ownership {
 }
 
 class SoleOwnership implements Ownership {
-  private readonly all = new Set<string>();
+  readonly served = new Set<string>();
   async claim(receivers: string[]): Promise<ReadonlySet<string>> {
-    for (const receiver of receivers) this.all.add(receiver);
-    return this.all;
-  }
-  owns(receiver: string): boolean {
-    return this.all.has(receiver);
+    for (const receiver of receivers) this.served.add(receiver);
+    return this.served;
   }
   async release(): Promise<void> {
-    this.all.clear();
+    this.served.clear();
   }
 }
 
@@ -55,20 +53,19 @@ class SoleOwnership implements Ownership {
 const MEMBER_KEY = `hashtext(current_schema() || ':delivery:' || slot)`;
 
 class AdvisoryLockOwnership implements Ownership {
+  /** Opened by the first claim; claims come one at a time (the worker's rounds never overlap). */
   private session?: DedicatedSession;
-  /** The connection being opened: two claims at once must not open two (the first would leak its locks). */
-  private opening?: Promise<DedicatedSession>;
   private held = new Set<string>();
   private slot?: number;
   /** Where this process stands among the live members, and how many there are. */
   private turn = { rank: 0, members: 1 };
-  private countedAt = 0;
+  private lookedAt = 0;
 
   constructor(private readonly db: Database) {}
 
   async claim(receivers: string[], idle: (receiver: string) => boolean): Promise<ReadonlySet<string>> {
-    const session = this.session ?? (await (this.opening ??= this.open().finally(() => (this.opening = undefined))));
-    if (Date.now() - this.countedAt >= COUNT_EVERY_MS) await this.lookAtMembers(session);
+    const session = this.session ?? (await this.open());
+    if (Date.now() - this.lookedAt >= LOOK_EVERY_MS) await this.lookAtMembers(session);
     const { rank, members } = this.turn;
     const mine = new Set(receivers.filter((_, index) => index % members === rank));
     const wanted = [...mine].filter((receiver) => !this.held.has(receiver));
@@ -87,12 +84,12 @@ class AdvisoryLockOwnership implements Ownership {
     return this.held;
   }
 
-  owns(receiver: string): boolean {
-    return this.held.has(receiver);
+  get served(): ReadonlySet<string> {
+    return this.held;
   }
 
   async release(): Promise<void> {
-    const session = this.session ?? (await this.opening?.catch(() => undefined));
+    const session = this.session;
     this.session = undefined;
     this.held = new Set();
     await session?.close();
@@ -112,7 +109,7 @@ class AdvisoryLockOwnership implements Ownership {
       if (won) this.slot = slot;
     }
     this.session = opened;
-    this.countedAt = 0;
+    this.lookedAt = 0;
     return opened;
   }
 
@@ -128,6 +125,6 @@ class AdvisoryLockOwnership implements Ownership {
     const slots = rows.map((row) => row.slot);
     const rank = this.slot === undefined ? -1 : slots.indexOf(this.slot);
     this.turn = rank < 0 ? { rank: 0, members: 1 } : { rank, members: slots.length };
-    this.countedAt = Date.now();
+    this.lookedAt = Date.now();
   }
 }

@@ -53,7 +53,6 @@ export class DeliveryWorker {
   /** Whether this process serves every receiver, so that no other process needs waking. */
   private servesAll = false;
   private pendingMoves: { party: string; cursor: Cursor }[] = [];
-  private ownedNow: ReadonlySet<string> = new Set();
   private movesFlushed?: Promise<void>;
 
   constructor(
@@ -76,7 +75,7 @@ export class DeliveryWorker {
 
   /** The receivers (party ids) this process serves now (none when it does not deliver). */
   get receiversServed(): ReadonlySet<string> {
-    return this.stopped ? new Set() : this.ownedNow;
+    return this.ownership.served;
   }
 
   /** Whether this process delivers (started, not stopped). */
@@ -130,10 +129,9 @@ export class DeliveryWorker {
   }
 
   /** One round: claim receivers, read the log for idle lanes, start serving those with work. */
-  async round(): Promise<void> {
+  private async round(): Promise<void> {
     const snapshot = await this.directory.current();
     const owned = await this.ownership.claim(snapshot.partyIds, (party) => !this.lanes.get(party)?.busy);
-    this.ownedNow = owned;
     this.servesAll = !this.wake.crossesProcesses || snapshot.partyIds.every((party) => owned.has(party));
     for (const [party, lane] of this.lanes) if (!owned.has(party) && !lane.busy) this.lanes.delete(party);
     for (const party of owned) {
@@ -179,7 +177,7 @@ export class DeliveryWorker {
   private async runBatch(lane: ReceiverLane, events: LoggedEvent[], upTo: Cursor | undefined, snapshot: Snapshot): Promise<void> {
     const result = await lane.serve(this.hub.db, this.sender, snapshot, events, upTo, this.options);
     // Another process took the receiver over meanwhile: what this batch did is its to redo.
-    if (!this.ownership.owns(lane.party)) throw new Error('receiver no longer owned');
+    if (!this.ownership.served.has(lane.party)) throw new Error('receiver no longer owned');
     await this.commit(result.progress);
     lane.rememberEvents(events, result.progress);
     lane.committed(result.progress);

@@ -40,7 +40,7 @@ export interface HubContext {
   outbound: OutboundPolicy;
   /** Platforms, parties, agreements, endpoints and tokens, in memory (see directory/). */
   directory: Directory;
-  /** Wakes the delivery workers after a push was accepted; says how many receivers this process serves. */
+  /** Wakes the delivery workers after a push was accepted; says which receivers this process serves. */
   delivery: { kick(): void; readonly receiversServed: ReadonlySet<string> };
   /** Wakes the clearing audit after a CDR was accepted (absent: CDRs wait for its next round). */
   clearing?: { kick(): void };

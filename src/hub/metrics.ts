@@ -57,7 +57,7 @@ const deliveryFailures = new Gauge({
 
 const receiversServed = new Gauge({
   name: 'switchyard_delivery_receivers_served',
-  help: 'Receivers this process delivers to now (delivering processes on one database share them evenly)',
+  help: 'Receivers this process delivers to now (delivering processes on one database are dealt them in turn)',
   registers: [metricsRegistry],
 });
 
