@@ -112,4 +112,25 @@ describe(`each tax on its own line, statement, CSV and PDF (${databaseLabel})`, 
     expect(text).toMatch(/GST 5 %\s*3\.00 CAD\s*HST 13 %\s*1\.30 CAD\s*Levy 1 %\s*0\.10 CAD\s*PST 7 %\s*1\.40 CAD\s*QST 9\.975 %\s*3\.99 CAD/);
     expect(text).not.toMatch(/\bTax\b/);
   });
+
+  it('fits the CDR table, a column for each of the five taxes, between the page margins', async () => {
+    const statement = (await getStatement(db, ID))!;
+    const pdf = await getDocumentProxy(new Uint8Array(await statementPdf(db, statement)));
+    const margin = 48;
+    const lines = new Map<string, { x: number; text: string }[]>();
+    for (let number = 1; number <= pdf.numPages; number++) {
+      const page = await pdf.getPage(number);
+      const [, , pageWidth] = page.view;
+      for (const item of (await page.getTextContent()).items) {
+        if (!('str' in item) || item.str.trim() === '') continue;
+        const [, , , , x, y] = item.transform as number[];
+        expect(x + item.width, `"${item.str}" on page ${number}`).toBeLessThanOrEqual(pageWidth - margin + 0.5);
+        const line = `${number}/${Math.round(y)}`;
+        lines.set(line, [...(lines.get(line) ?? []), { x, text: item.str }]);
+      }
+    }
+    const texts = [...lines.values()].map((items) => items.sort((a, b) => a.x - b.x).map((item) => item.text).join(' '));
+    // Every tax's heading whole, the rate included.
+    expect(texts.find((text) => text.includes('Ended (local)'))).toMatch(/GST 5%\s+HST 13%\s+Levy 1%\s+PST 7%\s+QST 9\.975%\s+Total/);
+  });
 });

@@ -49,18 +49,40 @@ type Column = [heading: string, width: number, align: 'left' | 'right'];
 /** The table's columns: the CDR's facts, then one column per tax and rate, then the total. */
 const lineColumns = (taxes: TaxColumn[]): Column[] => [
   ['CDR', 20, 'left'], ['Ended (local)', 16, 'left'], ['Place', 14, 'left'], ['kWh', 8, 'right'], ['Net', 9, 'right'],
-  ...taxes.map((tax): Column => [tax.label, 8, 'right']), ['Total', 9, 'right'], ['Status', 12, 'left'],
+  ...taxes.map((tax): Column => [tax.label, Math.max(8, tax.label.length), 'right']), ['Total', 9, 'right'], ['Status', 12, 'left'],
 ];
+
+/** Courier's every glyph advances 600/1000 of the font size. */
+const COURIER_ADVANCE = 0.6;
+const TABLE_FONT_SIZE = 7;
+const TABLE_LINE_HEIGHT = 9 / 7;
+
+interface Table {
+  columns: Column[];
+  fontSize: number;
+}
+
+/**
+ * The table at 7 pt, or smaller when its columns would not fit between the margins: each tax and
+ * rate has a column of its own, and a Canadian statement can carry five or more.
+ */
+function table(doc: Doc, columns: Column[]): Table {
+  const characters = columns.reduce((sum, [, width]) => sum + width, 0) + columns.length - 1;
+  const fitting = (doc.page.width - 2 * MARGIN) / (characters * COURIER_ADVANCE);
+  return { columns, fontSize: Math.min(TABLE_FONT_SIZE, Math.floor(fitting * 10) / 10) };
+}
 
 const cell = (value: string, width: number, align: 'left' | 'right') => {
   const text = value.length > width ? `${value.slice(0, width - 1)}…` : value;
   return align === 'left' ? text.padEnd(width) : text.padStart(width);
 };
 
-function lineRow(doc: Doc, columns: Column[], values: string[]): void {
-  if (doc.y > doc.page.height - MARGIN - 12) doc.addPage().font('Courier').fontSize(7);
+function lineRow(doc: Doc, { columns, fontSize }: Table, values: string[], font = 'Courier'): void {
+  const lineHeight = fontSize * TABLE_LINE_HEIGHT;
+  if (doc.y > doc.page.height - MARGIN - lineHeight - 3) doc.addPage();
+  doc.font(font).fontSize(fontSize);
   doc.text(values.map((value, i) => cell(value, columns[i][1], columns[i][2])).join(' '), MARGIN, doc.y, { lineBreak: false });
-  doc.y += 9;
+  doc.y += lineHeight;
 }
 
 /** A class of lines: its net, then each of its taxes on a line of its own. */
@@ -127,12 +149,10 @@ async function render(doc: Doc, db: Queryable, statement: Statement): Promise<vo
   doc.font('Helvetica-Bold').fontSize(12).text('Charge detail records', MARGIN);
   doc.moveDown(0.3);
   const taxes = taxColumns(statement, { fees: false });
-  const columns = lineColumns(taxes);
-  doc.font('Courier-Bold').fontSize(7);
-  lineRow(doc, columns, columns.map(([heading]) => heading));
-  doc.font('Courier');
+  const cdrTable = table(doc, lineColumns(taxes));
+  lineRow(doc, cdrTable, cdrTable.columns.map(([heading]) => heading), 'Courier-Bold');
   for await (const line of statementLines(db, statement.id)) {
-    lineRow(doc, columns, [
+    lineRow(doc, cdrTable, [
       line.cdr_id,
       line.end_local.replace('T', ' '),
       [line.city, line.state].filter(Boolean).join(', '),
