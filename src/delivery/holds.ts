@@ -101,7 +101,8 @@ export async function saveProgress(db: Database, progress: Progress): Promise<vo
 const MOVE_CURSORS = prepared(
   'move-cursors',
   `UPDATE receiver_cursors c SET last_tx = m.tx::xid8, last_seq = m.seq
-   FROM unnest($1::uuid[], $2::text[], $3::bigint[]) m(party, tx, seq) WHERE c.party = m.party`,
+   FROM unnest($1::uuid[], $2::text[], $3::bigint[]) m(party, tx, seq)
+   WHERE c.party = m.party AND (c.last_tx, c.last_seq) < (m.tx::xid8, m.seq)`,
 );
 
 /** Moves several receivers' cursors in one statement. */

@@ -27,6 +27,11 @@ export interface BatchResult {
   delivered: number;
   /** Attempts that failed transiently in a row, across batches. */
   failureStreak: number;
+  /**
+   * Nothing in the batch was for this receiver and it held nothing back: reading its events again
+   * (after a restart, or in another process) would send nothing, so its cursor need not be written at once.
+   */
+  quiet: boolean;
 }
 
 /**
@@ -119,8 +124,13 @@ export class ReceiverLane {
       if (event) add({ event, hold });
       else released.add(hold.seq);
     }
+    let forReceiver = 0;
     if (receiver) {
-      for (const event of events) if (!holdsBySeq.has(event.seq) && snapshot.isFor(event, receiver)) add({ event });
+      for (const event of events) {
+        if (holdsBySeq.has(event.seq) || !snapshot.isFor(event, receiver)) continue;
+        forReceiver++;
+        add({ event });
+      }
     }
     const { chains, evseChains } = chainsOf(entries, receiver?.quirks.put_instead_of_patch?.includes('locations') ?? false);
 
@@ -244,6 +254,7 @@ export class ReceiverLane {
       progress: { party: this.party, cursor: upTo, held: [...held.values()], released: [...released] },
       delivered,
       failureStreak: this.failureStreak,
+      quiet: forReceiver === 0 && this.holds.length === 0 && held.size === 0 && released.size === 0,
     };
   }
 

@@ -20,6 +20,12 @@ export interface DeliveryOptions extends BackoffPolicy {
   /** Requests in flight at once to one receiver (state objects). */
   perReceiverConcurrency: number;
   timeoutMs: number;
+  /**
+   * How often the cursors of receivers sent nothing are written. Every round moves each idle lane
+   * past the events of others; writing each such move at once made cursor updates outnumber the
+   * events themselves several times over, growing with receivers × rounds.
+   */
+  quietCursorWriteMs: number;
 }
 
 export const DEFAULT_DELIVERY: DeliveryOptions = {
@@ -30,6 +36,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   offlineAfterFailures: 3,
   perReceiverConcurrency: 8,
   timeoutMs: 10_000,
+  quietCursorWriteMs: 1_000,
 };
 
 /**
@@ -54,6 +61,9 @@ export class DeliveryWorker {
   private servesAll = false;
   private pendingMoves: { party: string; cursor: Cursor }[] = [];
   private movesFlushed?: Promise<void>;
+  /** Cursor moves past events none of which was for the receiver, written every quietCursorWriteMs. */
+  private readonly quietMoves = new Map<string, Cursor>();
+  private quietMovesWrittenAt = 0;
 
   constructor(
     private readonly hub: HubContext,
@@ -102,6 +112,7 @@ export class DeliveryWorker {
     await this.stopListening?.();
     await this.running;
     await Promise.all([...this.serving]);
+    await this.writeQuietMoves({ due: true });
     this.lanes.clear();
     await this.journal.flush().catch(() => undefined);
     await this.ownership.release();
@@ -131,7 +142,11 @@ export class DeliveryWorker {
   /** One round: claim receivers, read the log for idle lanes, start serving those with work. */
   private async round(): Promise<void> {
     const snapshot = await this.directory.current();
+    // Before claiming: the receivers it may hand back are still this process's while their cursors are written.
+    await this.writeQuietMoves({ due: Date.now() - this.quietMovesWrittenAt >= this.options.quietCursorWriteMs });
     const owned = await this.ownership.claim(snapshot.partyIds, (party) => !this.lanes.get(party)?.busy);
+    // A receiver handed back before its quiet move was written: its next owner reads those events again and sends nothing.
+    for (const party of this.quietMoves.keys()) if (!owned.has(party)) this.quietMoves.delete(party);
     this.servesAll = !this.wake.crossesProcesses || snapshot.partyIds.every((party) => owned.has(party));
     for (const [party, lane] of this.lanes) if (!owned.has(party) && !lane.busy) this.lanes.delete(party);
     for (const party of owned) {
@@ -178,7 +193,7 @@ export class DeliveryWorker {
     const result = await lane.serve(this.hub.db, this.sender, snapshot, events, upTo, this.options);
     // Another process took the receiver over meanwhile: what this batch did is its to redo.
     if (!this.ownership.served.has(lane.party)) throw new Error('receiver no longer owned');
-    await this.commit(result.progress);
+    await this.commit(result.progress, result.quiet);
     lane.rememberEvents(events, result.progress);
     lane.committed(result.progress);
 
@@ -195,10 +210,21 @@ export class DeliveryWorker {
     }
   }
 
-  /** Holds change in a transaction of their own; plain cursor moves of a round share one statement. */
-  private async commit(progress: Progress): Promise<void> {
-    if (progress.held.length > 0 || progress.released.length > 0) return saveProgress(this.hub.db, progress);
+  /**
+   * Holds change in a transaction of their own; plain cursor moves of a round share one statement;
+   * a quiet batch's move waits for the next write of quiet moves.
+   */
+  private async commit(progress: Progress, quiet: boolean): Promise<void> {
+    if (progress.held.length > 0 || progress.released.length > 0) {
+      this.quietMoves.delete(progress.party);
+      return saveProgress(this.hub.db, progress);
+    }
     if (!progress.cursor) return;
+    if (quiet) {
+      this.quietMoves.set(progress.party, progress.cursor);
+      return;
+    }
+    this.quietMoves.delete(progress.party);
     this.pendingMoves.push({ party: progress.party, cursor: progress.cursor });
     this.movesFlushed ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       const moves = this.pendingMoves;
@@ -207,5 +233,22 @@ export class DeliveryWorker {
       return moveCursors(this.hub.db, moves);
     });
     return this.movesFlushed;
+  }
+
+  /**
+   * Writes the quiet moves when due, except a busy lane's: the batch it is serving writes a later
+   * cursor itself. One that fails is not kept: a cursor left behind only makes the receiver's next
+   * reader skip the same events again.
+   */
+  private async writeQuietMoves({ due }: { due: boolean }): Promise<void> {
+    if (!due || this.quietMoves.size === 0) return;
+    const moves: { party: string; cursor: Cursor }[] = [];
+    for (const [party, cursor] of this.quietMoves) {
+      if (this.lanes.get(party)?.busy) continue;
+      moves.push({ party, cursor });
+      this.quietMoves.delete(party);
+    }
+    this.quietMovesWrittenAt = Date.now();
+    await moveCursors(this.hub.db, moves).catch(() => undefined);
   }
 }

@@ -22,7 +22,7 @@ export const PARTIES = {
 } as const;
 
 /** Fast retries so that outage tests finish in seconds. */
-export const FAST_DELIVERY = { baseDelayMs: 50, maxDelayMs: 400, pollIntervalMs: 50 };
+export const FAST_DELIVERY = { baseDelayMs: 50, maxDelayMs: 400, pollIntervalMs: 50, quietCursorWriteMs: 200 };
 
 export async function onboard(hub: RunningHub, platform: OcpiPlatform, standardAgreement = true, invitation: { gated?: boolean } = {}): Promise<string> {
   // A 2.1.1 platform's credentials name no role: the operator gives it at invitation.
