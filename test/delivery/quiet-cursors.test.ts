@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryBacklog } from '../../src/hub/support/deliveries.js';
 import { evse, location } from '../support/fixtures.js';
 import { databaseLabel, deliveriesSettled, eventually } from '../support/hub.js';
 import { FAST_DELIVERY, startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
@@ -37,13 +38,21 @@ describe(`cursors of receivers sent nothing (${databaseLabel})`, { timeout: 120_
       ).map((row) => [row.party, row.writes]),
     );
 
-  it('writes an eMSP’s cursor with each delivery, a CPO’s once a second, and every cursor reaches the end', async () => {
+  it('writes an eMSP’s cursor with each delivery, a CPO’s once a second; every cursor reaches the end, and a CPO behind shows no backlog', async () => {
     const { cpo1, emsp1, hub } = net;
     const url = `${cpo1.hubUrl('locations', undefined, 'RECEIVER')}/US/CP1/LOC-1`;
     const put = await cpo1.send({ method: 'PUT', url, body: location(CP1, 'LOC-1', { evses: [evse('EVSE-1')] }) });
     expect(put.envelope?.status_code).toBe(1000);
     await deliveriesSettled(hub);
     await hub.hub.db.query('DELETE FROM cursor_writes');
+    const cursorOfCp2 = async () =>
+      (
+        await hub.hub.db.query<{ last_tx: string; last_seq: number }>(
+          `SELECT c.last_tx::text, c.last_seq FROM receiver_cursors c JOIN parties p ON p.id = c.party
+           WHERE p.country_code = 'CA' AND p.party_id = 'CP2'`,
+        )
+      )[0];
+    const before = await cursorOfCp2();
 
     const started = Date.now();
     for (let i = 1; i <= PATCHES; i++) {
@@ -67,5 +76,15 @@ describe(`cursors of receivers sent nothing (${databaseLabel})`, { timeout: 120_
     }
     // None of the changes went to a CPO.
     expect([...net.cpo1.receivedFor('locations'), ...net.cpo2.receivedFor('locations')]).toEqual([]);
+
+    // A CPO's cursor behind the changes (as between two writes): its backlog is still empty, since none is for a CPO.
+    expect(await cursorOfCp2()).not.toEqual(before);
+    await hub.hub.db.query(
+      `UPDATE receiver_cursors SET last_tx = $1::xid8, last_seq = $2
+       WHERE party = (SELECT id FROM parties WHERE country_code = 'CA' AND party_id = 'CP2')`,
+      [before.last_tx, before.last_seq],
+    );
+    const backlog = (await deliveryBacklog(hub.hub.db)).find((receiver) => receiver.party === 'CA*CP2');
+    expect(backlog).toMatchObject({ depth: 0, lagSeconds: 0 });
   });
 });

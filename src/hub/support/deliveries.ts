@@ -1,4 +1,5 @@
 import type { Queryable } from '../../store/database.js';
+import { broadcastRoles, OWNER_ROLE } from '../routing.js';
 
 /** How far behind each receiver is: events after its cursor and deliveries held back, the oldest one's age, failures. */
 export interface ReceiverBacklog {
@@ -23,8 +24,15 @@ export interface ReceiverBacklog {
  *   held back behind it. The cursor follows commit order, not sequence numbers: a caught-up
  *   cursor may stand below the highest number, when a push that began earlier committed later;
  * - lag: the age of the oldest event after the cursor that is for the receiver (it targets the
- *   receiver, or another party broadcast it), or of its oldest held-back delivery.
+ *   receiver, or another party broadcast it to the receiver's role), or of its oldest held-back
+ *   delivery. A receiver sent nothing has its cursor written once a second (delivery/worker.ts):
+ *   the events of others it has passed meanwhile count for nothing.
  */
+/** The roles a broadcast of each module reaches (hub/routing.ts), as SQL rows; hub client info reaches every role. */
+const BROADCAST_AUDIENCE = Object.entries(OWNER_ROLE)
+  .flatMap(([module, owner]) => broadcastRoles(owner).map((role) => `('${module}', '${role}')`))
+  .join(', ');
+
 export async function deliveryBacklog(db: Queryable, scope?: string[]): Promise<ReceiverBacklog[]> {
   const rows = await db.query<{ party: string; depth: number; oldest: Date | null; failures: number; last_error: string | null; next_attempt_at: Date | null }>(
     `SELECT p.country_code || '*' || p.party_id AS party, h.failures, h.last_error, h.next_attempt_at,
@@ -35,7 +43,9 @@ export async function deliveryBacklog(db: Queryable, scope?: string[]): Promise<
      CROSS JOIN LATERAL (
        SELECT (SELECT e.created_at FROM events e
                WHERE (e.tx, e.seq) > (c.last_tx, c.last_seq)
-                 AND (e.target_party = c.party OR (e.target_party IS NULL AND NOT (e.from_country = p.country_code AND e.from_party = p.party_id)))
+                 AND (e.target_party = c.party
+                      OR (e.target_party IS NULL AND NOT (e.from_country = p.country_code AND e.from_party = p.party_id)
+                          AND (e.module = 'hubclientinfo' OR (e.module, p.role) IN (VALUES ${BROADCAST_AUDIENCE}))))
                ORDER BY e.tx, e.seq LIMIT 1) AS oldest
      ) b
      CROSS JOIN LATERAL (
