@@ -236,17 +236,17 @@ export class DeliveryWorker {
   }
 
   /**
-   * Writes the quiet moves when due, except a busy lane's: the batch it is serving writes a later
-   * cursor itself. One that fails is not kept: a cursor left behind only makes the receiver's next
-   * reader skip the same events again.
+   * Writes the quiet moves when due, of the receivers this process still serves, except a busy
+   * lane's: the batch it is serving writes a later cursor itself. One that fails is not kept: a
+   * cursor left behind only makes the receiver's next reader skip the same events again.
    */
   private async writeQuietMoves({ due }: { due: boolean }): Promise<void> {
     if (!due || this.quietMoves.size === 0) return;
     const moves: { party: string; cursor: Cursor }[] = [];
     for (const [party, cursor] of this.quietMoves) {
       if (this.lanes.get(party)?.busy) continue;
-      moves.push({ party, cursor });
       this.quietMoves.delete(party);
+      if (this.ownership.served.has(party)) moves.push({ party, cursor });
     }
     this.quietMovesWrittenAt = Date.now();
     await moveCursors(this.hub.db, moves).catch(() => undefined);
