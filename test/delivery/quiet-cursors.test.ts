@@ -1,8 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryBacklog } from '../../src/hub/support/deliveries.js';
+import { LOOPBACK_NETWORKS } from '../../src/net/outbound-guard.js';
+import { OcpiPlatform } from '../../src/sim/platform.js';
+import { openDatabase, type Queryable } from '../../src/store/database.js';
+import { startSwitchyard, type RunningHub, type SwitchyardOptions } from '../../src/switchyard.js';
 import { evse, location } from '../support/fixtures.js';
-import { databaseLabel, deliveriesSettled, eventually } from '../support/hub.js';
-import { FAST_DELIVERY, startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
+import { databaseLabel, deliveriesSettled, eventually, isolatedDatabase } from '../support/hub.js';
+import { FAST_DELIVERY, onboard, PARTIES, startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const PATCHES = 30;
@@ -86,5 +93,83 @@ describe(`cursors of receivers sent nothing (${databaseLabel})`, { timeout: 120_
     );
     const backlog = (await deliveryBacklog(hub.hub.db)).find((receiver) => receiver.party === 'CA*CP2');
     expect(backlog).toMatchObject({ depth: 0, lagSeconds: 0 });
+  });
+});
+
+describe(`a quiet cursor across a restart (${databaseLabel})`, { timeout: 120_000 }, () => {
+  const started: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const item of started.reverse()) await item.close();
+    started.length = 0;
+  });
+
+  const hubOn = async (database: Partial<SwitchyardOptions>, quietCursorWriteMs: number): Promise<RunningHub> => {
+    const hub = await startSwitchyard({
+      port: 0, host: '127.0.0.1', allowPartnerNetworks: LOOPBACK_NETWORKS, adminToken: 'test-admin-token',
+      delivery: { ...FAST_DELIVERY, quietCursorWriteMs }, ...database,
+    });
+    hub.hub.config.publicUrl = hub.url;
+    return hub;
+  };
+  /** A receiver's cursor as written, and whether any event stands after it. */
+  const cursorOf = async (db: Queryable, party: string) =>
+    (
+      await db.query<{ last_tx: string; last_seq: number; behind: boolean }>(
+        `SELECT c.last_tx::text, c.last_seq, EXISTS (SELECT 1 FROM events e WHERE (e.tx, e.seq) > (c.last_tx, c.last_seq)) AS behind
+         FROM receiver_cursors c JOIN parties p ON p.id = c.party WHERE p.country_code || '*' || p.party_id = $1`,
+        [party],
+      )
+    )[0];
+  /** The CPO that is sent nothing. */
+  const quietCpo = (db: Queryable) => cursorOf(db, 'CA*CP2');
+
+  it('is written when the hub stops; read again from behind after a crash, it sends nothing twice', async () => {
+    const isolated = await isolatedDatabase();
+    const dataDir = process.env.DATABASE_URL ? undefined : await mkdtemp(join(tmpdir(), 'switchyard-'));
+    started.push({ close: async () => (dataDir ? rm(dataDir, { recursive: true, force: true }) : isolated.drop()) });
+    const database = { ...isolated.options, dataDir };
+    const [cpo1, cpo2, emsp] = await Promise.all(
+      (['cpo1', 'cpo2', 'emsp1'] as const).map((key) => OcpiPlatform.start({ name: PARTIES[key].name, roles: [{ ...PARTIES[key] }] })),
+    );
+    started.push(cpo1, cpo2, emsp);
+
+    // An hour between writes of quiet cursors: only the stop writes them.
+    const first = await hubOn(database, 3_600_000);
+    for (const platform of [cpo1, cpo2, emsp]) await onboard(first, platform);
+    const url = `${cpo1.hubUrl('locations', undefined, 'RECEIVER')}/US/CP1/LOC-1`;
+    expect((await cpo1.send({ method: 'PUT', url, body: location(CP1, 'LOC-1', { evses: [evse('EVSE-1')] }) })).envelope?.status_code).toBe(1000);
+    await eventually(() => emsp.receivedFor('locations').length === 1, 30_000, 'the PUT at the eMSP');
+    for (let i = 1; i <= 10; i++) {
+      const body = { status: i % 2 ? 'CHARGING' : 'AVAILABLE', last_updated: new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString() };
+      expect((await cpo1.send({ method: 'PATCH', url: `${url}/EVSE-1`, body })).envelope?.status_code).toBe(1000);
+      // Delivered before the next is sent, so that none is merged with another.
+      await eventually(() => emsp.receivedFor('locations').length === 1 + i, 30_000, `change ${i} at the eMSP`);
+    }
+    const unwritten = await quietCpo(first.hub.db);
+    expect(unwritten.behind).toBe(true);
+    // The eMSP was sent every change: its cursor was written with each (once the last answer is in).
+    await eventually(async () => !(await cursorOf(first.hub.db, 'US*MS1')).behind, 30_000, 'the eMSP’s cursor written');
+    await first.close();
+
+    // Written at the stop; then put back where it stood, as a crash before the write would leave it.
+    const db = await openDatabase({ databaseUrl: database.databaseUrl, schema: database.databaseSchema, dataDir });
+    try {
+      expect((await quietCpo(db)).behind).toBe(false);
+      await db.query(
+        `UPDATE receiver_cursors SET last_tx = $1::xid8, last_seq = $2
+         WHERE party = (SELECT id FROM parties WHERE country_code = 'CA' AND party_id = 'CP2')`,
+        [unwritten.last_tx, unwritten.last_seq],
+      );
+    } finally {
+      await db.close();
+    }
+
+    const second = await hubOn(database, 50);
+    started.push(second);
+    await eventually(async () => !(await quietCpo(second.hub.db)).behind, 30_000, 'the restarted hub to read past the changes again');
+    await deliveriesSettled(second, 30_000);
+    // Read again, nothing went anywhere twice: the eMSP has each change once, the quiet CPO none.
+    expect(emsp.receivedFor('locations')).toHaveLength(11);
+    expect(cpo2.receivedFor('locations')).toEqual([]);
   });
 });
