@@ -254,7 +254,8 @@ export class ReceiverLane {
       progress: { party: this.party, cursor: upTo, held: [...held.values()], released: [...released] },
       delivered,
       failureStreak: this.failureStreak,
-      quiet: forReceiver === 0 && this.holds.length === 0 && held.size === 0 && released.size === 0,
+      // Without holds and events for the receiver there were no entries, so nothing was held or released.
+      quiet: forReceiver === 0 && this.holds.length === 0,
     };
   }
 

@@ -112,7 +112,7 @@ export class DeliveryWorker {
     await this.stopListening?.();
     await this.running;
     await Promise.all([...this.serving]);
-    await this.writeQuietMoves({ due: true });
+    await this.writeQuietMoves();
     this.lanes.clear();
     await this.journal.flush().catch(() => undefined);
     await this.ownership.release();
@@ -143,10 +143,8 @@ export class DeliveryWorker {
   private async round(): Promise<void> {
     const snapshot = await this.directory.current();
     // Before claiming: the receivers it may hand back are still this process's while their cursors are written.
-    await this.writeQuietMoves({ due: Date.now() - this.quietMovesWrittenAt >= this.options.quietCursorWriteMs });
+    if (Date.now() - this.quietMovesWrittenAt >= this.options.quietCursorWriteMs) await this.writeQuietMoves();
     const owned = await this.ownership.claim(snapshot.partyIds, (party) => !this.lanes.get(party)?.busy);
-    // A receiver handed back before its quiet move was written: its next owner reads those events again and sends nothing.
-    for (const party of this.quietMoves.keys()) if (!owned.has(party)) this.quietMoves.delete(party);
     this.servesAll = !this.wake.crossesProcesses || snapshot.partyIds.every((party) => owned.has(party));
     for (const [party, lane] of this.lanes) if (!owned.has(party) && !lane.busy) this.lanes.delete(party);
     for (const party of owned) {
@@ -236,12 +234,13 @@ export class DeliveryWorker {
   }
 
   /**
-   * Writes the quiet moves when due, of the receivers this process still serves, except a busy
-   * lane's: the batch it is serving writes a later cursor itself. One that fails is not kept: a
-   * cursor left behind only makes the receiver's next reader skip the same events again.
+   * Writes the quiet moves of the receivers this process still serves, except a busy lane's: the
+   * batch it is serving writes a later cursor itself. A receiver handed back, or a move that fails,
+   * is forgotten: a cursor left behind only makes the receiver's next reader skip the same events
+   * again.
    */
-  private async writeQuietMoves({ due }: { due: boolean }): Promise<void> {
-    if (!due || this.quietMoves.size === 0) return;
+  private async writeQuietMoves(): Promise<void> {
+    if (this.quietMoves.size === 0) return;
     const moves: { party: string; cursor: Cursor }[] = [];
     for (const [party, cursor] of this.quietMoves) {
       if (this.lanes.get(party)?.busy) continue;
