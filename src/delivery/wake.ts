@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { notifyInSchema } from '../store/channels.js';
 import type { Database } from '../store/database.js';
 
 const EVENTS_CHANNEL = 'switchyard_events';
@@ -27,7 +28,7 @@ export class DeliveryWake {
     this.pending = setTimeout(() => {
       this.pending = undefined;
       // Lost on a database fault: the receivers' own poll finds the events a moment later.
-      this.db.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, this.processId]).catch(() => undefined);
+      notifyInSchema(this.db, EVENTS_CHANNEL, this.processId).catch(() => undefined);
     }, ANNOUNCE_DELAY_MS);
   }
 

@@ -79,7 +79,7 @@ export class DeliveryWorker {
   /** Starts delivering in this process (a process that only takes requests never calls it). */
   async start(): Promise<void> {
     this.stopped = false;
-    this.stopListening = await this.wake.listen(() => this.kick());
+    this.stopListening = await this.wake.listen(() => this.roundSoon());
     this.schedule(0);
   }
 
@@ -94,11 +94,20 @@ export class DeliveryWorker {
   }
 
   /**
-   * Asks for a round soon: events were logged (a push was accepted) or a receiver became due.
-   * Processes serving the receivers this one does not are woken too.
+   * Asks for a round soon: events were logged (a push was accepted) or a held delivery was
+   * released. Processes serving the receivers this one does not are woken too.
    */
   kick(): void {
     if (!this.servesAll) this.wake.announce();
+    this.roundSoon();
+  }
+
+  /**
+   * A round soon in this process only: another process's wake-up, or a finished batch. Neither
+   * logged anything, and announcing them would have two delivering processes wake each other
+   * back and forth for as long as they run.
+   */
+  private roundSoon(): void {
     if (this.stopped) return;
     if (this.running) this.wanted = true;
     else this.schedule(0);
@@ -182,7 +191,7 @@ export class DeliveryWorker {
       .finally(() => {
         lane.busy = false;
         this.serving.delete(job);
-        this.kick();
+        this.roundSoon();
       });
     this.serving.add(job);
   }

@@ -1,4 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { channelInSchema } from './channels.js';
 import { statementText, type Database, type Queryable, type Statement } from './database.js';
 
 export async function openPglite(dataDir?: string): Promise<Database> {
@@ -6,7 +7,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   const query = async <Row>(client: PGlite | Transaction, sql: Statement, params?: readonly unknown[]) =>
     (await client.query<Row>(statementText(sql), params as unknown[])).rows;
 
-  return {
+  const database: Database = {
     engine: 'pglite',
     query: (sql, params) => query(db, sql, params),
     transaction: (work) =>
@@ -15,7 +16,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       await db.exec(sql);
     },
     // One embedded instance serves one process, so no notification can be missed.
-    listen: (channel, onMessage) => db.listen(channel, onMessage),
+    listen: async (channel, onMessage) => db.listen(await channelInSchema(database, channel), onMessage),
     close: () => db.close(),
   };
+  return database;
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, DedicatedSession, Queryable, Statement } from './database.js';
+import { channelInSchema } from './channels.js';
 import { listenOnPostgres } from './listener.js';
 
 // int8 (counts, sequence numbers) as numbers, as PGlite returns them; they stay far below 2^53.
@@ -21,7 +22,7 @@ export async function openPostgres(connectionString: string, schema?: string): P
   const query = async <Row>(client: pg.Pool | pg.PoolClient | pg.Client, sql: Statement, params?: readonly unknown[]) =>
     (await client.query(typeof sql === 'string' ? { text: sql, values: params as unknown[] } : { ...sql, values: params as unknown[] })).rows as Row[];
 
-  return {
+  const database: Database = {
     engine: 'postgres',
     query: (sql, params) => query(pool, sql, params),
     async transaction(work) {
@@ -47,7 +48,7 @@ export async function openPostgres(connectionString: string, schema?: string): P
     async execScript(sql) {
       await pool.query(sql);
     },
-    listen: (channel, onMessage, onGap) => listenOnPostgres(connectionString, channel, onMessage, onGap),
+    listen: async (channel, onMessage, onGap) => listenOnPostgres(connectionString, await channelInSchema(database, channel), onMessage, onGap),
     async session(onLost) {
       const client = new pg.Client({ connectionString, options: schema ? `-c search_path=${schema}` : undefined, connectionTimeoutMillis: 5_000 });
       let closing = false;
@@ -71,4 +72,5 @@ export async function openPostgres(connectionString: string, schema?: string): P
     },
     close: () => pool.end(),
   };
+  return database;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { PartyRef } from '../../ocpi/headers.js';
+import { notifyInSchema } from '../../store/channels.js';
 import type { Queryable } from '../../store/database.js';
 
 /**
@@ -46,5 +47,5 @@ export async function announceChange(db: Queryable, payload?: string): Promise<v
     localChanges.emit('pending', id);
     message = `${REGISTRY_CHANGED}:${id}`;
   }
-  await db.query('SELECT pg_notify($1, $2)', [DIRECTORY_CHANNEL, message]);
+  await notifyInSchema(db, DIRECTORY_CHANNEL, message);
 }

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OcpiPlatform } from '../../src/sim/platform.js';
+import { notifyInSchema } from '../../src/store/channels.js';
+import type { Database } from '../../src/store/database.js';
+import { openPostgres } from '../../src/store/postgres.js';
+import type { RunningHub, SwitchyardOptions } from '../../src/switchyard.js';
+import { evse, location } from '../support/fixtures.js';
+import { deliveriesSettled, eventually, isolatedDatabase, startLoopbackHub } from '../support/hub.js';
+import { onboard, PARTIES } from '../support/network.js';
+
+const EVENTS_CHANNEL = 'switchyard_events';
+/** Long enough for a chain of wake-ups to show itself many times over (one link takes ~10 ms). */
+const QUIET_WINDOW_MS = 1_500;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.runIf(process.env.DATABASE_URL)('waking delivering processes, on one PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof isolatedDatabase>>;
+  let taking: RunningHub;
+  const delivering: RunningHub[] = [];
+  let cpo: OcpiPlatform;
+  let emsp: OcpiPlatform;
+  let listener: Database;
+  let stopListening: () => Promise<void>;
+  const announcements: number[] = [];
+
+  beforeAll(async () => {
+    database = await isolatedDatabase();
+    const start = (options: Partial<SwitchyardOptions>) => startLoopbackHub({ ...database.options, ...options });
+    taking = await start({ deliver: false });
+    // Two delivering processes, so that neither serves every receiver: each would wake the other.
+    delivering.push(await start({}), await start({}));
+    cpo = await OcpiPlatform.start({ name: 'Volt Street', roles: [PARTIES.cpo1] });
+    emsp = await OcpiPlatform.start({ name: 'DriveOn', roles: [PARTIES.emsp1] });
+    await onboard(taking, cpo);
+    await onboard(taking, emsp);
+    listener = await openPostgres(database.options.databaseUrl!, database.options.databaseSchema);
+    stopListening = await listener.listen(EVENTS_CHANNEL, () => announcements.push(Date.now()), () => undefined);
+  });
+  afterAll(async () => {
+    await stopListening?.();
+    await listener?.close();
+    await cpo?.close();
+    await emsp?.close();
+    await taking?.close();
+    for (const hub of delivering) await hub.close();
+    await database?.drop();
+  });
+
+  const heardDuring = async (ms: number) => {
+    const before = announcements.length;
+    await pause(ms);
+    return announcements.length - before;
+  };
+
+  it('announces nothing while nothing is logged, however many processes deliver', async () => {
+    await deliveriesSettled(delivering[0], 30_000);
+    expect(await heardDuring(QUIET_WINDOW_MS)).toBe(0);
+  });
+
+  it('announces an accepted push once: the processes it wakes deliver it without waking each other', async () => {
+    const url = `${cpo.hubUrl('locations', undefined, 'RECEIVER')}/US/CP1/LOC-WAKE`;
+    const before = announcements.length;
+    const reply = await cpo.send({ method: 'PUT', url, body: location({ countryCode: 'US', partyId: 'CP1' }, 'LOC-WAKE', { evses: [evse('EVSE-1')] }) });
+    expect(reply.envelope?.status_code).toBe(1000);
+    await eventually(() => emsp.receivedFor('locations').some((r) => r.path === '/US/CP1/LOC-WAKE'), 30_000, 'the location at the eMSP');
+    await deliveriesSettled(delivering[0], 30_000);
+    expect(await heardDuring(QUIET_WINDOW_MS)).toBe(0);
+    expect(announcements.length - before).toBe(1);
+  });
+
+  it('keeps announcements within the schema: a hub on another schema of the database hears none', async () => {
+    const other = await isolatedDatabase();
+    const otherDb = await openPostgres(other.options.databaseUrl!, other.options.databaseSchema);
+    const heardThere: string[] = [];
+    const heardHere: string[] = [];
+    const stopThere = await otherDb.listen(EVENTS_CHANNEL, (payload) => heardThere.push(payload), () => undefined);
+    const stopHere = await listener.listen(EVENTS_CHANNEL, (payload) => heardHere.push(payload), () => undefined);
+    try {
+      await notifyInSchema(listener, EVENTS_CHANNEL, 'here');
+      await notifyInSchema(otherDb, EVENTS_CHANNEL, 'there');
+      // Each listener hears its schema's announcement; one sent earlier on the other schema would have come first.
+      await eventually(() => heardThere.length > 0 && heardHere.length > 0, 10_000, 'both announcements');
+      expect(heardThere).toEqual(['there']);
+      expect(heardHere).toEqual(['here']);
+    } finally {
+      await stopThere();
+      await stopHere();
+      await otherDb.close();
+      await other.drop();
+    }
+  });
+});
