@@ -1,5 +1,5 @@
 import { observeHop } from './metrics.js';
-import type { Queryable } from '../store/database.js';
+import { prepared, type Queryable } from '../store/database.js';
 import { REQUEST_BODY_READ, shareRepeatedBodies } from './journal-bodies.js';
 import { createJournalPartitions, dayOf, isMissingPartition } from './journal-partitions.js';
 import { Alterations, SECRET_FIELDS } from './journal-storable.js';
@@ -44,11 +44,15 @@ export function redact(value: unknown, parentKey = ''): unknown {
   return out;
 }
 
-const INSERTED_COLUMNS = [
-  'direction', 'correlation_id', 'request_id', 'from_party', 'to_party', 'platform_id', 'module', 'method', 'url',
-  'object_id', 'http_status', 'ocpi_status', 'duration_ms', 'blame', 'error', 'request_body', 'response_body', 'notes',
-  'truncated', 'altered', 'request_body_ref', 'at',
-] as const;
+/** The columns an entry fills, with their types: entries go in as one array per column. */
+const INSERTED = {
+  direction: 'text', correlation_id: 'text', request_id: 'text', from_party: 'text', to_party: 'text',
+  platform_id: 'uuid', module: 'text', method: 'text', url: 'text', object_id: 'text', http_status: 'integer',
+  ocpi_status: 'integer', duration_ms: 'double precision', blame: 'text', error: 'text', request_body: 'jsonb',
+  response_body: 'jsonb', notes: 'jsonb', truncated: 'boolean', altered: 'text', request_body_ref: 'text',
+  at: 'timestamptz',
+} as const;
+const INSERTED_COLUMNS = Object.keys(INSERTED) as (keyof typeof INSERTED)[];
 /** Where shared bodies (journal-bodies.ts) are found and placed in an entry's values. */
 const BODY_COLUMNS = {
   body: INSERTED_COLUMNS.indexOf('request_body'),
@@ -91,17 +95,26 @@ function fallbackValues(entry: JournalEntry, error: unknown): unknown[] {
   return [...values.slice(0, 10), null, null, null, entry.blame ?? null, alterations.text(why), 'null', 'null', null, false, 'fallback', null, values.at(-1)];
 }
 
+/**
+ * One statement for any number of entries, prepared once per connection: a multi-row VALUES list
+ * was a new statement text for every batch size, parsed and planned afresh with up to 11,000
+ * parameters each time.
+ */
+const INSERT_ENTRIES = prepared(
+  'journal-insert',
+  `INSERT INTO journal (${INSERTED_COLUMNS.join(', ')})
+   SELECT * FROM unnest(${INSERTED_COLUMNS.map((column, i) => `$${i + 1}::${INSERTED[column]}[]`).join(', ')})`,
+);
+
 async function insertRows(db: Queryable, rows: unknown[][]): Promise<void> {
-  const width = INSERTED_COLUMNS.length;
-  const placeholders = rows.map((_, row) => `(${INSERTED_COLUMNS.map((_, column) => `$${row * width + column + 1}`).join(', ')})`);
-  const insert = `INSERT INTO journal (${INSERTED_COLUMNS.join(', ')}) VALUES ${placeholders.join(', ')}`;
+  const columns = INSERTED_COLUMNS.map((_, column) => rows.map((row) => row[column]));
   try {
-    await db.query(insert, rows.flat());
+    await db.query(INSERT_ENTRIES, columns);
   } catch (error) {
     if (!isMissingPartition(error)) throw error;
     // An entry dated outside the days prepared ahead: its day gets a partition, then the batch goes in.
     await createJournalPartitions(db, rows.map((row) => dayOf(row.at(-1) as Date)));
-    await db.query(insert, rows.flat());
+    await db.query(INSERT_ENTRIES, columns);
   }
 }
 
