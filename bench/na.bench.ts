@@ -5,7 +5,7 @@
  * the same traffic, checked for loss but not timed). Every figure comes with a baseline measured
  * in the same run:
  *
- *   accept       closed loop at `--concurrency`: the hub's EVSE PATCH vs a bare Fastify → undici proxy
+ *   accept       closed loop at `--concurrency`, after 2 s untimed each: the hub's EVSE PATCH vs a bare Fastify → undici proxy
  *   RTA          the hub's round trip vs the CPO calling the eMSP directly (the difference is the hub's)
  *   delivery lag accept → arrival at an eMSP
  *   GET-all      one eMSP pulls every location page by page
@@ -244,6 +244,8 @@ async function runLoad(plan: LoadPlan): Promise<LoadResult> {
 
 /** Real-time authorization alone: its first taps open the load process's connections. */
 const QUIET_WARM_UP_MS = 2_000;
+/** The accept path's untimed warm-up, for the hub and the proxy alike. */
+const ACCEPT_WARM_UP_MS = 2_000;
 
 // --- real-time authorization alone, the hub otherwise idle ---------------------------------------------
 
@@ -295,6 +297,10 @@ const acceptMs = option('accept-seconds') * 500;
 const accept = { hub: [] as number[], proxy: [] as number[], hubLatency: [] as number[], proxyLatency: [] as number[], hubFailures: 0, proxyFailures: 0 };
 /** How long the hub took, after a round, to deliver what it had accepted (not timed as accepting). */
 let acceptDrainSeconds = 0;
+// Untimed first, each side: the rounds measure warm processes and full connection pools, not start-up.
+await closedLoop(concurrency, ACCEPT_WARM_UP_MS, patchThroughHub);
+acceptDrainSeconds = await drained();
+await closedLoop(concurrency, ACCEPT_WARM_UP_MS, patchThroughProxy);
 for (let round = 0; round < 2; round++) {
   const hub = await closedLoop(concurrency, acceptMs, patchThroughHub);
   // The proxy's turn comes once the hub has delivered, on a machine as quiet as the hub found it.
