@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { notifyInSchema } from '../store/channels.js';
 import type { Database } from '../store/database.js';
 
-const EVENTS_CHANNEL = 'switchyard_events';
+export const EVENTS_CHANNEL = 'switchyard_events';
 /** Accepts within this long share one notification. */
 const ANNOUNCE_DELAY_MS = 10;
 

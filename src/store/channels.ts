@@ -7,15 +7,15 @@ import type { Queryable } from './database.js';
  * sides, so the sender's search_path and the listener's always agree. The name stays a plain
  * lower-case identifier within PostgreSQL's 63 bytes, whatever the schema's name.
  */
-const IN_SCHEMA = (channel: string) => `${channel} || '_' || to_hex(hashtext(current_schema()))`;
+const CHANNEL_IN_SCHEMA = `$1::text || '_' || to_hex(hashtext(current_schema()))`;
 
 /** Sends `payload` on `channel` of the connection's schema (on commit, inside a transaction). */
 export async function notifyInSchema(db: Queryable, channel: string, payload: string): Promise<void> {
-  await db.query(`SELECT pg_notify(${IN_SCHEMA('$1::text')}, $2)`, [channel, payload]);
+  await db.query(`SELECT pg_notify(${CHANNEL_IN_SCHEMA}, $2)`, [channel, payload]);
 }
 
 /** The name under which `channel` of the connection's schema is listened to. */
 export async function channelInSchema(db: Queryable, channel: string): Promise<string> {
-  const [row] = await db.query<{ name: string }>(`SELECT ${IN_SCHEMA('$1::text')} AS name`, [channel]);
+  const [row] = await db.query<{ name: string }>(`SELECT ${CHANNEL_IN_SCHEMA} AS name`, [channel]);
   return row.name;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_CHANNEL } from '../../src/delivery/wake.js';
 import { OcpiPlatform } from '../../src/sim/platform.js';
 import { notifyInSchema } from '../../src/store/channels.js';
 import type { Database } from '../../src/store/database.js';
@@ -8,7 +9,6 @@ import { evse, location } from '../support/fixtures.js';
 import { deliveriesSettled, eventually, isolatedDatabase, startLoopbackHub } from '../support/hub.js';
 import { onboard, PARTIES } from '../support/network.js';
 
-const EVENTS_CHANNEL = 'switchyard_events';
 /** Long enough for a chain of wake-ups to show itself many times over (one link takes ~10 ms). */
 const QUIET_WINDOW_MS = 1_500;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
