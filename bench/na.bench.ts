@@ -255,7 +255,7 @@ const BACKLOG_POLL_MS = 2_000;
 /** Until no receiver has events waiting (by the hub's /metrics), at most 5 min; returns the seconds waited. */
 async function drained(): Promise<number> {
   const started = performance.now();
-  while ((await hub.deliveryBacklog()) > 0 && performance.now() - started < 300_000) await sleep(BACKLOG_POLL_MS);
+  while ((await hub.deliveryBacklog()) !== 0 && performance.now() - started < 300_000) await sleep(BACKLOG_POLL_MS);
   return (performance.now() - started) / 1000;
 }
 
@@ -347,9 +347,10 @@ while (Object.values(missing()).some((n) => n > 0) && performance.now() - settle
   await sleep(BACKLOG_POLL_MS);
 }
 const lost = missing();
-// Missing while the hub still had events to deliver is not yet delivered, not lost.
-const backlogLeft = drainedAt === undefined ? await hub.deliveryBacklog() : 0;
 const missingCount = lost.sessions + lost.cdrs + lost.states;
+// Missing while the hub still had events to deliver (or could not say) is not yet delivered, not lost.
+const backlogLeft = missingCount > 0 ? await hub.deliveryBacklog() : 0;
+const backlogNote = backlogLeft === undefined ? ", the hub's backlog then unknown (its /metrics failed)" : backlogLeft > 0 ? `, the hub's backlog then ${backlogLeft} events` : '';
 const settleSeconds = (performance.now() - settleStarted) / 1000;
 const deliveryLags = mixed.sentAt.flatMap(([key, sentAt]) => (arrivedAt.has(key) ? [arrivedAt.get(key)! - sentAt] : []));
 
@@ -392,8 +393,8 @@ const rows: [string, string, string][] = [
     rss.map((r) => mb(r.bytes[p])).filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 6)) === 0).join(' → '),
     `max ${mb(Math.max(...rss.map((r) => r.bytes[p])))}`,
   ]),
-  [missingCount > 0 && backlogLeft > 0 ? 'not delivered yet (the hub still had a backlog)' : 'lost', `${missingCount}`,
-    `sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; ${missingCount === 0 ? 'all delivered' : 'missing'} ${settleSeconds.toFixed(0)} s after the run${backlogLeft > 0 ? `, the hub's backlog then ${backlogLeft} events` : ''}; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
+  [missingCount > 0 && backlogLeft !== 0 ? 'not delivered yet (the hub still had a backlog)' : 'lost', `${missingCount}`,
+    `sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; ${missingCount === 0 ? 'all delivered' : 'missing'} ${settleSeconds.toFixed(0)} s after the run${backlogNote}; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
 ];
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
 console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}`);

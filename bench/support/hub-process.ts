@@ -16,8 +16,11 @@ export interface HubProcess {
   layout: string;
   /** The resident memory of each of the hub's processes now, in MB. */
   rssMb(): Promise<number[]>;
-  /** Receivers' events not yet delivered, from the delivering process's /metrics. */
-  deliveryBacklog(): Promise<number>;
+  /**
+   * Receivers' events not yet delivered, from the delivering process's /metrics; undefined when
+   * the hub could not say (a scrape that failed under load is no empty backlog).
+   */
+  deliveryBacklog(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -101,7 +104,8 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       layout: `${split ? `one process takes requests, ${deliveringCount === 1 ? 'one delivers' : `${deliveringCount} deliver`} (nice ${DELIVERY_NICENESS})` : 'one process'}; V8 heap limit ${HEAP_LIMIT_MB} MB, semi-space ${SEMI_SPACE_MB} MB each`,
       rssMb: () => Promise.all(children.map(rssMbOf)),
       async deliveryBacklog() {
-        const reply = await fetch(`${delivering.url}/metrics`, { headers: { authorization: `Bearer ${options.adminToken}` } });
+        const reply = await fetch(`${delivering.url}/metrics`, { headers: { authorization: `Bearer ${options.adminToken}` } }).catch(() => undefined);
+        if (!reply?.ok) return undefined;
         const text = await reply.text();
         let depth = 0;
         for (const [, value] of text.matchAll(/^switchyard_delivery_queue_depth\{[^}]*\} (\S+)$/gm)) depth += Number(value);

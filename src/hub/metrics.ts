@@ -74,13 +74,19 @@ export function observeAuthorization(decision: { cpo: string; emsp: string | nul
   authorizations.inc({ cpo: decision.cpo, emsp: decision.emsp ?? 'unknown', allowed: decision.allowed ?? 'NONE', rule: decision.rule });
 }
 
-/** The exposition text, with the delivery gauges read now; `served`: this process's receivers. */
+/**
+ * The exposition text, with the delivery gauges read now; `served`: this process's receivers.
+ * The gauges are emptied and refilled in one step once the backlog is read: emptied before the
+ * read, a scrape serialising meanwhile would show every receiver up to date, and a read that
+ * failed would leave them so.
+ */
 export async function metricsText(db: Queryable, served: number): Promise<string> {
+  const backlog = await deliveryBacklog(db);
   receiversServed.set(served);
   queueDepth.reset();
   deliveryLag.reset();
   deliveryFailures.reset();
-  for (const receiver of await deliveryBacklog(db)) {
+  for (const receiver of backlog) {
     queueDepth.set({ partner: receiver.party }, receiver.depth);
     deliveryLag.set({ partner: receiver.party }, receiver.lagSeconds);
     deliveryFailures.set({ partner: receiver.party }, receiver.failures);
