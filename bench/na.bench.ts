@@ -352,7 +352,23 @@ const missingCount = lost.sessions + lost.cdrs + lost.states;
 const backlogLeft = missingCount > 0 ? await hub.deliveryBacklog() : 0;
 const backlogNote = backlogLeft === undefined ? ", the hub's backlog then unknown (its /metrics failed)" : backlogLeft > 0 ? `, the hub's backlog then ${backlogLeft} events` : '';
 const settleSeconds = (performance.now() - settleStarted) / 1000;
+const missingSessionTrails = await journalTrails([...sent.sessions].filter((id) => !received.sessions.has(id)).slice(0, 3));
 const deliveryLags = mixed.sentAt.flatMap(([key, sentAt]) => (arrivedAt.has(key) ? [arrivedAt.get(key)! - sentAt] : []));
+
+/**
+ * What the hub's journal says of missing sessions: whether it sent them on, and what the
+ * receiver answered. It tells a delivery never made from one made that the eMSP did not record.
+ */
+async function journalTrails(sessionIds: string[]): Promise<string[]> {
+  const trails: string[] = [];
+  for (const id of sessionIds) {
+    const reply = await admin(hub.handle, 'GET', `/api/journal?module=sessions&object_id=${encodeURIComponent(id)}&limit=20`);
+    const entries = (reply.body?.entries ?? []) as { direction: string; to_party: string | null; http_status: number | null; ocpi_status: number | null; error: string | null }[];
+    const hops = entries.reverse().map((e) => `${e.direction}${e.to_party ? ` to ${e.to_party}` : ''} ${e.http_status ?? '-'}/${e.ocpi_status ?? '-'}${e.error ? ` (${e.error})` : ''}`);
+    trails.push(`session ${id}: ${reply.status === 200 ? hops.join(', ') || 'not in the journal' : `journal search failed (HTTP ${reply.status})`}`);
+  }
+  return trails;
+}
 
 // --- GET-all ------------------------------------------------------------------------------------------
 
@@ -404,6 +420,7 @@ const line = (cells: string[]) => console.log(cells.map((cell, c) => cell.padEnd
 line(['measure', 'hub', 'baseline / detail']);
 line(width.map((w) => '-'.repeat(w)));
 for (const row of rows) line(row);
+if (missingSessionTrails.length > 0) console.log(`\nmissing sessions, per the hub's journal:\n${missingSessionTrails.map((trail) => `  ${trail}`).join('\n')}`);
 
 await Promise.all([...cpos, ...emsps].map((p) => p.close()));
 proxyProcess.kill();
