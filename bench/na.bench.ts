@@ -10,7 +10,7 @@
  *   delivery lag accept → arrival at an eMSP
  *   GET-all      one eMSP pulls every location page by page
  *   RSS          of the hub's processes, sampled over the run
- *   lost         sessions and CDRs not delivered, EVSEs whose last state did not arrive, once the
+ *   lost         loaded Locations, sessions and CDRs not delivered, EVSEs whose last state did not arrive, once the
  *                hub's backlog has drained (at most `--settle-minutes`)
  *
  * On PostgreSQL the hub runs as processes of the compiled CLI, as it would be deployed on a
@@ -151,13 +151,16 @@ const onboardSeconds = (performance.now() - onboardStarted) / 1000;
 const arrivedAt = new Map<string, number>();
 const lastStateAtEmsp = new Map<string, string>();
 const received = { sessions: new Set<string>(), cdrs: new Set<string>() };
+/** The Locations each eMSP was sent whole (a PUT of the Location), by eMSP index. */
+const locationsAt = emsps.map(() => new Set<string>());
 const tokensOf = new Map<OcpiPlatform, { uid: string; body: ReturnType<typeof token> }[]>();
 for (const [index, emsp] of emsps.entries()) {
   emsp.handle('locations', (r) => {
     emsp.received.length = 0;
+    const [, , , locationId, evseUid] = r.path.split('/');
+    if (r.method === 'PUT' && locationId && !evseUid) locationsAt[index].add(locationId);
     if (index !== 0) return undefined;
     // A lagging receiver gets changes coalesced: the latest state may come as a whole Location or EVSE.
-    const [, , , , evseUid] = r.path.split('/');
     const body = r.body as { last_updated?: string; uid?: string; evses?: { uid: string; last_updated: string }[] };
     const states = body.evses?.map((e) => [e.uid, e.last_updated] as const) ?? [[evseUid ?? body.uid ?? '', body.last_updated ?? ''] as const];
     for (const [uid, lastUpdated] of states) {
@@ -335,6 +338,7 @@ const missing = () => ({
   sessions: [...sent.sessions].filter((id) => !received.sessions.has(id)).length,
   cdrs: [...sent.cdrs].filter((id) => !received.cdrs.has(id)).length,
   states: [...lastAccepted].filter(([uid, lastUpdated]) => lastStateAtEmsp.get(uid) !== lastUpdated).length,
+  locations: locationsAt.reduce((sum, got) => sum + locations.filter(({ id }) => !got.has(id)).length, 0),
 });
 // What the hub has not delivered yet is not lost: wait while its backlog drains (at most
 // --settle-minutes), then up to 30 s more for the last requests to land.
@@ -347,7 +351,7 @@ while (Object.values(missing()).some((n) => n > 0) && performance.now() - settle
   await sleep(BACKLOG_POLL_MS);
 }
 const lost = missing();
-const missingCount = lost.sessions + lost.cdrs + lost.states;
+const missingCount = lost.sessions + lost.cdrs + lost.states + lost.locations;
 // Missing while the hub still had events to deliver (or could not say) is not yet delivered, not lost.
 const backlogLeft = missingCount > 0 ? await hub.deliveryBacklog() : 0;
 const backlogNote = backlogLeft === undefined ? ", the hub's backlog then unknown (its /metrics failed)" : backlogLeft > 0 ? `, the hub's backlog then ${backlogLeft} events` : '';
@@ -410,7 +414,7 @@ const rows: [string, string, string][] = [
     `max ${mb(Math.max(...rss.map((r) => r.bytes[p])))}`,
   ]),
   [missingCount > 0 && backlogLeft !== 0 ? 'not delivered yet (the hub still had a backlog)' : 'lost', `${missingCount}`,
-    `sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; ${missingCount === 0 ? 'all delivered' : 'missing'} ${settleSeconds.toFixed(0)} s after the run${backlogNote}; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
+    `loaded Locations at the eMSPs ${lost.locations}/${locations.length * emsps.length}, sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; ${missingCount === 0 ? 'all delivered' : 'missing'} ${settleSeconds.toFixed(0)} s after the run${backlogNote}; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
 ];
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
 console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}`);

@@ -23,6 +23,7 @@ interface CheckRow extends Omit<CheckReport, 'started_at' | 'finished_at'> {
   finished_at: Date;
 }
 
+/** `id` leaves as text (a bigint); orderings name `conformance_checks.id`, or they would sort the text. */
 const COLUMNS = 'id::text AS id, platform_id, started_at, finished_at, verdict, cases, quirks, reason';
 
 const toReport = (row: CheckRow): CheckReport => ({
@@ -33,7 +34,7 @@ const toReport = (row: CheckRow): CheckReport => ({
 
 /** A partner's checks, newest first. */
 export async function checksOf(db: Queryable, platformId: string, limit = 20): Promise<CheckReport[]> {
-  const rows = await db.query<CheckRow>(`SELECT ${COLUMNS} FROM conformance_checks WHERE platform_id = $1 ORDER BY id DESC LIMIT $2`, [
+  const rows = await db.query<CheckRow>(`SELECT ${COLUMNS} FROM conformance_checks WHERE platform_id = $1 ORDER BY conformance_checks.id DESC LIMIT $2`, [
     platformId,
     limit,
   ]);
@@ -56,7 +57,7 @@ export async function latestCheckOf(
   platformId: string,
 ): Promise<Pick<CheckReport, 'verdict' | 'finished_at' | 'reason'> & { id: string } | undefined> {
   const [row] = await db.query<{ id: string; verdict: CheckReport['verdict']; finished_at: Date; reason: CheckReport['reason'] }>(
-    `SELECT id::text AS id, verdict, finished_at, reason FROM conformance_checks WHERE platform_id = $1 ORDER BY id DESC LIMIT 1`,
+    `SELECT id::text AS id, verdict, finished_at, reason FROM conformance_checks WHERE platform_id = $1 ORDER BY conformance_checks.id DESC LIMIT 1`,
     [platformId],
   );
   return row && { ...row, finished_at: new Date(row.finished_at).toISOString() };

@@ -120,6 +120,10 @@ export async function appendEvent(tx: Queryable, event: NewEvent): Promise<numbe
   return row.seq;
 }
 
+/**
+ * `tx` leaves as text (an xid8 exceeds a JavaScript number). A bare `ORDER BY tx` would then sort
+ * by that text, in which 100000 comes before 99999: every ORDER BY names `events.tx`, the column.
+ */
 const EVENT_COLUMNS = `seq, tx::text AS tx, module, method, owner_country, owner_party, object_id, path, absolute_url, body,
   source_version, original_body, from_country, from_party, target_party, coalescible, correlation_id`;
 
@@ -127,7 +131,7 @@ const READ_AFTER = prepared(
   'read-events-after',
   `SELECT ${EVENT_COLUMNS} FROM events
    WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
-   ORDER BY tx, seq LIMIT $3`,
+   ORDER BY events.tx, events.seq LIMIT $3`,
 );
 
 /** The next events after a cursor that every reader can already see, oldest first. */
@@ -139,7 +143,7 @@ export async function readAfter(db: Queryable, cursor: Cursor, limit: number): P
 /** Events by their numbers (deliveries held back for a receiver), in log order. */
 export async function readEvents(db: Queryable, seqs: number[]): Promise<LoggedEvent[]> {
   if (seqs.length === 0) return [];
-  const rows = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq = ANY($1::bigint[]) ORDER BY tx, seq`, [seqs]);
+  const rows = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq = ANY($1::bigint[]) ORDER BY events.tx, events.seq`, [seqs]);
   return rows.map(toEvent);
 }
 
