@@ -1,3 +1,5 @@
+import { compareXids } from '../store/event-log.js';
+
 /**
  * The transactions a database snapshot saw, from PostgreSQL's `pg_snapshot` text form
  * `xmin:xmax:xip,...`: every transaction below xmin had ended, none from xmax on had, and those
@@ -39,9 +41,3 @@ export class SeenTransactions {
 }
 
 const isXid = (text: string | undefined): text is string => text !== undefined && /^(0|[1-9][0-9]*)$/.test(text);
-
-/** Orders two xid8 values in PostgreSQL's text form (decimal, no leading zeros). */
-function compareXids(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}

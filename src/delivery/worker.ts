@@ -28,6 +28,9 @@ export interface DeliveryOptions extends BackoffPolicy {
   quietCursorWriteMs: number;
 }
 
+/** How often the same failure of delivery rounds is logged again. */
+const FAILURE_LOG_MS = 60_000;
+
 export const DEFAULT_DELIVERY: DeliveryOptions = {
   baseDelayMs: 1_000,
   maxDelayMs: 5 * 60_000,
@@ -64,6 +67,7 @@ export class DeliveryWorker {
   /** Cursor moves past events none of which was for the receiver, written every quietCursorWriteMs. */
   private readonly quietMoves = new Map<string, Cursor>();
   private quietMovesWrittenAt = 0;
+  private lastFailure = { message: '', at: 0 };
 
   constructor(
     private readonly hub: HubContext,
@@ -136,7 +140,7 @@ export class DeliveryWorker {
         return;
       }
       this.running = this.round()
-        .catch(() => undefined)
+        .catch((error: unknown) => this.roundFailed(error))
         .finally(() => {
           this.running = undefined;
           if (this.stopped) return;
@@ -146,6 +150,18 @@ export class DeliveryWorker {
         });
     }, delayMs);
     this.timer.unref();
+  }
+
+  /**
+   * A round that fails is tried again at the next poll; while it keeps failing nothing is sent, so
+   * the operator hears of it, once a minute while the failure stays the same.
+   */
+  private roundFailed(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const now = Date.now();
+    if (message === this.lastFailure.message && now - this.lastFailure.at < FAILURE_LOG_MS) return;
+    this.lastFailure = { message, at: now };
+    this.hub.log?.warn({ error: message }, `Delivery round failed: ${message}`);
   }
 
   /** One round: claim receivers, read the log for idle lanes, start serving those with work. */

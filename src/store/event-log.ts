@@ -137,7 +137,28 @@ const READ_AFTER = prepared(
 /** The next events after a cursor that every reader can already see, oldest first. */
 export async function readAfter(db: Queryable, cursor: Cursor, limit: number): Promise<LoggedEvent[]> {
   const rows = await db.query<EventRow>(READ_AFTER, [cursor.tx, cursor.seq, limit]);
-  return rows.map(toEvent);
+  const events = rows.map(toEvent);
+  // A reader's cursor moves to the last event of a batch: a batch out of order would make it pass
+  // events not read yet, losing them without a trace. Refused instead, the receiver waits visibly.
+  let previous = cursor;
+  for (const event of events) {
+    if (compareCursors(event, previous) <= 0) {
+      throw new Error(`The delivery log came back out of order: ${event.tx}/${event.seq} after ${previous.tx}/${previous.seq}`);
+    }
+    previous = event;
+  }
+  return events;
+}
+
+/** Orders two xid8 values in PostgreSQL's text form (decimal, no leading zeros). */
+export function compareXids(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Orders two positions in the log. */
+export function compareCursors(a: Cursor, b: Cursor): number {
+  return compareXids(a.tx, b.tx) || a.seq - b.seq;
 }
 
 /** Events by their numbers (deliveries held back for a receiver), in log order. */

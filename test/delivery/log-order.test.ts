@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/store/database.js';
+import type { Database, Queryable } from '../../src/store/database.js';
 import { eventPlaceholders, eventValues, readAfter, readEvents, type Cursor, type NewEvent } from '../../src/store/event-log.js';
 import { openMigratedDatabase } from '../clearing/database.js';
 import { databaseLabel } from '../support/hub.js';
@@ -53,5 +53,23 @@ describe(`the delivery log's order across a digit boundary (${databaseLabel})`, 
   it('gives held events back in transaction order', async () => {
     const seqs = (await db.query<{ seq: number }>('SELECT seq FROM events')).map((row) => row.seq);
     expect((await readEvents(db, seqs)).map((event) => event.tx)).toEqual(transactions);
+  });
+});
+
+describe('a batch of the log out of order', () => {
+  /** A database answering with the rows given, whatever it is asked. */
+  const answering = (rows: { tx: string; seq: number }[]): Queryable => ({ query: async <Row>() => rows as Row[] });
+
+  it('is refused, so that no cursor moves past events not read', async () => {
+    const after = { tx: '98', seq: 1 };
+    await expect(readAfter(answering([{ tx: '100', seq: 7 }, { tx: '99', seq: 5 }]), after, 10)).rejects.toThrow(
+      'The delivery log came back out of order: 99/5 after 100/7',
+    );
+    await expect(readAfter(answering([{ tx: '98', seq: 1 }]), after, 10)).rejects.toThrow(/out of order: 98\/1 after 98\/1/);
+  });
+
+  it('is taken in order across a digit boundary', async () => {
+    const events = await readAfter(answering([{ tx: '99', seq: 5 }, { tx: '100', seq: 3 }, { tx: '100', seq: 4 }]), { tx: '98', seq: 9 }, 10);
+    expect(events.map((event) => `${event.tx}/${event.seq}`)).toEqual(['99/5', '100/3', '100/4']);
   });
 });
