@@ -1,4 +1,5 @@
 import type { HubContext } from '../hub/context.js';
+import { formatParty } from '../ocpi/headers.js';
 import type { JournalWriter } from '../hub/journal-writer.js';
 import { changePlatformStatus } from '../hub/platform-status.js';
 import { readAfter, type Cursor, type LoggedEvent } from '../store/event-log.js';
@@ -67,7 +68,8 @@ export class DeliveryWorker {
   /** Cursor moves past events none of which was for the receiver, written every quietCursorWriteMs. */
   private readonly quietMoves = new Map<string, Cursor>();
   private quietMovesWrittenAt = 0;
-  private lastFailure = { message: '', at: 0 };
+  /** When each failure was last logged, by its message. */
+  private readonly failuresLogged = new Map<string, number>();
 
   constructor(
     private readonly hub: HubContext,
@@ -140,7 +142,7 @@ export class DeliveryWorker {
         return;
       }
       this.running = this.round()
-        .catch((error: unknown) => this.roundFailed(error))
+        .catch((error: unknown) => this.failed('Delivery round failed', error))
         .finally(() => {
           this.running = undefined;
           if (this.stopped) return;
@@ -153,15 +155,16 @@ export class DeliveryWorker {
   }
 
   /**
-   * A round that fails is tried again at the next poll; while it keeps failing nothing is sent, so
-   * the operator hears of it, once a minute while the failure stays the same.
+   * A failed round is tried again at the next poll, a failed batch at the next round; while they
+   * keep failing nothing is sent, so the operator hears of it, once a minute per failure.
    */
-  private roundFailed(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
+  private failed(what: string, error: unknown): void {
+    const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
     const now = Date.now();
-    if (message === this.lastFailure.message && now - this.lastFailure.at < FAILURE_LOG_MS) return;
-    this.lastFailure = { message, at: now };
-    this.hub.log?.warn({ error: message }, `Delivery round failed: ${message}`);
+    if (now - (this.failuresLogged.get(message) ?? 0) < FAILURE_LOG_MS) return;
+    if (this.failuresLogged.size >= 100) this.failuresLogged.clear();
+    this.failuresLogged.set(message, now);
+    this.hub.log?.warn({ error: message }, message);
   }
 
   /** One round: claim receivers, read the log for idle lanes, start serving those with work. */
@@ -200,9 +203,10 @@ export class DeliveryWorker {
   private serveLane(lane: ReceiverLane, events: LoggedEvent[], upTo: Cursor | undefined, snapshot: Snapshot): void {
     lane.busy = true;
     const job = this.runBatch(lane, events, upTo, snapshot)
-      .catch(() => {
+      .catch((error: unknown) => {
         // Forgotten: reopened from the database at the next round (nothing is lost; at worst resent).
         this.lanes.delete(lane.party);
+        if (!(error instanceof HandedOver)) this.failed(`Delivery to ${receiverName(snapshot, lane.party)} failed`, error);
       })
       .finally(() => {
         lane.busy = false;
@@ -215,7 +219,7 @@ export class DeliveryWorker {
   private async runBatch(lane: ReceiverLane, events: LoggedEvent[], upTo: Cursor | undefined, snapshot: Snapshot): Promise<void> {
     const result = await lane.serve(this.hub.db, this.sender, snapshot, events, upTo, this.options);
     // Another process took the receiver over meanwhile: what this batch did is its to redo.
-    if (!this.ownership.served.has(lane.party)) throw new Error('receiver no longer owned');
+    if (!this.ownership.served.has(lane.party)) throw new HandedOver();
     await this.commit(result.progress, result.quiet);
     lane.rememberEvents(events, result.progress);
     lane.committed(result.progress);
@@ -275,4 +279,12 @@ export class DeliveryWorker {
     this.quietMovesWrittenAt = Date.now();
     await moveCursors(this.hub.db, moves).catch(() => undefined);
   }
+}
+
+/** A batch whose receiver another process took over meanwhile: its work is the other's to redo. */
+class HandedOver extends Error {}
+
+function receiverName(snapshot: Snapshot, party: string): string {
+  const receiver = snapshot.receivers.get(party);
+  return receiver ? formatParty(receiver.ref) : `party ${party}`;
 }

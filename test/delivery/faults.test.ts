@@ -180,6 +180,29 @@ describe(`delivery under receiver faults (${databaseLabel})`, { timeout: 60_000 
     await eventually(async () => (await admin(hub, 'GET', '/api/deliveries/parked')).body.every((p: any) => p.module !== 'tokens'), 10_000, 'unparked');
   });
 
+  it('tells the operator when its own rounds fail, and delivers again once they can run', async () => {
+    const warnings: string[] = [];
+    const log = hub.hub.log;
+    hub.hub.log = { info: () => undefined, warn: (_details, message) => void warnings.push(message) };
+    try {
+      // The log out of reach: every round fails at its first read.
+      await hub.hub.db.query('ALTER TABLE events RENAME TO events_away');
+      try {
+        await eventually(() => warnings.some((w) => /^Delivery round failed: .*events/.test(w)), 30_000, 'the failure logged');
+      } finally {
+        await hub.hub.db.query('ALTER TABLE events_away RENAME TO events');
+      }
+      // Once a minute at most for the same failure, however many rounds it failed.
+      expect(warnings.filter((w) => w.startsWith('Delivery round failed')).length).toBe(1);
+      const tally = new SessionTally(emsp1);
+      const expected = await pushSessions([['BACK-1', 0], ['BACK-1', 3]]);
+      await eventually(() => tally.accepted >= 2, 30_000, 'deliveries after the failure');
+      expect(tally.count(expected)).toEqual({ lost: 0, duplicated: 0, reordered: 0 });
+    } finally {
+      hub.hub.log = log;
+    }
+  });
+
   it("gives a silent receiver only its own capacity: a healthy receiver's sessions all arrive meanwhile", async () => {
     const silent = new SessionTally(emsp1, () => 'silent');
     const healthy = new SessionTally(emsp2);
