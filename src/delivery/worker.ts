@@ -29,7 +29,7 @@ export interface DeliveryOptions extends BackoffPolicy {
   quietCursorWriteMs: number;
 }
 
-/** How often the same failure of delivery rounds is logged again. */
+/** How often the same failure of a delivery round or batch is logged again. */
 const FAILURE_LOG_MS = 60_000;
 
 export const DEFAULT_DELIVERY: DeliveryOptions = {

@@ -157,7 +157,7 @@ export function compareXids(a: string, b: string): number {
 }
 
 /** Orders two positions in the log. */
-export function compareCursors(a: Cursor, b: Cursor): number {
+function compareCursors(a: Cursor, b: Cursor): number {
   return compareXids(a.tx, b.tx) || a.seq - b.seq;
 }
 
