@@ -18,8 +18,9 @@
  * `--delivering-processes` (2) deliver at a lower CPU priority, sharing the receivers;
  * `--one-process` runs a single `serve` instead (always so on the embedded database). Every CPO
  * gets a request budget far above what it sends: measured is the accept path, not admission. The
- * bare proxy and the mixed run's traffic (support/na-load.ts) run in processes of their own; the
- * simulated partners and the proxy's sink share this one.
+ * bare proxy, each accept round's client (support/accept-loop.ts) and the mixed run's traffic
+ * (support/na-load.ts) run in processes of their own; the simulated partners and the proxy's sink
+ * share this one.
  *
  *   npm run bench -- na [--evses 250000 --cpos 100 --emsps 50 --minutes 2] [--one-process]
  *                       [--delivering-processes 2]
@@ -36,6 +37,7 @@ import { cdr, evse, location, session, token } from '../test/support/fixtures.js
 import { admin } from '../test/support/hub.js';
 import { onboard } from '../test/support/network.js';
 import { startHubProcess } from './support/hub-process.js';
+import type { AcceptPlan, AcceptResult } from './support/accept-loop.js';
 import { wallClock, type LoadPlan, type LoadResult } from './support/na-load.js';
 
 const { values } = parseArgs({
@@ -93,31 +95,8 @@ async function retrying(work: () => Promise<void>, attempts = 3): Promise<void> 
   }
 }
 
-/** Runs `work` from `width` workers until `durationMs` is over; returns completions, latencies, failures. */
-async function closedLoop(width: number, durationMs: number, work: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  const end = performance.now() + durationMs;
-  let next = 0;
-  let failures = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (performance.now() < end) {
-        const started = performance.now();
-        try {
-          await work(next++);
-          latencies.push(performance.now() - started);
-        } catch {
-          failures++;
-        }
-      }
-    }),
-  );
-  return { perSecond: latencies.length / (durationMs / 1000), latencies, failures };
-}
-
+/** The last OCPI timestamp used: the traffic processes continue from it, each change strictly newer. */
 let clock = Date.UTC(2026, 11, 1, 0, 0, 0);
-/** Strictly increasing timestamps: each change is newer than the last, and identifies itself. */
-const nextTimestamp = () => new Date((clock += 1)).toISOString();
 
 const party = (prefix: string, i: number) => ({ countryCode: 'US', partyId: `${prefix}${i.toString(36).toUpperCase().padStart(2, '0')}` });
 
@@ -280,35 +259,39 @@ const proxyProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/support/
 const [proxyPort] = (await once(proxyProcess.stdout!, 'data')) as [Buffer];
 const proxyUrl = `http://127.0.0.1:${String(proxyPort).trim()}`;
 
-const patchThroughHub = async (i: number) => {
-  const target = locations[i % locations.length];
-  const evseUid = target.evses[Math.floor(i / locations.length) % perLocation];
-  const owner = partyOf(target.cpo);
-  const body = { status: i % 2 ? 'CHARGING' : 'AVAILABLE', last_updated: nextTimestamp() };
-  const reply = await target.cpo.send({
-    method: 'PATCH',
-    url: `${target.cpo.hubUrl('locations', undefined, 'RECEIVER')}/${owner.countryCode}/${owner.partyId}/${target.id}/${evseUid}`,
-    body,
-  });
-  if (reply.envelope?.status_code !== 1000) throw new Error(`PATCH refused: ${JSON.stringify(reply.envelope)}`);
-};
-const patchThroughProxy = async (i: number) => {
-  const cpo = cpos[i % cpos.length];
-  await cpo.send({ method: 'PATCH', url: `${proxyUrl}/ocpi/2.2.1/receiver/locations/US/X/LOC/E${i}`, body: { status: 'CHARGING', last_updated: nextTimestamp() } });
-};
 const acceptMs = option('accept-seconds') * 500;
 const accept = { hub: [] as number[], proxy: [] as number[], hubLatency: [] as number[], proxyLatency: [] as number[], hubFailures: 0, proxyFailures: 0 };
 /** How long the hub took, after a round, to deliver what it had accepted (not timed as accepting). */
 let acceptDrainSeconds = 0;
-// Untimed first, each side: the rounds measure warm processes and full connection pools, not start-up.
-await closedLoop(concurrency, ACCEPT_WARM_UP_MS, patchThroughHub);
+
+/**
+ * The closed loop's client, in a process of its own (support/accept-loop.ts), warmed up untimed:
+ * the rounds measure warm processes and full connection pools, not start-up.
+ */
+async function acceptClient(target: AcceptPlan['target']) {
+  const child = fork('bench/support/accept-loop.ts', { execArgv: ['--import', 'tsx'] });
+  const { cpos: cpoPlans, locations: locationPlans } = planOf({ changes: 0, authorizations: 0, sessions: 0 }, 0, 0);
+  child.send({ target, width: concurrency, warmUpMs: ACCEPT_WARM_UP_MS, durationMs: acceptMs, clock, cpos: cpoPlans, locations: locationPlans } satisfies AcceptPlan);
+  await once(child, 'message');
+  return {
+    async round(): Promise<AcceptResult> {
+      child.send('go');
+      const [result] = (await once(child, 'message')) as [AcceptResult];
+      clock = Math.max(clock, result.clock);
+      return result;
+    },
+    stop: () => child.send('stop'),
+  };
+}
+
+const hubClient = await acceptClient({ hub: true });
 acceptDrainSeconds = await drained();
-await closedLoop(concurrency, ACCEPT_WARM_UP_MS, patchThroughProxy);
+const proxyClient = await acceptClient({ proxyUrl });
 for (let round = 0; round < 2; round++) {
-  const hub = await closedLoop(concurrency, acceptMs, patchThroughHub);
+  const hub = await hubClient.round();
   // The proxy's turn comes once the hub has delivered, on a machine as quiet as the hub found it.
   acceptDrainSeconds = Math.max(acceptDrainSeconds, await drained());
-  const bare = await closedLoop(concurrency, acceptMs, patchThroughProxy);
+  const bare = await proxyClient.round();
   accept.hub.push(hub.perSecond);
   accept.proxy.push(bare.perSecond);
   accept.hubLatency.push(...hub.latencies);
@@ -316,6 +299,8 @@ for (let round = 0; round < 2; round++) {
   accept.hubFailures += hub.failures;
   accept.proxyFailures += bare.failures;
 }
+hubClient.stop();
+proxyClient.stop();
 
 // --- the mixed run ----------------------------------------------------------------------------------
 

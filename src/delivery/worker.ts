@@ -27,6 +27,13 @@ export interface DeliveryOptions extends BackoffPolicy {
    * events themselves several times over, growing with receivers × rounds.
    */
   quietCursorWriteMs: number;
+  /**
+   * The least time between the starts of two rounds. Under a stream of pushes each finished batch
+   * would start the next round at once, and every round reads the log and writes cursors for the
+   * handful of events that came meanwhile; paced, a round carries what a whole interval brought.
+   * A push after a quiet spell waits at most the rest of the interval.
+   */
+  roundIntervalMs: number;
 }
 
 /** How often the same failure of a delivery round or batch is logged again. */
@@ -41,6 +48,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   perReceiverConcurrency: 8,
   timeoutMs: 10_000,
   quietCursorWriteMs: 1_000,
+  roundIntervalMs: 25,
 };
 
 /**
@@ -68,6 +76,7 @@ export class DeliveryWorker {
   /** Cursor moves past events none of which was for the receiver, written every quietCursorWriteMs. */
   private readonly quietMoves = new Map<string, Cursor>();
   private quietMovesWrittenAt = 0;
+  private roundStartedAt = 0;
   /** When each failure was last logged, by its message. */
   private readonly failuresLogged = new Map<string, number>();
 
@@ -116,7 +125,7 @@ export class DeliveryWorker {
   private roundSoon(): void {
     if (this.stopped) return;
     if (this.running) this.wanted = true;
-    else this.schedule(0);
+    else this.schedule(this.untilRoundAllowed());
   }
 
   async stop(): Promise<void> {
@@ -141,6 +150,7 @@ export class DeliveryWorker {
         this.wanted = true;
         return;
       }
+      this.roundStartedAt = Date.now();
       this.running = this.round()
         .catch((error: unknown) => this.failed('Delivery round failed', error))
         .finally(() => {
@@ -148,10 +158,15 @@ export class DeliveryWorker {
           if (this.stopped) return;
           const again = this.wanted;
           this.wanted = false;
-          this.schedule(again ? 0 : this.options.pollIntervalMs);
+          this.schedule(Math.max(again ? 0 : this.options.pollIntervalMs, this.untilRoundAllowed()));
         });
     }, delayMs);
     this.timer.unref();
+  }
+
+  /** How long the next round must wait so that rounds start at least roundIntervalMs apart. */
+  private untilRoundAllowed(): number {
+    return Math.max(0, this.roundStartedAt + this.options.roundIntervalMs - Date.now());
   }
 
   /**
