@@ -9,6 +9,7 @@
  * that runs one timed round and answers with its AcceptResult; 'stop' ends the process.
  */
 import { callOcpi } from '../../src/ocpi/client.js';
+import { sendEvseChange } from './evse-changes.js';
 import type { LoadPlan } from './na-load.js';
 
 export interface AcceptPlan {
@@ -34,7 +35,6 @@ export interface AcceptResult {
 
 function loopOf(plan: AcceptPlan) {
   let clock = plan.clock;
-  const perLocation = plan.locations[0]?.evses.length ?? 1;
   const nextTimestamp = () => new Date((clock += 1)).toISOString();
 
   const patch = async (i: number) => {
@@ -44,17 +44,7 @@ function loopOf(plan: AcceptPlan) {
       await callOcpi({ method: 'PATCH', url: `${plan.target.proxyUrl}/ocpi/2.2.1/receiver/locations/US/X/LOC/E${i}`, token: cpo.token, body });
       return;
     }
-    const target = plan.locations[i % plan.locations.length];
-    const cpo = plan.cpos[target.cpo];
-    const evseUid = target.evses[Math.floor(i / plan.locations.length) % perLocation];
-    const body = { status: i % 2 ? 'CHARGING' : 'AVAILABLE', last_updated: nextTimestamp() };
-    const reply = await callOcpi({
-      method: 'PATCH',
-      url: `${cpo.locationsUrl}/${cpo.party.countryCode}/${cpo.party.partyId}/${target.id}/${evseUid}`,
-      token: cpo.token,
-      body,
-    });
-    if (reply.envelope?.status_code !== 1000) throw new Error(`PATCH refused: ${JSON.stringify(reply.envelope)}`);
+    await sendEvseChange(plan, i, nextTimestamp());
   };
 
   let next = 0;

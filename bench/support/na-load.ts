@@ -8,6 +8,7 @@
  */
 import { callOcpi } from '../../src/ocpi/client.js';
 import { cdr, session } from '../../test/support/fixtures.js';
+import { evseOfChange, sendEvseChange } from './evse-changes.js';
 
 type Party = { countryCode: string; partyId: string };
 
@@ -48,7 +49,6 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   const result: LoadResult = { changes: [], sentAt: [], lastAccepted: [], hubRta: [], directRta: [], refused: 0, errors: 0, sessions: [], cdrs: [] };
   const lastAccepted = new Map<string, string>();
   let clock = plan.clock;
-  const perLocation = plan.locations[0]?.evses.length ?? 1;
 
   // Latencies count from the end of the warm-up: the first seconds open connections and compile
   // this process's code, which says nothing of the hub.
@@ -56,22 +56,14 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   let timed = warmUpMs === 0;
 
   const change = async (i: number) => {
-    const target = plan.locations[i % plan.locations.length];
-    const cpo = plan.cpos[target.cpo];
-    const evseUid = target.evses[Math.floor(i / plan.locations.length) % perLocation];
-    const body = { status: i % 2 ? 'CHARGING' : 'AVAILABLE', last_updated: new Date((clock += 1)).toISOString() };
-    result.sentAt.push([`${evseUid}|${body.last_updated}`, wallClock()]);
+    const evseUid = evseOfChange(plan, i);
+    const lastUpdated = new Date((clock += 1)).toISOString();
+    result.sentAt.push([`${evseUid}|${lastUpdated}`, wallClock()]);
     const started = performance.now();
     const counted = timed;
-    const reply = await callOcpi({
-      method: 'PATCH',
-      url: `${cpo.locationsUrl}/${cpo.party.countryCode}/${cpo.party.partyId}/${target.id}/${evseUid}`,
-      token: cpo.token,
-      body,
-    });
-    if (reply.envelope?.status_code !== 1000) throw new Error(`PATCH refused: ${JSON.stringify(reply.envelope)}`);
+    await sendEvseChange(plan, i, lastUpdated);
     if (counted) result.changes.push(performance.now() - started);
-    lastAccepted.set(evseUid, body.last_updated);
+    lastAccepted.set(evseUid, lastUpdated);
   };
 
   const authorize = async (cpo = pick(plan.cpos), emsp = pick(plan.emsps), counted = timed) => {

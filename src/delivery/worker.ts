@@ -76,6 +76,7 @@ export class DeliveryWorker {
   /** Cursor moves past events none of which was for the receiver, written every quietCursorWriteMs. */
   private readonly quietMoves = new Map<string, Cursor>();
   private quietMovesWrittenAt = 0;
+  /** When the last round started: the next waits until roundIntervalMs after it. */
   private roundStartedAt = 0;
   /** When each failure was last logged, by its message. */
   private readonly failuresLogged = new Map<string, number>();

@@ -9,6 +9,7 @@ import { openDatabase, type Queryable } from '../../src/store/database.js';
 import { startSwitchyard, type RunningHub, type SwitchyardOptions } from '../../src/switchyard.js';
 import { evse, location } from '../support/fixtures.js';
 import { databaseLabel, deliveriesSettled, eventually, isolatedDatabase } from '../support/hub.js';
+import { countCursorWrites } from './cursor-writes.js';
 import { FAST_DELIVERY, onboard, PARTIES, startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
@@ -26,11 +27,7 @@ describe(`cursors of receivers sent nothing (${databaseLabel})`, { timeout: 120_
   beforeAll(async () => {
     net = await startRoamingNetwork({ delivery: { ...FAST_DELIVERY, quietCursorWriteMs: QUIET_CURSOR_WRITE_MS } });
     // Each write of a cursor, counted by the database itself.
-    await net.hub.hub.db.execScript(`
-      CREATE TABLE cursor_writes (party uuid NOT NULL);
-      CREATE FUNCTION count_cursor_write() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN INSERT INTO cursor_writes (party) VALUES (NEW.party); RETURN NEW; END $$;
-      CREATE TRIGGER count_cursor_writes AFTER UPDATE ON receiver_cursors FOR EACH ROW EXECUTE FUNCTION count_cursor_write();`);
+    await countCursorWrites(net.hub.hub.db);
   });
   afterAll(() => net?.close());
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evse, location } from '../support/fixtures.js';
 import { databaseLabel, deliveriesSettled, eventually } from '../support/hub.js';
+import { countCursorWrites } from './cursor-writes.js';
 import { FAST_DELIVERY, startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
 
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
@@ -18,11 +19,7 @@ describe(`delivery rounds under a stream of pushes (${databaseLabel})`, { timeou
   beforeAll(async () => {
     net = await startRoamingNetwork({ delivery: { ...FAST_DELIVERY, roundIntervalMs: ROUND_INTERVAL_MS } });
     // Each write of a cursor, counted by the database itself: a batch that sent something writes its cursor once.
-    await net.hub.hub.db.execScript(`
-      CREATE TABLE cursor_writes (party uuid NOT NULL);
-      CREATE FUNCTION count_cursor_write() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN INSERT INTO cursor_writes (party) VALUES (NEW.party); RETURN NEW; END $$;
-      CREATE TRIGGER count_cursor_writes AFTER UPDATE ON receiver_cursors FOR EACH ROW EXECUTE FUNCTION count_cursor_write();`);
+    await countCursorWrites(net.hub.hub.db);
   });
   afterAll(() => net?.close());
 
