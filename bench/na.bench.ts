@@ -36,6 +36,7 @@ import { OcpiPlatform } from '../src/sim/platform.js';
 import { cdr, evse, location, session, token } from '../test/support/fixtures.js';
 import { admin } from '../test/support/hub.js';
 import { onboard } from '../test/support/network.js';
+import { addSpent, CpuLedger, machineShares, POSTGRES_ROLE, spentBetween, type CpuSpent } from './support/cpu-ledger.js';
 import { startHubProcess } from './support/hub-process.js';
 import type { AcceptPlan, AcceptResult } from './support/accept-loop.js';
 import { wallClock, type LoadPlan, type LoadResult } from './support/na-load.js';
@@ -100,6 +101,13 @@ let clock = Date.UTC(2026, 11, 1, 0, 0, 0);
 
 const party = (prefix: string, i: number) => ({ countryCode: 'US', partyId: `${prefix}${i.toString(36).toUpperCase().padStart(2, '0')}` });
 
+/** Roles of the CPU ledger: the hub's processes, and what runs beside them on the machine. */
+const HUB_REQUESTS = 'taking requests';
+const HUB_DELIVERING = 'delivering';
+const CLIENT = 'accept client';
+const PARTNERS = 'simulated partners';
+const PROXY = 'proxy';
+
 // --- the network ----------------------------------------------------------------------------------
 
 const engine = process.env.DATABASE_URL ? 'postgres' : 'embedded';
@@ -132,10 +140,13 @@ const lastStateAtEmsp = new Map<string, string>();
 const received = { sessions: new Set<string>(), cdrs: new Set<string>() };
 /** The Locations each eMSP was sent whole (a PUT of the Location), by eMSP index. */
 const locationsAt = emsps.map(() => new Set<string>());
+/** Requests the hub made to the eMSPs to deliver something (everything but authorizations). */
+let deliveriesReceived = 0;
 const tokensOf = new Map<OcpiPlatform, { uid: string; body: ReturnType<typeof token> }[]>();
 for (const [index, emsp] of emsps.entries()) {
   emsp.handle('locations', (r) => {
     emsp.received.length = 0;
+    deliveriesReceived++;
     const [, , , locationId, evseUid] = r.path.split('/');
     if (r.method === 'PUT' && locationId && !evseUid) locationsAt[index].add(locationId);
     if (index !== 0) return undefined;
@@ -149,8 +160,14 @@ for (const [index, emsp] of emsps.entries()) {
     }
     return undefined;
   });
-  emsp.handle('sessions', (r) => void received.sessions.add(r.path.split('/')[3]));
-  emsp.handle('cdrs', (r) => void received.cdrs.add((r.body as { id: string }).id));
+  emsp.handle('sessions', (r) => {
+    deliveriesReceived++;
+    received.sessions.add(r.path.split('/')[3]);
+  });
+  emsp.handle('cdrs', (r) => {
+    deliveriesReceived++;
+    received.cdrs.add((r.body as { id: string }).id);
+  });
   emsp.handle('tokens', (r) => {
     const uid = decodeURIComponent(r.path.split('/')[1] ?? '');
     const known = tokensOf.get(emsp)?.find((t) => t.uid === uid);
@@ -281,17 +298,37 @@ async function acceptClient(target: AcceptPlan['target']) {
       return result;
     },
     stop: () => child.send('stop'),
+    pid: child.pid,
   };
 }
 
 const hubClient = await acceptClient({ hub: true });
 acceptDrainSeconds = await drained();
 const proxyClient = await acceptClient({ proxyUrl });
+const ledger = new CpuLedger(
+  {
+    [HUB_REQUESTS]: () => [hub.pids.requests],
+    [HUB_DELIVERING]: () => hub.pids.delivering,
+    [CLIENT]: () => [hubClient.pid, proxyClient.pid],
+    [PARTNERS]: () => [process.pid],
+    [PROXY]: () => [proxyProcess.pid],
+  },
+  engine === 'postgres',
+);
+const acceptCpu = { hub: [] as CpuSpent[], proxy: [] as CpuSpent[] };
 for (let round = 0; round < 2; round++) {
+  const hubStart = ledger.read();
   const hub = await hubClient.round();
   // The proxy's turn comes once the hub has delivered, on a machine as quiet as the hub found it.
   acceptDrainSeconds = Math.max(acceptDrainSeconds, await drained());
+  // The hub's CPU is counted until it has delivered what it accepted: that is what an accept costs.
+  const hubEnd = ledger.read();
   const bare = await proxyClient.round();
+  const proxyEnd = ledger.read();
+  if (hubStart && hubEnd && proxyEnd) {
+    acceptCpu.hub.push(spentBetween(hubStart, hubEnd));
+    acceptCpu.proxy.push(spentBetween(hubEnd, proxyEnd));
+  }
   accept.hub.push(hub.perSecond);
   accept.proxy.push(bare.perSecond);
   accept.hubLatency.push(...hub.latencies);
@@ -312,7 +349,11 @@ const plan = planOf(
 const rss: { minute: number; bytes: number[] }[] = [];
 const runStarted = performance.now();
 const rssTimer = setInterval(async () => rss.push({ minute: (performance.now() - runStarted) / 60_000, bytes: (await hub.rssMb()).map((mb) => mb * 2 ** 20) }), 5_000);
+const mixedCpuStart = ledger.read();
+const deliveriesBefore = deliveriesReceived;
 const mixed = await runLoad(plan);
+const mixedCpuEnd = ledger.read();
+const mixedDeliveries = deliveriesReceived - deliveriesBefore;
 clearInterval(rssTimer);
 const lastAccepted = new Map(mixed.lastAccepted);
 const sent = { sessions: new Set(mixed.sessions), cdrs: new Set(mixed.cdrs) };
@@ -386,12 +427,14 @@ const processNames = processCount === 1 ? ['process'] : ['process taking request
 const rows: [string, string, string][] = [
   ['accept, EVSE PATCH (closed loop)', `${median(accept.hub).toFixed(0)}/s, p50 ${ms(percentile(accept.hubLatency, 50))}, p99 ${ms(percentile(accept.hubLatency, 99))}`,
     `bare proxy ${median(accept.proxy).toFixed(0)}/s, p50 ${ms(percentile(accept.proxyLatency, 50))}, p99 ${ms(percentile(accept.proxyLatency, 99))}; ratio ${(median(accept.hub) / median(accept.proxy)).toFixed(2)}×; failed: hub ${accept.hubFailures}, proxy ${accept.proxyFailures}; all delivered ${acceptDrainSeconds.toFixed(0)} s after a round`],
+  ...acceptCpuRows(),
   [`EVSE changes at ${plan.rates.changes}/s (mixed run)`, `p50 ${ms(percentile(mixed.changes, 50))}, p99 ${ms(percentile(mixed.changes, 99))}`, `${mixed.changes.length} accepted after a ${option('warm-up-seconds')} s warm-up (timed from then on)`],
   [`RTA at ${plan.rates.authorizations}/s alone, hub-added`, `p50 ${ms(percentile(quietRta.hubRta, 50) - percentile(quietRta.directRta, 50))}, p99 ${ms(percentile(quietRta.hubRta, 99) - percentile(quietRta.directRta, 99))}`,
     `hub RTT p50 ${ms(percentile(quietRta.hubRta, 50))} p99 ${ms(percentile(quietRta.hubRta, 99))}; direct p50 ${ms(percentile(quietRta.directRta, 50))} p99 ${ms(percentile(quietRta.directRta, 99))}; ${quietRta.hubRta.length} taps, ${quietRta.refused} refused`],
   [`RTA at ${plan.rates.authorizations}/s in the mixed run, hub-added`, `p50 ${ms(percentile(mixed.hubRta, 50) - percentile(mixed.directRta, 50))}, p99 ${ms(percentile(mixed.hubRta, 99) - percentile(mixed.directRta, 99))}`,
     `hub RTT p50 ${ms(percentile(mixed.hubRta, 50))} p99 ${ms(percentile(mixed.hubRta, 99))}; direct p50 ${ms(percentile(mixed.directRta, 50))} p99 ${ms(percentile(mixed.directRta, 99))}`],
   ['delivery lag to an eMSP', `p50 ${ms(percentile(deliveryLags, 50))}, p99 ${ms(percentile(deliveryLags, 99))}`, `${deliveryLags.length} changes timed`],
+  ...mixedCpuRows(),
   [`GET-all, ${pulledEvses} EVSEs`, `${pullSeconds.toFixed(1)} s, ${pages} pages`, `${(pullSeconds / pages * 1000).toFixed(0)} ms per page of 100 locations`],
   ['load', `${(locationCount * perLocation / loadSeconds).toFixed(0)} EVSEs/s`, `${locationCount} locations in ${loadSeconds.toFixed(0)} s; onboarding ${onboardSeconds.toFixed(0)} s; delivered to every eMSP ${loadDrained ? `${loadDrainSeconds.toFixed(0)} s later` : `not yet ${loadDrainSeconds.toFixed(0)} s later (the next phases ran beside its backlog)`}`],
   ...processNames.map((name, p): [string, string, string] => [
@@ -402,6 +445,38 @@ const rows: [string, string, string][] = [
   [missingCount > 0 && backlogLeft !== 0 ? 'not delivered yet (the hub still had a backlog)' : 'lost', `${missingCount}`,
     `loaded Locations at the eMSPs ${lost.locations}/${locations.length * emsps.length}, sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; ${missingCount === 0 ? 'all delivered' : 'missing'} ${settleSeconds.toFixed(0)} s after the run${backlogNote}; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
 ];
+/** CPU ms per accepted change, by role, with the proxy's per forwarded request beside it. */
+function acceptCpuRows(): [string, string, string][] {
+  const hubSpent = addSpent(acceptCpu.hub);
+  const proxySpent = addSpent(acceptCpu.proxy);
+  const accepted = accept.hubLatency.length;
+  const forwarded = accept.proxyLatency.length;
+  if (!hubSpent || !proxySpent || accepted === 0 || forwarded === 0) return [];
+  const per = (spent: CpuSpent, role: string, count: number) => (spent.byRole.get(role) ?? 0) / count;
+  const hubRoles = [HUB_REQUESTS, HUB_DELIVERING, ...(hubSpent.byRole.has(POSTGRES_ROLE) ? [POSTGRES_ROLE] : [])];
+  const hubTotal = hubRoles.reduce((sum, role) => sum + per(hubSpent, role, accepted), 0);
+  const proxyTotal = per(proxySpent, PROXY, forwarded);
+  const list = (spent: CpuSpent, roles: string[], count: number) => roles.map((role) => `${role} ${per(spent, role, count).toFixed(2)}`).join(', ');
+  return [
+    ['CPU per accepted change, ms', `${hubTotal.toFixed(2)}: ${list(hubSpent, hubRoles, accepted)}`,
+      `bare proxy ${proxyTotal.toFixed(2)} a request (hub ${(hubTotal / proxyTotal).toFixed(1)}×), beside it ${CLIENT} ${per(proxySpent, CLIENT, forwarded).toFixed(2)}, sink ${per(proxySpent, PARTNERS, forwarded).toFixed(2)}; ` +
+      `beside the hub ${list(hubSpent, [CLIENT, PARTNERS], accepted)}; hub rounds until delivered: ${machineShares(hubSpent)}; proxy rounds: ${machineShares(proxySpent)}`],
+  ];
+}
+
+/** CPU of the mixed run in cores, by role, and what one delivery cost the delivering processes. */
+function mixedCpuRows(): [string, string, string][] {
+  if (!mixedCpuStart || !mixedCpuEnd) return [];
+  const spent = spentBetween(mixedCpuStart, mixedCpuEnd);
+  const cores = (role: string) => (spent.byRole.get(role) ?? 0) / spent.wallMs;
+  const hubRoles = [HUB_REQUESTS, HUB_DELIVERING, ...(spent.byRole.has(POSTGRES_ROLE) ? [POSTGRES_ROLE] : [])];
+  const perDelivery = mixedDeliveries > 0 ? `; ${HUB_DELIVERING} ${((spent.byRole.get(HUB_DELIVERING) ?? 0) / mixedDeliveries).toFixed(2)} ms a delivery` : '';
+  return [
+    ['CPU in the mixed run, cores', `${hubRoles.reduce((sum, role) => sum + cores(role), 0).toFixed(2)}: ${hubRoles.map((role) => `${role} ${cores(role).toFixed(2)}`).join(', ')}`,
+      `${PARTNERS} ${cores(PARTNERS).toFixed(2)}; ${(mixedDeliveries / (spent.wallMs / 1000)).toFixed(0)} deliveries/s received${perDelivery}; ${machineShares(spent)}`],
+  ];
+}
+
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
 console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}`);
 console.log(`the hub: ${hub.layout}\n`);

@@ -16,6 +16,8 @@ export interface HubProcess {
   layout: string;
   /** The resident memory of each of the hub's processes now, in MB. */
   rssMb(): Promise<number[]>;
+  /** The process ids: the one taking requests (the only one unless split), and those delivering. */
+  pids: { requests: number | undefined; delivering: (number | undefined)[] };
   /**
    * Receivers' events not yet delivered, from the delivering process's /metrics; undefined when
    * the hub could not say (a scrape that failed under load is no empty backlog).
@@ -103,6 +105,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       url: inbound.url,
       layout: `${split ? `one process takes requests, ${deliveringCount === 1 ? 'one delivers' : `${deliveringCount} deliver`} (nice ${DELIVERY_NICENESS})` : 'one process'}; V8 heap limit ${HEAP_LIMIT_MB} MB, semi-space ${SEMI_SPACE_MB} MB each`,
       rssMb: () => Promise.all(children.map(rssMbOf)),
+      pids: { requests: inbound.child.pid, delivering: children.slice(1).map((child) => child.pid) },
       async deliveryBacklog() {
         const reply = await fetch(`${delivering.url}/metrics`, { headers: { authorization: `Bearer ${options.adminToken}` } }).catch(() => undefined);
         if (!reply?.ok) return undefined;
