@@ -3,21 +3,28 @@ import { notifyInSchema } from '../store/channels.js';
 import type { Database } from '../store/database.js';
 
 export const EVENTS_CHANNEL = 'switchyard_events';
-/** Accepts within this long share one notification. */
-const ANNOUNCE_DELAY_MS = 10;
-
 /**
  * Wakes the delivery of other hub processes when this one logged events for receivers it does
  * not serve (a process that only takes requests, or receivers owned elsewhere). Without it they
- * would find the events at their next poll. Accepts close together share one NOTIFY, so a busy
- * process sends at most one per ANNOUNCE_DELAY_MS. An embedded database has one process: nothing
- * to wake.
+ * would find the events at their next poll. The first accept after a quiet spell is announced at
+ * once; accepts within the interval after an announcement share one more, sent when the interval
+ * ends. Each NOTIFY is a transaction with a commit of its own and wakes every delivering process,
+ * so a stream of accepts costs one per interval, not one per accept. An embedded database has one
+ * process: nothing to wake.
  */
 export class DeliveryWake {
   private readonly processId = randomUUID();
   private pending?: NodeJS.Timeout;
+  private lastSentAt = -Infinity;
 
-  constructor(private readonly db: Database) {}
+  /**
+   * `intervalMs`: the least time between two announcements; the delivering processes start their
+   * rounds no closer together (worker.ts, roundIntervalMs), so more would wake them for nothing.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly intervalMs: number,
+  ) {}
 
   get crossesProcesses(): boolean {
     return this.db.engine === 'postgres';
@@ -25,11 +32,21 @@ export class DeliveryWake {
 
   announce(): void {
     if (!this.crossesProcesses || this.pending) return;
+    const wait = this.lastSentAt + this.intervalMs - performance.now();
+    if (wait <= 0) {
+      this.send();
+      return;
+    }
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      // Lost on a database fault: the receivers' own poll finds the events a moment later.
-      notifyInSchema(this.db, EVENTS_CHANNEL, this.processId).catch(() => undefined);
-    }, ANNOUNCE_DELAY_MS);
+      this.send();
+    }, wait);
+  }
+
+  private send(): void {
+    this.lastSentAt = performance.now();
+    // Lost on a database fault: the receivers' own poll finds the events a moment later.
+    notifyInSchema(this.db, EVENTS_CHANNEL, this.processId).catch(() => undefined);
   }
 
   /** Calls `wake` when another process announces events; resolves to a function that stops listening. */

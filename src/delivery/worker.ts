@@ -89,7 +89,7 @@ export class DeliveryWorker {
     this.directory = new ReceiverDirectory(hub.sealer, hub.directory);
     this.ownership = ownershipFor(hub.db);
     this.sender = new Sender(hub, journal, options.timeoutMs);
-    this.wake = new DeliveryWake(hub.db);
+    this.wake = new DeliveryWake(hub.db, options.roundIntervalMs);
   }
 
   /** Starts delivering in this process (a process that only takes requests never calls it). */

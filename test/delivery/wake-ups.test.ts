@@ -11,6 +11,12 @@ import { onboard, PARTIES } from '../support/network.js';
 
 /** Long enough for a chain of wake-ups to show itself many times over (one link takes ~10 ms). */
 const QUIET_WINDOW_MS = 1_500;
+/**
+ * The process taking requests announces at most once per this long (its round interval), long
+ * here so that a stream of pushes on a loaded machine still comes many times faster, and the
+ * first push's announcement, due at once, cannot be mistaken for one that waited.
+ */
+const ANNOUNCE_INTERVAL_MS = 1_000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.runIf(process.env.DATABASE_URL)('waking delivering processes, on one PostgreSQL', () => {
@@ -26,7 +32,7 @@ describe.runIf(process.env.DATABASE_URL)('waking delivering processes, on one Po
   beforeAll(async () => {
     database = await isolatedDatabase();
     const start = (options: Partial<SwitchyardOptions>) => startLoopbackHub({ ...database.options, ...options });
-    taking = await start({ deliver: false });
+    taking = await start({ deliver: false, delivery: { roundIntervalMs: ANNOUNCE_INTERVAL_MS } });
     // Two delivering processes, so that neither serves every receiver: each would wake the other.
     delivering.push(await start({}), await start({}));
     cpo = await OcpiPlatform.start({ name: 'Volt Street', roles: [PARTIES.cpo1] });
@@ -54,6 +60,8 @@ describe.runIf(process.env.DATABASE_URL)('waking delivering processes, on one Po
 
   it('announces nothing while nothing is logged, however many processes deliver', async () => {
     await deliveriesSettled(delivering[0], 30_000);
+    // What onboarding logged may still have its last announcement due.
+    await pause(ANNOUNCE_INTERVAL_MS);
     expect(await heardDuring(QUIET_WINDOW_MS)).toBe(0);
   });
 
@@ -66,6 +74,37 @@ describe.runIf(process.env.DATABASE_URL)('waking delivering processes, on one Po
     await deliveriesSettled(delivering[0], 30_000);
     expect(await heardDuring(QUIET_WINDOW_MS)).toBe(0);
     expect(announcements.length - before).toBe(1);
+  });
+
+  it('announces a stream of accepts once per interval, the first of them at once', async () => {
+    const locationUrl = `${cpo.hubUrl('locations', undefined, 'RECEIVER')}/US/CP1/LOC-STREAM`;
+    const put = await cpo.send({ method: 'PUT', url: locationUrl, body: location({ countryCode: 'US', partyId: 'CP1' }, 'LOC-STREAM', { evses: [evse('EVSE-1')] }) });
+    expect(put.envelope?.status_code).toBe(1000);
+    await eventually(() => emsp.receivedFor('locations').some((r) => r.path === '/US/CP1/LOC-STREAM'), 30_000, 'the location at the eMSP');
+    await deliveriesSettled(delivering[0], 30_000);
+    await pause(ANNOUNCE_INTERVAL_MS); // a quiet spell
+    const url = (evseUid: string) => `${locationUrl}/${evseUid}`;
+    const delivered = emsp.receivedFor('locations').length;
+    const before = announcements.length;
+    const started = Date.now();
+    const first = await cpo.send({ method: 'PATCH', url: url('EVSE-1'), body: { status: 'CHARGING', last_updated: new Date().toISOString() } });
+    expect(first.envelope?.status_code).toBe(1000);
+    // A push after a quiet spell is announced without waiting for the interval to pass.
+    await eventually(() => announcements.length > before, 10_000, 'the first announcement');
+    expect(announcements[before] - started).toBeLessThan(ANNOUNCE_INTERVAL_MS);
+    for (let i = 0; i < 20; i++) {
+      const reply = await cpo.send({ method: 'PATCH', url: url('EVSE-1'), body: { status: i % 2 ? 'CHARGING' : 'AVAILABLE', last_updated: new Date().toISOString() } });
+      expect(reply.envelope?.status_code).toBe(1000);
+    }
+    const elapsedMs = Date.now() - started;
+    // The pushes that came within an interval of an announcement share the one after it.
+    await eventually(() => emsp.receivedFor('locations').length > delivered && announcements.length - before >= 2, 10_000, 'the trailing announcement');
+    await pause(ANNOUNCE_INTERVAL_MS * 2);
+    const heard = announcements.length - before;
+    expect(heard, `announcements for 21 pushes in ${elapsedMs} ms`).toBeLessThanOrEqual(Math.floor(elapsedMs / ANNOUNCE_INTERVAL_MS) + 2);
+    const gaps = announcements.slice(before).map((at, i, all) => (i === 0 ? Infinity : at - all[i - 1]));
+    // Heard, not sent, times: the listener's delivery of two notifications may bring them closer.
+    expect(Math.min(...gaps)).toBeGreaterThan(ANNOUNCE_INTERVAL_MS / 2);
   });
 
   it('keeps announcements within the schema: a hub on another schema of the database hears none', async () => {
