@@ -251,10 +251,15 @@ const ACCEPT_WARM_UP_MS = 2_000;
 /** How often the hub's backlog is read while waiting for it: reading it is work for the hub too. */
 const BACKLOG_POLL_MS = 2_000;
 
-/** Until no receiver has events waiting (by the hub's /metrics), at most 5 min; returns the seconds waited. */
+/**
+ * Until no receiver has events waiting (by the hub's /metrics), at most `--settle-minutes`;
+ * returns the seconds waited. The phases after it are then measured on a hub that is not still
+ * delivering the one before, unless that took longer.
+ */
 async function drained(): Promise<number> {
   const started = performance.now();
-  while ((await hub.deliveryBacklog()) !== 0 && performance.now() - started < 300_000) await sleep(BACKLOG_POLL_MS);
+  const limit = option('settle-minutes') * 60_000;
+  while ((await hub.deliveryBacklog()) !== 0 && performance.now() - started < limit) await sleep(BACKLOG_POLL_MS);
   return (performance.now() - started) / 1000;
 }
 
