@@ -3,6 +3,7 @@ import { notifyInSchema } from '../store/channels.js';
 import type { Database } from '../store/database.js';
 
 export const EVENTS_CHANNEL = 'switchyard_events';
+
 /**
  * Wakes the delivery of other hub processes when this one logged events for receivers it does
  * not serve (a process that only takes requests, or receivers owned elsewhere). Without it they
