@@ -450,6 +450,11 @@ const rows: [string, string, string][] = [
   [missingCount > 0 && backlogLeft !== 0 ? 'not delivered yet (the hub still had a backlog)' : 'lost', `${missingCount}`,
     `loaded Locations at the eMSPs ${lost.locations}/${locations.length * emsps.length}, sessions ${lost.sessions}/${sent.sessions.size}, CDRs ${lost.cdrs}/${sent.cdrs.size}, EVSE last states ${lost.states}/${lastAccepted.size}; ${missingCount === 0 ? 'all delivered' : 'missing'} ${settleSeconds.toFixed(0)} s after the run${backlogNote}; request errors ${mixed.errors}, RTA refusals ${mixed.refused}`],
 ];
+/** The hub's roles in a ledger window: its processes, and PostgreSQL when it runs on this machine. */
+function hubRolesOf(spent: CpuSpent): string[] {
+  return [HUB_REQUESTS, HUB_DELIVERING, ...(spent.byRole.has(POSTGRES_ROLE) ? [POSTGRES_ROLE] : [])];
+}
+
 /** CPU ms per accepted change, by role, with the proxy's per forwarded request beside it. */
 function acceptCpuRows(): [string, string, string][] {
   const hubSpent = addSpent(acceptCpu.hub);
@@ -458,7 +463,7 @@ function acceptCpuRows(): [string, string, string][] {
   const forwarded = accept.proxyLatency.length;
   if (!hubSpent || !proxySpent || accepted === 0 || forwarded === 0) return [];
   const per = (spent: CpuSpent, role: string, count: number) => (spent.byRole.get(role) ?? 0) / count;
-  const hubRoles = [HUB_REQUESTS, HUB_DELIVERING, ...(hubSpent.byRole.has(POSTGRES_ROLE) ? [POSTGRES_ROLE] : [])];
+  const hubRoles = hubRolesOf(hubSpent);
   const hubTotal = hubRoles.reduce((sum, role) => sum + per(hubSpent, role, accepted), 0);
   const proxyTotal = per(proxySpent, PROXY, forwarded);
   const list = (spent: CpuSpent, roles: string[], count: number) => roles.map((role) => `${role} ${per(spent, role, count).toFixed(2)}`).join(', ');
@@ -474,7 +479,7 @@ function mixedCpuRows(): [string, string, string][] {
   if (!mixedCpuStart || !mixedCpuEnd) return [];
   const spent = spentBetween(mixedCpuStart, mixedCpuEnd);
   const cores = (role: string) => (spent.byRole.get(role) ?? 0) / spent.wallMs;
-  const hubRoles = [HUB_REQUESTS, HUB_DELIVERING, ...(spent.byRole.has(POSTGRES_ROLE) ? [POSTGRES_ROLE] : [])];
+  const hubRoles = hubRolesOf(spent);
   const perDelivery = mixedDeliveries > 0 ? `; ${HUB_DELIVERING} ${((spent.byRole.get(HUB_DELIVERING) ?? 0) / mixedDeliveries).toFixed(2)} ms a delivery` : '';
   return [
     ['CPU in the mixed run, cores', `${hubRoles.reduce((sum, role) => sum + cores(role), 0).toFixed(2)}: ${hubRoles.map((role) => `${role} ${cores(role).toFixed(2)}`).join(', ')}`,

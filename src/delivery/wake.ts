@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notifyInSchema } from '../store/channels.js';
 import type { Database } from '../store/database.js';
+import { Pace } from './pace.js';
 
 export const EVENTS_CHANNEL = 'switchyard_events';
 
@@ -16,7 +17,7 @@ export const EVENTS_CHANNEL = 'switchyard_events';
 export class DeliveryWake {
   private readonly processId = randomUUID();
   private pending?: NodeJS.Timeout;
-  private lastSentAt = -Infinity;
+  private readonly pace: Pace;
 
   /**
    * `intervalMs`: the least time between two announcements; the delivering processes start their
@@ -24,8 +25,10 @@ export class DeliveryWake {
    */
   constructor(
     private readonly db: Database,
-    private readonly intervalMs: number,
-  ) {}
+    intervalMs: number,
+  ) {
+    this.pace = new Pace(intervalMs);
+  }
 
   get crossesProcesses(): boolean {
     return this.db.engine === 'postgres';
@@ -33,8 +36,8 @@ export class DeliveryWake {
 
   announce(): void {
     if (!this.crossesProcesses || this.pending) return;
-    const wait = this.lastSentAt + this.intervalMs - performance.now();
-    if (wait <= 0) {
+    const wait = this.pace.untilNext();
+    if (wait === 0) {
       this.send();
       return;
     }
@@ -45,7 +48,7 @@ export class DeliveryWake {
   }
 
   private send(): void {
-    this.lastSentAt = performance.now();
+    this.pace.started();
     // Lost on a database fault: the receivers' own poll finds the events a moment later.
     notifyInSchema(this.db, EVENTS_CHANNEL, this.processId).catch(() => undefined);
   }

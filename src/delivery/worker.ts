@@ -8,6 +8,7 @@ import { ReceiverDirectory, type Snapshot } from './directory.js';
 import { moveCursors, saveProgress, type Progress } from './holds.js';
 import { ReceiverLane } from './lane.js';
 import { ownershipFor, type Ownership } from './ownership.js';
+import { Pace } from './pace.js';
 import { Sender } from './sender.js';
 import { DeliveryWake } from './wake.js';
 
@@ -76,8 +77,8 @@ export class DeliveryWorker {
   /** Cursor moves past events none of which was for the receiver, written every quietCursorWriteMs. */
   private readonly quietMoves = new Map<string, Cursor>();
   private quietMovesWrittenAt = 0;
-  /** When the last round started: the next waits until roundIntervalMs after it. */
-  private roundStartedAt = 0;
+  /** Rounds start at least roundIntervalMs apart. */
+  private readonly roundPace: Pace;
   /** When each failure was last logged, by its message. */
   private readonly failuresLogged = new Map<string, number>();
 
@@ -90,6 +91,7 @@ export class DeliveryWorker {
     this.ownership = ownershipFor(hub.db);
     this.sender = new Sender(hub, journal, options.timeoutMs);
     this.wake = new DeliveryWake(hub.db, options.roundIntervalMs);
+    this.roundPace = new Pace(options.roundIntervalMs);
   }
 
   /** Starts delivering in this process (a process that only takes requests never calls it). */
@@ -126,7 +128,7 @@ export class DeliveryWorker {
   private roundSoon(): void {
     if (this.stopped) return;
     if (this.running) this.wanted = true;
-    else this.schedule(this.untilRoundAllowed());
+    else this.schedule(this.roundPace.untilNext());
   }
 
   async stop(): Promise<void> {
@@ -151,7 +153,7 @@ export class DeliveryWorker {
         this.wanted = true;
         return;
       }
-      this.roundStartedAt = Date.now();
+      this.roundPace.started();
       this.running = this.round()
         .catch((error: unknown) => this.failed('Delivery round failed', error))
         .finally(() => {
@@ -159,15 +161,10 @@ export class DeliveryWorker {
           if (this.stopped) return;
           const again = this.wanted;
           this.wanted = false;
-          this.schedule(Math.max(again ? 0 : this.options.pollIntervalMs, this.untilRoundAllowed()));
+          this.schedule(Math.max(again ? 0 : this.options.pollIntervalMs, this.roundPace.untilNext()));
         });
     }, delayMs);
     this.timer.unref();
-  }
-
-  /** How long the next round must wait so that rounds start at least roundIntervalMs apart. */
-  private untilRoundAllowed(): number {
-    return Math.max(0, this.roundStartedAt + this.options.roundIntervalMs - Date.now());
   }
 
   /**
