@@ -4,13 +4,19 @@ import type { Database } from '../store/database.js';
 import { Pace } from './pace.js';
 
 export const EVENTS_CHANNEL = 'switchyard_events';
+/**
+ * An announcement waits at least this long: a delivering process reads only events of
+ * transactions older than every one still open, so one woken the instant a push commits may find
+ * it not yet readable, and then nothing wakes it again before its poll.
+ */
+const ANNOUNCE_DELAY_MS = 10;
 
 /**
  * Wakes the delivery of other hub processes when this one logged events for receivers it does
  * not serve (a process that only takes requests, or receivers owned elsewhere). Without it they
- * would find the events at their next poll. The first accept after a quiet spell is announced at
- * once; accepts within the interval after an announcement share one more, sent when the interval
- * ends. Each NOTIFY is a transaction with a commit of its own and wakes every delivering process,
+ * would find the events at their next poll. The first accept after a quiet spell is announced
+ * ANNOUNCE_DELAY_MS later; accepts within the interval after an announcement share one more, sent
+ * when the interval ends. Each NOTIFY is a transaction with a commit of its own and wakes every delivering process,
  * so a stream of accepts costs one per interval, not one per accept. An embedded database has one
  * process: nothing to wake.
  */
@@ -36,15 +42,10 @@ export class DeliveryWake {
 
   announce(): void {
     if (!this.crossesProcesses || this.pending) return;
-    const wait = this.pace.untilNext();
-    if (wait === 0) {
-      this.send();
-      return;
-    }
     this.pending = setTimeout(() => {
       this.pending = undefined;
       this.send();
-    }, wait);
+    }, Math.max(ANNOUNCE_DELAY_MS, this.pace.untilNext()));
   }
 
   private send(): void {
