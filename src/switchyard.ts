@@ -27,6 +27,8 @@ export interface SwitchyardOptions {
   callTimeoutMs?: number;
   forwardTimeoutMs?: number;
   authorizationTimeoutMs?: number;
+  /** Real-time authorizations one CPO may have open at one eMSP at once (default 32); more wait their turn. */
+  authorizationsPerCpoAndEmsp?: number;
   commandGraceMs?: number;
   /**
    * Networks (CIDR) the hub may call partners in besides public addresses: loopback, private
@@ -89,6 +91,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
     callTimeoutMs: options.callTimeoutMs ?? 10_000,
     forwardTimeoutMs: options.forwardTimeoutMs ?? 10_000,
     authorizationTimeoutMs: options.authorizationTimeoutMs ?? 3_000,
+    authorizationsPerCpoAndEmsp: options.authorizationsPerCpoAndEmsp ?? 32,
     commandGraceMs: options.commandGraceMs ?? 30_000,
     checkAfterCredentials: afterCredentials ?? false,
   };

@@ -122,7 +122,8 @@ interface Outcome {
 /**
  * Decides an authorization with nothing but memory on the way to the eMSP: the token's eMSP, the
  * agreement and the endpoint come from the directory; the decision and its journal entry are
- * written after the answer. A burst from one CPO waits only for its own eMSPs.
+ * written after the answer. A burst from one CPO waits only for its own slots at its eMSPs
+ * (authorization-slots.ts), never ahead of another CPO's drivers.
  */
 export async function authorize(hub: HubContext, request: AuthorizationRequest): Promise<AuthorizationAnswer> {
   // The budget covers the hub's own look-ups too: the driver waits for all of it.
@@ -132,12 +133,32 @@ export async function authorize(hub: HubContext, request: AuthorizationRequest):
     knownOwner(hub, directory, request) ?? (await contractPoolOwner(hub, request)) ?? prefixOwner(directory, request);
   if (!owner) return conclude(hub, request, unknownOwner(hub, request));
 
-  const { emsp, cached } = owner;
+  const { emsp } = owner;
   const agreement = directory.agreement(request.cpo, emsp, 'tokens');
   if (!agreement.allowed) return conclude(hub, request, refusedByAgreement(request, owner, agreement.basis));
 
+  const slot = await hub.authorizationSlots.take(`${request.cpo.id}>${emsp.id}`, deadline);
+  if (!slot) {
+    const waited = `eMSP found by ${owner.foundBy}; ${hub.config.authorizationsPerCpoAndEmsp} earlier authorizations of this CPO were still open at the eMSP when the budget ran out`;
+    return decideWithout(hub, directory, request, owner, waited);
+  }
+  let result;
+  try {
+    result = await askTheEmsp(hub, request, emsp, deadline);
+  } finally {
+    slot();
+  }
+  if (result.answered) {
+    const detail = `eMSP found by ${owner.foundBy}; it answered HTTP ${result.httpStatus}, OCPI ${result.body.status_code}`;
+    return conclude(hub, request, { answer: result, rule: 'EMSP_ANSWERED', detail, emsp });
+  }
+  return decideWithout(hub, directory, request, owner, `eMSP found by ${owner.foundBy}; ${result.body.status_message ?? `OCPI ${result.body.status_code}`}`);
+}
+
+/** The authorization forwarded to the eMSP, within what is left of the budget. */
+function askTheEmsp(hub: HubContext, request: AuthorizationRequest, emsp: RoutedParty, deadline: number) {
   const query = new URLSearchParams({ type: request.type });
-  const result = await forward(hub, {
+  return forward(hub, {
     from: request.cpo,
     to: emsp,
     module: 'tokens',
@@ -153,11 +174,17 @@ export async function authorize(hub: HubContext, request: AuthorizationRequest):
     owner: emsp.ref,
     authorizeRequest: { tokenUid: request.uid, tokenType: request.type },
   });
-  if (result.answered) {
-    const detail = `eMSP found by ${owner.foundBy}; it answered HTTP ${result.httpStatus}, OCPI ${result.body.status_code}`;
-    return conclude(hub, request, { answer: result, rule: 'EMSP_ANSWERED', detail, emsp });
-  }
-  const unanswered = `eMSP found by ${owner.foundBy}; ${result.body.status_message ?? `OCPI ${result.body.status_code}`}`;
+}
+
+/** The eMSP gave no answer in time: its fallback policy decides from the hub's copy of the token. */
+async function decideWithout(
+  hub: HubContext,
+  directory: RegistrySnapshot,
+  request: AuthorizationRequest,
+  owner: TokenOwner,
+  unanswered: string,
+): Promise<AuthorizationAnswer> {
+  const { emsp, cached } = owner;
   const policy = directory.partyById(emsp.id)?.authorizationFallback ?? 'TOKEN_WHITELIST';
   // Without a token copy, a Plug & Charge contract in the pool may stand for it.
   const contract = cached ? undefined : await contractFallback(hub.db, request, emsp, policy);

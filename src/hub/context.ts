@@ -2,6 +2,7 @@ import type { PartyRef } from '../ocpi/headers.js';
 import type { OutboundPolicy } from '../ocpi/client.js';
 import type { Database } from '../store/database.js';
 import type { ClientInfoNotifier } from './client-info.js';
+import type { AuthorizationSlots } from './authorization-slots.js';
 import type { Directory } from './directory/directory.js';
 import type { EvsePatchQueue } from './evse-patches.js';
 import type { JournalWriter } from './journal-writer.js';
@@ -22,6 +23,8 @@ export interface HubConfig {
   forwardTimeoutMs: number;
   /** The budget of a real-time authorization before the eMSP's fallback policy decides. */
   authorizationTimeoutMs: number;
+  /** Real-time authorizations one CPO may have open at one eMSP at once; more wait in the hub (authorization-slots.ts). */
+  authorizationsPerCpoAndEmsp: number;
   /** Grace after a CPO's promised command timeout before the hub answers TIMEOUT itself. */
   commandGraceMs: number;
   /** Whether every credentials update is followed by a conformance check of the partner. */
@@ -46,6 +49,8 @@ export interface HubContext {
   clearing?: { kick(): void };
   /** Wakes the conformance checks that are due (after a registration); absent: they wait for their next round. */
   checks?: { kick(): void };
+  /** Open real-time authorizations by CPO and eMSP. */
+  authorizationSlots: AuthorizationSlots;
   /** EVSE PATCHes, stored and logged together as they come (evse-patches.ts). */
   evsePatches: EvsePatchQueue;
   /** Journal entries written in batches, off the request's path. */

@@ -1,3 +1,4 @@
+import { AuthorizationSlots } from './authorization-slots.js';
 import { AuditWorker, DEFAULT_AUDIT, type AuditOptions } from '../clearing/audit/worker.js';
 import { CheckScheduler, DEFAULT_CHECK_SCHEDULE, type CheckScheduleOptions } from '../conformance/schedule.js';
 import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from '../delivery/worker.js';
@@ -31,6 +32,7 @@ export class Hub implements HubContext {
   readonly journalWriter: JournalWriter;
   readonly evsePatches: EvsePatchQueue;
   readonly clientInfo: ClientInfoNotifier;
+  readonly authorizationSlots: AuthorizationSlots;
   log?: HubLog;
 
   private constructor(
@@ -45,6 +47,7 @@ export class Hub implements HubContext {
   ) {
     this.journalWriter = new JournalWriter(db);
     this.evsePatches = new EvsePatchQueue(db);
+    this.authorizationSlots = new AuthorizationSlots(config.authorizationsPerCpoAndEmsp);
     this.clientInfo = new ClientInfoNotifier(this);
     this.delivery = new DeliveryWorker(this, deliveryOptions, this.journalWriter);
     this.clearing = new AuditWorker(db, auditOptions);

@@ -65,7 +65,10 @@ export class OutboundGuard {
     this.resolve = options.resolve ?? ((hostname) => dnsLookup(hostname, { all: true, verbatim: true }));
     this.dispatcher = new Agent({
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      connections: 32,
+      // No cap per partner: a shared cap would queue one requester behind another's burst. What
+      // is open at once is bounded where each kind of call is made: receiver lanes for deliveries,
+      // slots per CPO and eMSP for authorizations, partners' request budgets for forwarded calls.
+      connections: null,
       connect: this.connector(options.tls),
     });
   }
