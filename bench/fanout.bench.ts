@@ -2,8 +2,11 @@
  * Fan-out: CPOs push EVSE status changes at a fixed offered rate through the hub to N eMSPs that
  * answer 1000 at once. For each (database, eMSP count, rate) it reports deliveries/s, delivery
  * lag p50/p99 (from the hub's 1000 to the CPO to the eMSP's receipt), lost and duplicated
- * deliveries, and the hub's peak RSS; then, in the same run, a bare baseline: the same number of
- * PUTs sent by this one process with undici straight to the same receivers.
+ * deliveries, the hub's peak RSS and its CPU time per delivery (accepting the pushes included;
+ * PostgreSQL's apart); then, in the same run, a bare baseline: the same number of PUTs sent by
+ * this one process with undici straight to the same receivers, with this process's CPU per PUT
+ * (sending and receiving both). CPU per delivery moves much less with the machine's neighbours
+ * than deliveries per second, so it is the figure to compare two hubs by (`--hub-dir`).
  *
  *   npm run bench -- fanout [--emsps 10,50] [--rates 50,200] [--seconds 5] [--cpos 1]
  *                           [--engines postgres,embedded] [--locations 100] [--cpu-prof DIR]
@@ -19,6 +22,7 @@ import { OcpiPlatform } from '../src/sim/platform.js';
 import { evse, location } from '../test/support/fixtures.js';
 import { admin } from '../test/support/hub.js';
 import { onboard } from '../test/support/network.js';
+import { CpuLedger, POSTGRES_ROLE, spentBetween } from './support/cpu-ledger.js';
 import { startHubProcess } from './support/hub-process.js';
 
 const { values } = parseArgs({
@@ -44,6 +48,8 @@ const ENGINES = list(values.engines) as ('postgres' | 'embedded')[];
 const ADMIN_TOKEN = 'fanout-bench';
 const BASE_TIME = Date.UTC(2026, 10, 22, 10, 0, 0);
 const MAX_IN_FLIGHT = 256;
+/** The CPU ledger's role for the hub's processes. */
+const HUB = 'hub';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -101,6 +107,7 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
       // The default partner budget (100/s, burst 1000) would refuse the higher offered rates: measured here is delivery.
       await admin(hub.handle, 'PUT', `/api/partners/${id}/security`, { rate_limit: { per_second: 10_000, burst: 10_000 }, client_certificate: null });
     }
+    const ledger = new CpuLedger({ [HUB]: () => [hub.pids.requests, ...hub.pids.delivering] }, engine === 'postgres');
     let receipts: Receipt[] = [];
     /** The highest change each eMSP has of each location. */
     let highest = new Map<string, number>();
@@ -137,6 +144,7 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
       const rssTimer = setInterval(async () => (peakRss = Math.max(peakRss, (await hub.rssMb()).reduce((a, b) => a + b, 0))), 250);
       const total = Math.round(rate * SECONDS);
       const transactionsBefore = await transactionsSoFar(engine);
+      const cpuBefore = ledger.read();
       const started = performance.now();
       const inFlight = new Set<Promise<unknown>>();
       let refused = 0;
@@ -173,6 +181,7 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
         for (const [l, n] of latestOf) for (let e = 0; e < emspCount; e++) if ((seen.get(`${e}/${l}`) ?? -1) < n) return false;
         return true;
       }, 60_000);
+      const cpuAfter = ledger.read();
       clearInterval(rssTimer);
       const transactions = (await transactionsSoFar(engine)) - transactionsBefore;
       receipts = ofThisRate();
@@ -194,6 +203,11 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
 
       // Baseline: the same number of PUTs, straight from this process to the same receivers.
       const baseline = await bareBaseline(emsps, delivered);
+      const spent = cpuBefore && cpuAfter ? spentBetween(cpuBefore, cpuAfter) : undefined;
+      const perDelivery = (role: string) => ((spent?.byRole.get(role) ?? NaN) / delivered).toFixed(3);
+      const cpu = spent
+        ? `hub CPU ${perDelivery(HUB)} ms a delivery${engine === 'postgres' ? `, PostgreSQL ${perDelivery(POSTGRES_ROLE)} ms` : ' (its database included)'}`
+        : 'CPU not read (no /proc)';
       console.log(
         [
           engine.padEnd(8),
@@ -204,7 +218,8 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
           `lost ${lost} duplicated ${duplicated}${drained ? '' : ' (not drained in 60 s)'}`,
           `hub RSS ${peakRss.toFixed(0)} MB`,
           engine === 'postgres' ? `${(transactions / delivered).toFixed(3)} database transactions per delivery (accepts included)` : 'transactions not counted',
-          `bare baseline ${baseline.toFixed(0)}/s, ratio ${(hubRate / baseline).toFixed(2)}`,
+          cpu,
+          `bare baseline ${baseline.perSecond.toFixed(0)}/s (${baseline.cpuMsEach.toFixed(3)} ms CPU a PUT), ratio ${(hubRate / baseline.perSecond).toFixed(2)}`,
         ].join(' | '),
       );
     }
@@ -214,12 +229,16 @@ async function runEngine(engine: 'postgres' | 'embedded', emspCount: number): Pr
   }
 }
 
-/** `count` PUTs of a location from one process to the receivers, round robin, 64 in flight. */
-async function bareBaseline(emsps: OcpiPlatform[], count: number): Promise<number> {
+/**
+ * `count` PUTs of a location from one process to the receivers, round robin, 64 in flight: the
+ * rate, and this process's CPU per PUT (the receivers run in it too).
+ */
+async function bareBaseline(emsps: OcpiPlatform[], count: number): Promise<{ perSecond: number; cpuMsEach: number }> {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
   const body = JSON.stringify(location({ countryCode: 'US', partyId: 'C00' }, 'LOC-BASE'));
   let next = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(
     Array.from({ length: 64 }, async () => {
       while (next < count) {
@@ -235,8 +254,9 @@ async function bareBaseline(emsps: OcpiPlatform[], count: number): Promise<numbe
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await agent.close();
-  return count / seconds;
+  return { perSecond: count / seconds, cpuMsEach: (cpu.user + cpu.system) / 1000 / count };
 }
 
 const cpus = os.cpus();
