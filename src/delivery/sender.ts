@@ -195,9 +195,28 @@ export class Sender {
 /**
  * The X-Request-ID of an event's delivery to a receiver: every attempt of the same delivery (a
  * retry, or a resend after a crash) carries the same id, so that a receiver can recognise a
- * message it already has.
+ * message it already has. A UUID (version 8): the first 80 bits come from a hash of the receiver,
+ * the last 48 are the event's number mixed with the hash's own, so ids of one receiver never repeat
+ * and hashing is done once per receiver rather than once per delivery.
  */
 export function deliveryRequestId(receiver: string, seq: number): string {
-  const hex = createHash('sha256').update(`${receiver}:${seq}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  let prefix = receiverPrefixes.get(receiver);
+  if (prefix === undefined) {
+    const hex = createHash('sha256').update(receiver).digest('hex');
+    const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+    prefix = {
+      text: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-`,
+      mixHigh: parseInt(hex.slice(20, 24), 16),
+      mixLow: parseInt(hex.slice(24, 32), 16),
+    };
+    if (receiverPrefixes.size >= 10_000) receiverPrefixes.clear();
+    receiverPrefixes.set(receiver, prefix);
+  }
+  // The event's number XOR the hash's last 48 bits, in two parts: JavaScript's XOR takes 32 bits.
+  const number = seq % 2 ** 48;
+  const high = Math.floor(number / 2 ** 32) ^ prefix.mixHigh;
+  const low = ((number % 2 ** 32) ^ prefix.mixLow) >>> 0;
+  return `${prefix.text}${high.toString(16).padStart(4, '0')}${low.toString(16).padStart(8, '0')}`;
 }
+
+const receiverPrefixes = new Map<string, { text: string; mixHigh: number; mixLow: number }>();

@@ -38,10 +38,11 @@ export class JournalWriter {
     this.options = { ...DEFAULTS, ...options };
   }
 
+  /** Buffers the entry, stamped with the time now unless it has one: the batch is written later. */
   record(entry: JournalEntry): void {
     observeHop(entry);
-    // Stamped now: the batch is written later.
-    this.buffer.push(entry.at ? entry : { ...entry, at: new Date() });
+    entry.at ??= new Date();
+    this.buffer.push(entry);
     const excess = this.buffer.length - this.options.maxBuffered;
     if (excess > 0) {
       this.buffer.splice(0, excess);
