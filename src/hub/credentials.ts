@@ -33,8 +33,30 @@ const REQUIRED_MODULES: Record<string, { module: string; role: 'SENDER' | 'RECEI
   EMSP: [{ module: 'tokens', role: 'SENDER' }],
 };
 
+/**
+ * The hub's credentials for a platform that speaks `version`. 2.3.0 platforms are told the hub's
+ * party in `hub_party_id` and, in `roles`, the parties they can reach through it (the spec expects
+ * a hub to list them, and requires at least one role).
+ */
+export async function hubCredentialsFor(ctx: HubContext, token: string, version: string, platformId: string): Promise<Credentials> {
+  const ours = hubCredentials(ctx, token);
+  if (version === '2.3.0') ours.roles.push(...(await reachableRoles(ctx, platformId)));
+  return ours;
+}
+
+/** The parties of every other platform that are there to reach. */
+async function reachableRoles(ctx: HubContext, platformId: string): Promise<Credentials['roles']> {
+  type Role = Credentials['roles'][number];
+  const rows = await ctx.db.query<{ role: Role['role']; country_code: string; party_id: string; business_details: Role['business_details'] }>(
+    `SELECT role, country_code, party_id, business_details FROM parties
+     WHERE platform_id <> $1 AND status IN ('CONNECTED', 'OFFLINE') ORDER BY country_code, party_id, role`,
+    [platformId],
+  );
+  return rows.map((row) => ({ role: row.role, country_code: row.country_code, party_id: row.party_id, business_details: row.business_details }));
+}
+
 /** The hub's own credentials, carrying the token the partner is to use from now on. */
-export function hubCredentials(ctx: HubContext, token: string): Credentials {
+function hubCredentials(ctx: HubContext, token: string): Credentials {
   return {
     token,
     url: versionsUrl(ctx.config),
@@ -168,7 +190,7 @@ async function postCredentials(
   version: OcpiVersion,
 ): Promise<Credentials> {
   const hubParty = { ...ctx.config.party, role: 'HUB' as const };
-  const ours = await translateObject(ctx.db, 'Credentials', CANONICAL_VERSION, version, hubCredentials(ctx, tokenB), {
+  const ours = await translateObject(ctx.db, 'Credentials', CANONICAL_VERSION, version, await hubCredentialsFor(ctx, tokenB, version, platform.id), {
     owner: hubParty,
   });
   let reply;
@@ -234,8 +256,14 @@ function interfacesOf211(endpoints: Endpoint[], roles: DeclaredRole[]): Endpoint
   });
 }
 
+/**
+ * The parties a platform's credentials declare as its own. A neighbouring hub's own is its HUB
+ * role: in 2.3.0 it also lists the parties reachable through it, which the hub learns, as from
+ * any neighbour, by its hubclientinfo or from the operator, so that they stay behind the hub.
+ */
 function declaredRoles(credentials: Credentials): DeclaredRole[] {
-  return credentials.roles.map((role) => ({
+  const ofHub = credentials.roles.some((role) => role.role === 'HUB');
+  return credentials.roles.filter((role) => !ofHub || role.role === 'HUB').map((role) => ({
     role: role.role,
     countryCode: role.country_code.toUpperCase(),
     partyId: role.party_id.toUpperCase(),

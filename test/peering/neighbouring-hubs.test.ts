@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +64,23 @@ async function journaled(hub: RunningHub, correlationId: string, expected: Parti
   );
 }
 
-describe(`two Switchyard hubs peered as neighbours (${databaseLabel})`, () => {
+/**
+ * A versions list that offers only `version` of the hub at `versionsUrl`: a neighbour that speaks
+ * that version alone, so that the hubs link on it rather than on their common favourite.
+ */
+async function offeringOnly(versionsUrl: string, token: string, version: string): Promise<Server> {
+  const offered = await callOcpi<{ version: string; url: string }[]>({ method: 'GET', url: versionsUrl, token });
+  const url = offered.envelope?.data?.find((entry) => entry.version === version)?.url;
+  const server = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ status_code: 1000, data: [{ version, url }], timestamp: new Date().toISOString() }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+/** The hubs' link: on their favourite version (2.2.1), and on 2.3.0 as with a neighbour that speaks only that. */
+describe.each(['2.2.1', '2.3.0'])(`two Switchyard hubs peered as neighbours on OCPI %s (${databaseLabel})`, (linkVersion) => {
   let hubA: RunningHub;
   let hubB: RunningHub;
   let cpo: OcpiPlatform;
@@ -71,6 +89,7 @@ describe(`two Switchyard hubs peered as neighbours (${databaseLabel})`, () => {
   let hubBAtA: string;
   let hubAAtB: string;
   let cpoAtA: string;
+  let onlyOneVersion: Server | undefined;
 
   beforeAll(async () => {
     [hubA, hubB] = await Promise.all([startHub(HUB_A, 'Switchyard A'), startHub(HUB_B, 'Switchyard B')]);
@@ -85,16 +104,22 @@ describe(`two Switchyard hubs peered as neighbours (${databaseLabel})`, () => {
     const invitation = await admin(hubB, 'POST', '/api/partners', { name: 'Switchyard A' });
     hubAAtB = invitation.body.id;
     hubBAtA = (await admin(hubA, 'POST', '/api/partners', { name: 'Switchyard B' })).body.id;
-    const connected = await admin(hubA, 'POST', `/api/partners/${hubBAtA}/connect`, {
-      versions_url: invitation.body.versions_url,
-      token: invitation.body.token_a,
-    });
+    let versionsUrl = invitation.body.versions_url;
+    if (linkVersion !== '2.2.1') {
+      onlyOneVersion = await offeringOnly(versionsUrl, invitation.body.token_a, linkVersion);
+      versionsUrl = `http://127.0.0.1:${(onlyOneVersion.address() as AddressInfo).port}/versions`;
+    }
+    const connected = await admin(hubA, 'POST', `/api/partners/${hubBAtA}/connect`, { versions_url: versionsUrl, token: invitation.body.token_a });
     expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+    // Both ends speak the link's version to each other.
+    expect((await admin(hubA, 'GET', `/api/partners/${hubBAtA}`)).body.ocpi_version).toBe(linkVersion);
+    expect((await admin(hubB, 'GET', `/api/partners/${hubAAtB}`)).body.ocpi_version).toBe(linkVersion);
   });
 
   afterAll(async () => {
     await Promise.all([cpo?.close(), emsp?.close()]);
     await Promise.all([hubA?.close(), hubB?.close()]);
+    onlyOneVersion?.close();
   });
 
   const parties = async (hub: RunningHub, partner: string) =>

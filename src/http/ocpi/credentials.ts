@@ -4,7 +4,7 @@ import { tokenCandidates } from '../../ocpi/auth.js';
 import { OcpiError } from '../../ocpi/status.js';
 import type { Credentials } from '../../ocpi/v2_2_1/index.js';
 import type { HubContext } from '../../hub/context.js';
-import { acceptCredentials, acceptUnregistration, hubCredentials } from '../../hub/credentials.js';
+import { acceptCredentials, acceptUnregistration, hubCredentialsFor } from '../../hub/credentials.js';
 import { isRegistered, type Platform } from '../../hub/registry.js';
 import { callerOf } from './context.js';
 import { readObject, renderObject, versionOf } from './edge.js';
@@ -62,21 +62,8 @@ async function readCredentials(hub: HubContext, request: FastifyRequest, platfor
   return readObject<Credentials>(hub, request, 'Credentials', owner);
 }
 
-/**
- * The hub's credentials in the caller's version. 2.3.0 platforms are told the hub's party in
- * `hub_party_id` and, in `roles`, the parties they can reach through it.
- */
+/** The hub's credentials in the caller's version (credentials.ts, hubCredentialsFor). */
 async function renderHubCredentials(hub: HubContext, request: FastifyRequest, token: string): Promise<unknown> {
-  const ours = hubCredentials(hub, token);
-  if (versionOf(request) === '2.3.0') ours.roles.push(...(await reachableRoles(hub, callerOf(request).id)));
+  const ours = await hubCredentialsFor(hub, token, versionOf(request), callerOf(request).id);
   return renderObject(hub, request, 'Credentials', ours, { ...hub.config.party, role: 'HUB' });
-}
-
-async function reachableRoles(hub: HubContext, callerPlatformId: string): Promise<Credentials['roles']> {
-  const rows = await hub.db.query<{ role: Credentials['roles'][number]['role']; country_code: string; party_id: string; business_details: Credentials['roles'][number]['business_details'] }>(
-    `SELECT role, country_code, party_id, business_details FROM parties
-     WHERE platform_id <> $1 AND status IN ('CONNECTED', 'OFFLINE') ORDER BY country_code, party_id, role`,
-    [callerPlatformId],
-  );
-  return rows.map((row) => ({ role: row.role, country_code: row.country_code, party_id: row.party_id, business_details: row.business_details }));
 }
