@@ -6,7 +6,9 @@
  * in the same run:
  *
  *   accept       closed loop at `--concurrency`, after 2 s untimed each: the hub's EVSE PATCH vs a bare Fastify → undici proxy
- *   RTA          the hub's round trip vs the CPO calling the eMSP directly (the difference is the hub's)
+ *   RTA          the hub's round trip vs the CPO calling the eMSP directly (the difference is the hub's); alone,
+ *                beside another CPO's burst (200 open at once at the first eMSP, which answers them in 250 ms), and
+ *                in the mixed run
  *   delivery lag accept → arrival at an eMSP
  *   GET-all      one eMSP pulls every location page by page
  *   RSS          of the hub's processes, sampled over the run
@@ -124,6 +126,13 @@ const emsps = await Promise.all(
   ),
 );
 const partyOf = (platform: OcpiPlatform) => ({ countryCode: platform.options.roles[0].countryCode, partyId: platform.options.roles[0].partyId });
+/**
+ * The token of the first eMSP that the first CPO's burst of authorizations asks about: the eMSP
+ * answers it in BURST_ANSWER_MS, and the timed authorizations never ask about it.
+ */
+const BURST_TOKEN = `${partyOf(emsps[0]).partyId}TBURST`;
+const BURST_ANSWER_MS = 250;
+const BURST_IN_FLIGHT = 200;
 const onboardStarted = performance.now();
 await inParallel(cpos.length + emsps.length, 4, async (i) => {
   const id = await onboard(hub.handle, [...cpos, ...emsps][i]);
@@ -168,8 +177,12 @@ for (const [index, emsp] of emsps.entries()) {
     deliveriesReceived++;
     received.cdrs.add((r.body as { id: string }).id);
   });
-  emsp.handle('tokens', (r) => {
+  emsp.handle('tokens', async (r) => {
     const uid = decodeURIComponent(r.path.split('/')[1] ?? '');
+    if (uid === BURST_TOKEN) {
+      await sleep(BURST_ANSWER_MS);
+      return success({ allowed: 'ALLOWED', token: token(partyOf(emsp), uid) });
+    }
     const known = tokensOf.get(emsp)?.find((t) => t.uid === uid);
     return known ? success({ allowed: 'ALLOWED', token: known.body }) : undefined;
   });
@@ -206,12 +219,19 @@ await inParallel(emsps.length * option('tokens'), 16, async (i) => {
   });
 });
 
+await retrying(async () => {
+  const owner = partyOf(emsps[0]);
+  const body = token(owner, BURST_TOKEN);
+  await emsps[0].send({ method: 'PUT', url: `${emsps[0].hubUrl('tokens', undefined, 'RECEIVER')}/US/${owner.partyId}/${BURST_TOKEN}?type=RFID`, body });
+});
+
 /**
  * Traffic at fixed rates, sent from a process of its own (support/na-load.ts), apart from the
  * eMSPs' work in this one; timestamps continue from the bench's clock.
  */
-function planOf(rates: LoadPlan['rates'], runMs: number, warmUpMs: number): LoadPlan {
+function planOf(rates: LoadPlan['rates'], runMs: number, warmUpMs: number, burst?: LoadPlan['burst']): LoadPlan {
   return {
+    burst,
     warmUpMs,
     runMs,
     rates,
@@ -270,6 +290,10 @@ const loadDrained = (await hub.deliveryBacklog()) === 0;
 // Taps come from a process of their own, as in the mixed run: a CPO never shares the eMSP's
 // process, and a direct call inside one process would skip the scheduling a real one pays.
 const quietRta = await runLoad(planOf({ changes: 0, authorizations: option('authorizations'), sessions: 0 }, option('accept-seconds') * 1000, QUIET_WARM_UP_MS));
+// The same beside the first CPO's burst, with the other CPOs asking (so with two CPOs at least).
+const burstRta = cpoCount > 1
+  ? await runLoad(planOf({ changes: 0, authorizations: option('authorizations'), sessions: 0 }, option('accept-seconds') * 1000, QUIET_WARM_UP_MS, { cpo: 0, token: BURST_TOKEN, inFlight: BURST_IN_FLIGHT }))
+  : undefined;
 
 // --- accept throughput against a bare proxy, same concurrency --------------------------------------
 
@@ -436,6 +460,8 @@ const rows: [string, string, string][] = [
   [`EVSE changes at ${plan.rates.changes}/s (mixed run)`, `p50 ${ms(percentile(mixed.changes, 50))}, p99 ${ms(percentile(mixed.changes, 99))}`, `${mixed.changes.length} accepted after a ${option('warm-up-seconds')} s warm-up (timed from then on)`],
   [`RTA at ${plan.rates.authorizations}/s alone, hub-added`, `p50 ${ms(percentile(quietRta.hubRta, 50) - percentile(quietRta.directRta, 50))}, p99 ${ms(percentile(quietRta.hubRta, 99) - percentile(quietRta.directRta, 99))}`,
     `hub RTT p50 ${ms(percentile(quietRta.hubRta, 50))} p99 ${ms(percentile(quietRta.hubRta, 99))}; direct p50 ${ms(percentile(quietRta.directRta, 50))} p99 ${ms(percentile(quietRta.directRta, 99))}; ${quietRta.hubRta.length} taps, ${quietRta.refused} refused`],
+  ...(burstRta ? [[`RTA at ${plan.rates.authorizations}/s beside a burst, hub-added`, `p50 ${ms(percentile(burstRta.hubRta, 50) - percentile(burstRta.directRta, 50))}, p99 ${ms(percentile(burstRta.hubRta, 99) - percentile(burstRta.directRta, 99))}`,
+    `the other CPOs' taps; the first CPO kept ${BURST_IN_FLIGHT} open at the first eMSP, answered in ${BURST_ANSWER_MS} ms (${burstRta.burstAnswered} answered); hub RTT p50 ${ms(percentile(burstRta.hubRta, 50))} p99 ${ms(percentile(burstRta.hubRta, 99))}; direct p50 ${ms(percentile(burstRta.directRta, 50))} p99 ${ms(percentile(burstRta.directRta, 99))}; ${burstRta.hubRta.length} taps, ${burstRta.refused} refused`] as [string, string, string]] : []),
   [`RTA at ${plan.rates.authorizations}/s in the mixed run, hub-added`, `p50 ${ms(percentile(mixed.hubRta, 50) - percentile(mixed.directRta, 50))}, p99 ${ms(percentile(mixed.hubRta, 99) - percentile(mixed.directRta, 99))}`,
     `hub RTT p50 ${ms(percentile(mixed.hubRta, 50))} p99 ${ms(percentile(mixed.hubRta, 99))}; direct p50 ${ms(percentile(mixed.directRta, 50))} p99 ${ms(percentile(mixed.directRta, 99))}`],
   ['delivery lag to an eMSP', `p50 ${ms(percentile(deliveryLags, 50))}, p99 ${ms(percentile(deliveryLags, 99))}`, `${deliveryLags.length} changes timed`],

@@ -6,6 +6,7 @@
  *
  * Receives a LoadPlan as its first IPC message, answers with a LoadResult, then exits.
  */
+import { Agent } from 'undici';
 import { callOcpi } from '../../src/ocpi/client.js';
 import { cdr, session } from '../../test/support/fixtures.js';
 import { evseOfChange, sendEvseChange } from './evse-changes.js';
@@ -22,6 +23,12 @@ export interface LoadPlan {
   cpos: { party: Party; token: string; locationsUrl: string; tokensUrl: string; sessionsUrl: string; cdrsUrl: string }[];
   emsps: { party: Party; tokenForHub: string; directTokensUrl: string; tokens: string[] }[];
   locations: { cpo: number; id: string; evses: string[] }[];
+  /**
+   * Another CPO's burst beside the timed traffic: `inFlight` authorizations of `token` kept open at
+   * once, from the plan's CPO `cpo` through the hub, for the whole run. Untimed; the timed
+   * authorizations then come from the other CPOs.
+   */
+  burst?: { cpo: number; token: string; inFlight: number };
 }
 
 export interface LoadResult {
@@ -37,6 +44,8 @@ export interface LoadResult {
   errors: number;
   sessions: string[];
   cdrs: string[];
+  /** Authorizations of the burst answered with 1000. */
+  burstAnswered: number;
 }
 
 /** A wall-clock time in ms that another process can compare with its own. */
@@ -46,7 +55,7 @@ const sleep = (delay: number) => new Promise((resolve) => setTimeout(resolve, de
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
 
 async function run(plan: LoadPlan): Promise<LoadResult> {
-  const result: LoadResult = { changes: [], sentAt: [], lastAccepted: [], hubRta: [], directRta: [], refused: 0, errors: 0, sessions: [], cdrs: [] };
+  const result: LoadResult = { changes: [], sentAt: [], lastAccepted: [], hubRta: [], directRta: [], refused: 0, errors: 0, sessions: [], cdrs: [], burstAnswered: 0 };
   const lastAccepted = new Map<string, string>();
   let clock = plan.clock;
 
@@ -66,7 +75,8 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     lastAccepted.set(evseUid, lastUpdated);
   };
 
-  const authorize = async (cpo = pick(plan.cpos), emsp = pick(plan.emsps), counted = timed) => {
+  const timedCpos = plan.burst ? plan.cpos.filter((_, i) => i !== plan.burst!.cpo) : plan.cpos;
+  const authorize = async (cpo = pick(timedCpos), emsp = pick(plan.emsps), counted = timed) => {
     const path = `${encodeURIComponent(pick(emsp.tokens))}/authorize?type=RFID`;
     let started = performance.now();
     const viaHub = await callOcpi({ method: 'POST', url: `${cpo.tokensUrl}/${path}`, token: cpo.token });
@@ -106,6 +116,8 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   for (const [e, emsp] of plan.emsps.entries()) await authorize(plan.cpos[e % plan.cpos.length], emsp, false);
 
   const started = performance.now();
+  const ended = () => performance.now() - started >= warmUpMs + plan.runMs;
+  const bursting = plan.burst ? keepBursting(plan, plan.burst, ended, () => result.burstAnswered++) : Promise.resolve();
   const due = { changes: 0, authorizations: 0, sessions: 0 };
   while (performance.now() - started < warmUpMs + plan.runMs) {
     const elapsed = (performance.now() - started) / 1000;
@@ -124,9 +136,27 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     }
     await sleep(5);
   }
-  await Promise.all([...inflight]);
+  await Promise.all([...inflight, bursting]);
   result.lastAccepted = [...lastAccepted];
   return result;
+}
+
+/** The burst's authorizations, `inFlight` open at once until the run has ended. */
+async function keepBursting(plan: LoadPlan, burst: NonNullable<LoadPlan['burst']>, ended: () => boolean, answered: () => void): Promise<void> {
+  const cpo = plan.cpos[burst.cpo];
+  const url = `${cpo.tokensUrl}/${encodeURIComponent(burst.token)}/authorize?type=RFID`;
+  // Connections of the burst's own, as the bursting CPO's system would have: the timed requests
+  // would otherwise queue behind the burst in this process's pool.
+  const client = { allowOutboundUrl: () => undefined, dispatcher: new Agent({ connections: null }) };
+  await Promise.all(
+    Array.from({ length: burst.inFlight }, async () => {
+      while (!ended()) {
+        const reply = await callOcpi({ method: 'POST', url, token: cpo.token, timeoutMs: 60_000, outbound: client }).catch(() => undefined);
+        if (reply?.envelope?.status_code === 1000) answered();
+      }
+    }),
+  );
+  await client.dispatcher.close();
 }
 
 process.once('message', (plan: LoadPlan) => {
