@@ -119,7 +119,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   const ended = () => performance.now() - started >= warmUpMs + plan.runMs;
   const bursting = plan.burst ? keepBursting(plan, plan.burst, ended, () => result.burstAnswered++) : Promise.resolve();
   const due = { changes: 0, authorizations: 0, sessions: 0 };
-  while (performance.now() - started < warmUpMs + plan.runMs) {
+  while (!ended()) {
     const elapsed = (performance.now() - started) / 1000;
     timed ||= elapsed * 1000 >= warmUpMs;
     while (due.changes < elapsed * plan.rates.changes) {

@@ -14,27 +14,31 @@ export class AuthorizationSlots {
    * undefined when none came free before `deadline` (epoch ms).
    */
   take(pair: string, deadline: number): Promise<(() => void) | undefined> {
-    let state = this.pairs.get(pair);
-    if (!state) this.pairs.set(pair, (state = { open: 0, waiting: [] }));
-    const taken = state;
-    if (taken.open < this.perPair) {
-      taken.open++;
-      return Promise.resolve(this.giveBack(pair, taken));
+    const state = this.pairOf(pair);
+    if (state.open < this.perPair) {
+      state.open++;
+      return Promise.resolve(this.giveBack(pair, state));
     }
     return new Promise((resolve) => {
       const waiter = () => {
         clearTimeout(timer);
-        resolve(this.giveBack(pair, taken));
+        resolve(this.giveBack(pair, state));
       };
       const timer = setTimeout(() => {
-        taken.waiting.splice(taken.waiting.indexOf(waiter), 1);
+        state.waiting.splice(state.waiting.indexOf(waiter), 1);
         resolve(undefined);
       }, Math.max(0, deadline - Date.now()));
-      taken.waiting.push(waiter);
+      state.waiting.push(waiter);
     });
   }
 
-  /** Requests of the pair that hold a slot now (for tests and metrics). */
+  private pairOf(pair: string): Pair {
+    let state = this.pairs.get(pair);
+    if (!state) this.pairs.set(pair, (state = { open: 0, waiting: [] }));
+    return state;
+  }
+
+  /** Requests of the pair that hold a slot now. */
   open(pair: string): number {
     return this.pairs.get(pair)?.open ?? 0;
   }

@@ -1,9 +1,9 @@
-import { AuthorizationSlots } from './authorization-slots.js';
 import { AuditWorker, DEFAULT_AUDIT, type AuditOptions } from '../clearing/audit/worker.js';
 import { CheckScheduler, DEFAULT_CHECK_SCHEDULE, type CheckScheduleOptions } from '../conformance/schedule.js';
 import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from '../delivery/worker.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.js';
+import { AuthorizationSlots } from './authorization-slots.js';
 import { ClientInfoNotifier } from './client-info.js';
 import { JournalWriter } from './journal-writer.js';
 import { EvsePatchQueue } from './evse-patches.js';
