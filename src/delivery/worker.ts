@@ -202,13 +202,20 @@ export class DeliveryWorker {
       const key = `${lane.cursor.tx}/${lane.cursor.seq}`;
       groups.set(key, [...(groups.get(key) ?? []), lane]);
     }
+    const batches: { lanes: ReceiverLane[]; events: LoggedEvent[]; upTo: Cursor | undefined }[] = [];
     for (const lanes of groups.values()) {
       const events = await readAfter(this.hub.db, lanes[0].cursor, this.options.batchSize);
       if (events.length === this.options.batchSize) this.wanted = true;
       const last = events.at(-1);
-      const upTo = last && { tx: last.tx, seq: last.seq };
+      batches.push({ lanes, events, upTo: last && { tx: last.tx, seq: last.seq } });
+    }
+    // Events are routed by the directory as of after they were read: an event logged just after a
+    // change of parties (one learned from a neighbouring hub, say) read with the directory from
+    // before it would go where that change says it must not (to the neighbour about its own party).
+    const routing = await this.directory.current();
+    for (const { lanes, events, upTo } of batches) {
       for (const lane of lanes) {
-        if (events.length > 0 || lane.hasDueHolds(now)) this.serveLane(lane, events, upTo, snapshot);
+        if (events.length > 0 || lane.hasDueHolds(now)) this.serveLane(lane, events, upTo, routing);
       }
     }
   }
