@@ -25,7 +25,7 @@
  * share this one.
  *
  *   npm run bench -- na [--evses 250000 --cpos 100 --emsps 50 --minutes 2] [--one-process]
- *                       [--delivering-processes 2]
+ *                       [--delivering-processes 2] [--hub-dir DIR (another build of the hub, to compare)]
  *   (DATABASE_URL=postgres://… for PostgreSQL; embedded PGlite otherwise)
  */
 import { fork, spawn } from 'node:child_process';
@@ -57,6 +57,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     'accept-seconds': { type: 'string', default: '10' },
     'cpu-prof': { type: 'string' },
+    'hub-dir': { type: 'string', default: '.' },
     'one-process': { type: 'boolean', default: false },
     'delivering-processes': { type: 'string', default: '2' },
     'settle-minutes': { type: 'string', default: '15' },
@@ -113,7 +114,7 @@ const PROXY = 'proxy';
 // --- the network ----------------------------------------------------------------------------------
 
 const engine = process.env.DATABASE_URL ? 'postgres' : 'embedded';
-const hub = await startHubProcess({ engine, adminToken: 'bench', profileDir: values['cpu-prof'], split: !values['one-process'], deliveringProcesses: option('delivering-processes') });
+const hub = await startHubProcess({ engine, adminToken: 'bench', hubDir: values['hub-dir'], profileDir: values['cpu-prof'], split: !values['one-process'], deliveringProcesses: option('delivering-processes') });
 
 const cpos = await Promise.all(
   Array.from({ length: cpoCount }, (_, i) =>
@@ -515,7 +516,7 @@ function mixedCpuRows(): [string, string, string][] {
 
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
 console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}`);
-console.log(`the hub: ${hub.layout}\n`);
+console.log(`the hub: ${hub.layout}${values['hub-dir'] === '.' ? '' : `; built in ${values['hub-dir']}`}\n`);
 const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length), ['measure', 'hub', 'baseline / detail'][c].length));
 const line = (cells: string[]) => console.log(cells.map((cell, c) => cell.padEnd(width[c])).join(' | '));
 line(['measure', 'hub', 'baseline / detail']);
