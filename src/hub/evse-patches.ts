@@ -80,25 +80,29 @@ const PATCH_EVSE_AND_LOG = prepared(
   ),
 );
 
-async function patchEvsesAndLog(db: Queryable, patches: EvsePatch[]): Promise<Set<number>> {
-  const values = (p: EvsePatch) => [
-    p.owner.countryCode,
-    p.owner.partyId,
-    p.locationId,
-    p.evseUid.toUpperCase(),
-    JSON.stringify(p.body),
-    typeof p.body.last_updated === 'string' ? p.body.last_updated : null,
+/** A patch's values in the order of the statements' input (parameters 1-6). */
+function patchValues(patch: EvsePatch): unknown[] {
+  return [
+    patch.owner.countryCode,
+    patch.owner.partyId,
+    patch.locationId,
+    patch.evseUid.toUpperCase(),
+    JSON.stringify(patch.body),
+    typeof patch.body.last_updated === 'string' ? patch.body.last_updated : null,
   ];
-  if (patches.length === 1) {
-    const rows = await db.query<{ ord: number }>(PATCH_EVSE_AND_LOG, [...values(patches[0]), ...eventValues(patches[0].event)]);
-    return new Set(rows.map((row) => row.ord));
-  }
-  const patchRows = patches.map(values);
-  const rows = await db.query<{ ord: number }>(PATCH_EVSES_AND_LOG, [
-    ...patchRows[0].map((_, column) => patchRows.map((row) => row[column])),
-    ...eventColumns(patches.map((p) => p.event)),
-  ]);
+}
+
+async function patchEvsesAndLog(db: Queryable, patches: EvsePatch[]): Promise<Set<number>> {
+  const rows =
+    patches.length === 1
+      ? await db.query<{ ord: number }>(PATCH_EVSE_AND_LOG, [...patchValues(patches[0]), ...eventValues(patches[0].event)])
+      : await db.query<{ ord: number }>(PATCH_EVSES_AND_LOG, [...columnsOf(patches.map(patchValues)), ...eventColumns(patches.map((p) => p.event))]);
   return new Set(rows.map((row) => row.ord));
+}
+
+/** Rows of values as one array per column. */
+function columnsOf(rows: unknown[][]): unknown[][] {
+  return rows[0].map((_, column) => rows.map((row) => row[column]));
 }
 
 interface Waiting {
