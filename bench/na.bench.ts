@@ -12,6 +12,7 @@
  *   delivery lag accept → arrival at an eMSP
  *   GET-all      one eMSP pulls every location page by page
  *   RSS          of the hub's processes, sampled over the run
+ *   pauses       of the process taking requests through the mixed run: event-loop delay, garbage collection
  *   lost         loaded Locations, sessions and CDRs not delivered, EVSEs whose last state did not arrive, once the
  *                hub's backlog has drained (at most `--settle-minutes`)
  *
@@ -42,6 +43,7 @@ import { addSpent, CpuLedger, machineShares, POSTGRES_ROLE, spentBetween, type C
 import { startHubProcess } from './support/hub-process.js';
 import type { AcceptPlan, AcceptResult } from './support/accept-loop.js';
 import { wallClock, type LoadPlan, type LoadResult } from './support/na-load.js';
+import { pausesBetween } from './support/process-pauses.js';
 
 const { values } = parseArgs({
   options: {
@@ -380,9 +382,11 @@ const rss: { minute: number; bytes: number[] }[] = [];
 const runStarted = performance.now();
 const rssTimer = setInterval(async () => rss.push({ minute: (performance.now() - runStarted) / 60_000, bytes: (await hub.rssMb()).map((mb) => mb * 2 ** 20) }), 5_000);
 const mixedCpuStart = ledger.read();
+const metricsBefore = await hub.requestsMetrics();
 const deliveriesBefore = deliveriesReceived;
 const mixed = await runLoad(plan);
 const mixedCpuEnd = ledger.read();
+const metricsAfter = await hub.requestsMetrics();
 const mixedDeliveries = deliveriesReceived - deliveriesBefore;
 clearInterval(rssTimer);
 const lastAccepted = new Map(mixed.lastAccepted);
@@ -467,6 +471,7 @@ const rows: [string, string, string][] = [
     `hub RTT p50 ${ms(percentile(mixed.hubRta, 50))} p99 ${ms(percentile(mixed.hubRta, 99))}; direct p50 ${ms(percentile(mixed.directRta, 50))} p99 ${ms(percentile(mixed.directRta, 99))}`],
   ['delivery lag to an eMSP', `p50 ${ms(percentile(deliveryLags, 50))}, p99 ${ms(percentile(deliveryLags, 99))}`, `${deliveryLags.length} changes timed`],
   ...mixedCpuRows(),
+  ...mixedPauseRows(),
   [`GET-all, ${pulledEvses} EVSEs`, `${pullSeconds.toFixed(1)} s, ${pages} pages`, `${(pullSeconds / pages * 1000).toFixed(0)} ms per page of 100 locations`],
   ['load', `${(locationCount * perLocation / loadSeconds).toFixed(0)} EVSEs/s`, `${locationCount} locations in ${loadSeconds.toFixed(0)} s; onboarding ${onboardSeconds.toFixed(0)} s; delivered to every eMSP ${loadDrained ? `${loadDrainSeconds.toFixed(0)} s later` : `not yet ${loadDrainSeconds.toFixed(0)} s later (the next phases ran beside its backlog)`}`],
   ...processNames.map((name, p): [string, string, string] => [
@@ -512,6 +517,16 @@ function mixedCpuRows(): [string, string, string][] {
     ['CPU in the mixed run, cores', `${hubRoles.reduce((sum, role) => sum + cores(role), 0).toFixed(2)}: ${hubRoles.map((role) => `${role} ${cores(role).toFixed(2)}`).join(', ')}`,
       `${PARTNERS} ${cores(PARTNERS).toFixed(2)}; ${(mixedDeliveries / (spent.wallMs / 1000)).toFixed(0)} deliveries/s received${perDelivery}; ${machineShares(spent)}`],
   ];
+}
+
+/** What paused the process taking requests through the mixed run: the tail of quick answers. */
+function mixedPauseRows(): [string, string, string][] {
+  const name = processCount === 1 ? "the hub's process" : "the hub's process taking requests";
+  if (!metricsBefore || !metricsAfter) return [[`pauses of ${name} (mixed run)`, 'not read', 'its /metrics could not be read']];
+  const pauses = pausesBetween(metricsBefore, metricsAfter);
+  if (Number.isNaN(pauses.eventLoopDelay.p99Seconds)) return [[`pauses of ${name} (mixed run)`, 'not reported', 'this build has no process metrics']];
+  const gc = pauses.gc.map((kind) => `${kind.kind} ${kind.count} (${ms(kind.seconds * 1000)} in all)`).join(', ') || 'none';
+  return [[`pauses of ${name} (mixed run)`, `event-loop delay p99 ${ms(pauses.eventLoopDelay.p99Seconds * 1000)}, max ${ms(pauses.eventLoopDelay.maxSeconds * 1000)}`, `garbage collection: ${gc}`]];
 }
 
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);

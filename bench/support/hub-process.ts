@@ -23,6 +23,8 @@ export interface HubProcess {
    * the hub could not say (a scrape that failed under load is no empty backlog).
    */
   deliveryBacklog(): Promise<number | undefined>;
+  /** The /metrics text of the process taking requests, or undefined when it could not be read. */
+  requestsMetrics(): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -100,6 +102,10 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       delivering = await startOne(options, database, [], DELIVERY_NICENESS);
       children.push(delivering.child);
     }
+    const metricsOf = async (url: string) => {
+      const reply = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${options.adminToken}` } }).catch(() => undefined);
+      return reply?.ok ? reply.text() : undefined;
+    };
     return {
       handle: { url: inbound.url, adminToken: options.adminToken } as RunningHub,
       url: inbound.url,
@@ -107,13 +113,13 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       rssMb: () => Promise.all(children.map(rssMbOf)),
       pids: { requests: inbound.child.pid, delivering: children.slice(1).map((child) => child.pid) },
       async deliveryBacklog() {
-        const reply = await fetch(`${delivering.url}/metrics`, { headers: { authorization: `Bearer ${options.adminToken}` } }).catch(() => undefined);
-        if (!reply?.ok) return undefined;
-        const text = await reply.text();
+        const text = await metricsOf(delivering.url);
+        if (text === undefined) return undefined;
         let depth = 0;
         for (const [, value] of text.matchAll(/^switchyard_delivery_queue_depth\{[^}]*\} (\S+)$/gm)) depth += Number(value);
         return depth;
       },
+      requestsMetrics: () => metricsOf(inbound.url),
       stop,
     };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from '../store/database.js';
 import type { JournalEntry } from './journal.js';
 import { deliveryBacklog } from './support/deliveries.js';
@@ -10,6 +10,21 @@ import { deliveryBacklog } from './support/deliveries.js';
  * add to the same counters.
  */
 export const metricsRegistry = new Registry();
+
+/**
+ * The process itself (prom-client's default metrics): CPU, memory, heap, and what most often
+ * stretches a quick request's tail, garbage collection pauses and event-loop delay. The pauses'
+ * buckets are finer than prom-client's default (1 ms, 10 ms, 100 ms...): a pause of a few
+ * milliseconds is already what a real-time authorization notices. The event loop is sampled
+ * every EVENT_LOOP_SAMPLING_MS; its delay figures (`nodejs_eventloop_lag_*`) are the time between
+ * samples, so this interval included, and cover the time since the previous scrape.
+ */
+const EVENT_LOOP_SAMPLING_MS = 20;
+collectDefaultMetrics({
+  register: metricsRegistry,
+  gcDurationBuckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1],
+  eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLING_MS,
+});
 
 const requests = new Counter({
   name: 'switchyard_ocpi_requests_total',

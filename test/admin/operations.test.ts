@@ -36,6 +36,19 @@ describe(`operations: metrics, partner status, admin validation (${databaseLabel
     expect(text).toMatch(/switchyard_delivery_lag_seconds\{partner="US\*MS1"\} [\d.]+/);
   });
 
+  it("serves the process's own metrics: memory, garbage collection pauses by kind, event-loop delay", async () => {
+    // Short-lived garbage enough for the young generation to be collected at least once.
+    expect(Array.from({ length: 300_000 }, (_, i) => ({ i })).length).toBe(300_000);
+    const response = await fetch(`${net.hub.url}/metrics`, { headers: { Authorization: `Bearer ${net.hub.adminToken}` } });
+    const text = await response.text();
+    const minorPauses = Number(/^nodejs_gc_duration_seconds_count\{kind="minor"\} (\d+)$/m.exec(text)?.[1]);
+    expect(minorPauses).toBeGreaterThan(0);
+    // Fine buckets: a pause of a few milliseconds is told apart from one of ten.
+    expect(text).toMatch(/^nodejs_gc_duration_seconds_bucket\{le="0.002",kind="minor"\} \d+$/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds [\d.e-]+$/m);
+    expect(Number(/^process_resident_memory_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(10 * 2 ** 20);
+  });
+
   it('logs and journals a partner going OFFLINE and CONNECTED again', async () => {
     net.emsp2.available = false;
     const statusEntries = async (status: string) =>
