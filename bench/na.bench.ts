@@ -42,7 +42,7 @@ import { onboard } from '../test/support/network.js';
 import { addSpent, CpuLedger, machineShares, POSTGRES_ROLE, spentBetween, type CpuSpent } from './support/cpu-ledger.js';
 import { startHubProcess } from './support/hub-process.js';
 import type { AcceptPlan, AcceptResult } from './support/accept-loop.js';
-import { wallClock, type LoadPlan, type LoadResult } from './support/na-load.js';
+import { machineClock, type LoadPlan, type LoadResult } from './support/na-load.js';
 import { pausesBetween } from './support/process-pauses.js';
 
 const { values } = parseArgs({
@@ -167,7 +167,7 @@ for (const [index, emsp] of emsps.entries()) {
     const states = body.evses?.map((e) => [e.uid, e.last_updated] as const) ?? [[evseUid ?? body.uid ?? '', body.last_updated ?? ''] as const];
     for (const [uid, lastUpdated] of states) {
       const key = `${uid}|${lastUpdated}`;
-      if (!arrivedAt.has(key)) arrivedAt.set(key, wallClock());
+      if (!arrivedAt.has(key)) arrivedAt.set(key, machineClock());
       if ((lastStateAtEmsp.get(uid) ?? '') < lastUpdated) lastStateAtEmsp.set(uid, lastUpdated);
     }
     return undefined;

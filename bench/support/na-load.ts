@@ -48,8 +48,13 @@ export interface LoadResult {
   burstAnswered: number;
 }
 
-/** A wall-clock time in ms that another process can compare with its own. */
-export const wallClock = () => performance.timeOrigin + performance.now();
+/**
+ * A time in ms that another process on this machine can compare with its own: the monotonic clock,
+ * which every process reads alike. Wall-clock time as of a process's start (`performance.timeOrigin`)
+ * is not, should the system clock be stepped between two processes' starts: one run read every
+ * delivery lag 300 ms below zero, changes arriving before they were sent.
+ */
+export const machineClock = () => Number(process.hrtime.bigint()) / 1e6;
 
 const sleep = (delay: number) => new Promise((resolve) => setTimeout(resolve, delay));
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
@@ -67,7 +72,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   const change = async (i: number) => {
     const evseUid = evseOfChange(plan, i);
     const lastUpdated = new Date((clock += 1)).toISOString();
-    result.sentAt.push([`${evseUid}|${lastUpdated}`, wallClock()]);
+    result.sentAt.push([`${evseUid}|${lastUpdated}`, machineClock()]);
     const started = performance.now();
     const counted = timed;
     await sendEvseChange(plan, i, lastUpdated);
