@@ -521,12 +521,12 @@ function mixedCpuRows(): [string, string, string][] {
 
 /** What paused the process taking requests through the mixed run: the tail of quick answers. */
 function mixedPauseRows(): [string, string, string][] {
-  const name = processCount === 1 ? "the hub's process" : "the hub's process taking requests";
-  if (!metricsBefore || !metricsAfter) return [[`pauses of ${name} (mixed run)`, 'not read', 'its /metrics could not be read']];
+  const measure = `pauses of ${processCount === 1 ? "the hub's process" : "the hub's process taking requests"} (mixed run)`;
+  if (!metricsBefore || !metricsAfter) return [[measure, 'not read', 'its /metrics could not be read']];
   const pauses = pausesBetween(metricsBefore, metricsAfter);
-  if (Number.isNaN(pauses.eventLoopDelay.p99Seconds)) return [[`pauses of ${name} (mixed run)`, 'not reported', 'this build has no process metrics']];
+  if (Number.isNaN(pauses.eventLoopDelay.p99Seconds)) return [[measure, 'not reported', 'this build has no process metrics']];
   const gc = pauses.gc.map((kind) => `${kind.kind} ${kind.count} (${ms(kind.seconds * 1000)} in all)`).join(', ') || 'none';
-  return [[`pauses of ${name} (mixed run)`, `event-loop delay p99 ${ms(pauses.eventLoopDelay.p99Seconds * 1000)}, max ${ms(pauses.eventLoopDelay.maxSeconds * 1000)}`, `garbage collection: ${gc}`]];
+  return [[measure, `event-loop delay p99 ${ms(pauses.eventLoopDelay.p99Seconds * 1000)}, max ${ms(pauses.eventLoopDelay.maxSeconds * 1000)}`, `garbage collection: ${gc}`]];
 }
 
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);

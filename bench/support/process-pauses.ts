@@ -32,11 +32,12 @@ export function pausesBetween(before: string, after: string): ProcessPauses {
     count: end.count - (start.get(kind)?.count ?? 0),
     seconds: end.seconds - (start.get(kind)?.seconds ?? 0),
   }));
+  const shortest = gauge(after, 'nodejs_eventloop_lag_min_seconds');
   return {
     gc: gc.filter((pauses) => pauses.count > 0),
     eventLoopDelay: {
-      p99Seconds: gauge(after, 'nodejs_eventloop_lag_p99_seconds') - gauge(after, 'nodejs_eventloop_lag_min_seconds'),
-      maxSeconds: gauge(after, 'nodejs_eventloop_lag_max_seconds') - gauge(after, 'nodejs_eventloop_lag_min_seconds'),
+      p99Seconds: gauge(after, 'nodejs_eventloop_lag_p99_seconds') - shortest,
+      maxSeconds: gauge(after, 'nodejs_eventloop_lag_max_seconds') - shortest,
     },
   };
 }

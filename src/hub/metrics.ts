@@ -16,8 +16,8 @@ export const metricsRegistry = new Registry();
  * stretches a quick request's tail, garbage collection pauses and event-loop delay. The pauses'
  * buckets are finer than prom-client's default (1 ms, 10 ms, 100 ms...): a pause of a few
  * milliseconds is already what a real-time authorization notices. The event loop is sampled
- * every EVENT_LOOP_SAMPLING_MS; its delay figures (`nodejs_eventloop_lag_*`) are the time between
- * samples, so this interval included, and cover the time since the previous scrape.
+ * every EVENT_LOOP_SAMPLING_MS; its delay figures (`nodejs_eventloop_lag_*`) are times between
+ * samples, that interval included, over the time since the previous scrape.
  */
 const EVENT_LOOP_SAMPLING_MS = 20;
 collectDefaultMetrics({
