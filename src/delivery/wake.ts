@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { notifyInSchema } from '../store/channels.js';
+import { notifyInSchemaWithXmax } from '../store/channels.js';
 import type { Database } from '../store/database.js';
 import { Pace } from './pace.js';
 
 export const EVENTS_CHANNEL = 'switchyard_events';
 /**
  * An announcement waits at least this long: a delivering process reads only events of
- * transactions older than every one still open, so one woken the instant a push commits may find
- * it not yet readable, and then nothing wakes it again before its poll.
+ * transactions older than every one still open in the database server, so one woken the instant
+ * a push commits would mostly find it not yet readable.
  */
 const ANNOUNCE_DELAY_MS = 10;
 
@@ -19,6 +19,11 @@ const ANNOUNCE_DELAY_MS = 10;
  * when the interval ends. Each NOTIFY is a transaction with a commit of its own and wakes every delivering process,
  * so a stream of accepts costs one per interval, not one per accept. An embedded database has one
  * process: nothing to wake.
+ *
+ * An announcement carries the transaction id below which its events lie (its snapshot's xmax).
+ * A transaction open elsewhere on the server (a migration, a long write of another database) can
+ * keep them unreadable past the delay; the woken process then keeps reading every round interval
+ * until the log is readable that far, rather than waiting for its poll.
  */
 export class DeliveryWake {
   private readonly processId = randomUUID();
@@ -51,13 +56,21 @@ export class DeliveryWake {
   private send(): void {
     this.pace.started();
     // Lost on a database fault: the receivers' own poll finds the events a moment later.
-    notifyInSchema(this.db, EVENTS_CHANNEL, this.processId).catch(() => undefined);
+    notifyInSchemaWithXmax(this.db, EVENTS_CHANNEL, this.processId).catch(() => undefined);
   }
 
-  /** Calls `wake` when another process announces events; resolves to a function that stops listening. */
-  async listen(wake: () => void): Promise<() => Promise<void>> {
+  /**
+   * Calls `wake` when another process announces events, with the transaction id (xid8 text) below
+   * which they lie; without one after a lost connection, when what was announced meanwhile is
+   * unknown. Resolves to a function that stops listening.
+   */
+  async listen(wake: (below?: string) => void): Promise<() => Promise<void>> {
     if (!this.crossesProcesses) return async () => undefined;
-    return this.db.listen(EVENTS_CHANNEL, (from) => from !== this.processId && wake(), wake);
+    const heard = (payload: string) => {
+      const [from, below] = payload.split(' ');
+      if (from !== this.processId) wake(below);
+    };
+    return this.db.listen(EVENTS_CHANNEL, heard, () => wake());
   }
 
   stop(): void {

@@ -2,7 +2,7 @@ import type { HubContext } from '../hub/context.js';
 import { formatParty } from '../ocpi/headers.js';
 import type { JournalWriter } from '../hub/journal-writer.js';
 import { changePlatformStatus } from '../hub/platform-status.js';
-import { readAfter, type Cursor, type LoggedEvent } from '../store/event-log.js';
+import { compareXids, readableHorizon, readAfter, type Cursor, type LoggedEvent } from '../store/event-log.js';
 import type { BackoffPolicy } from './backoff.js';
 import { ReceiverDirectory, type Snapshot } from './directory.js';
 import { moveCursors, saveProgress, type Progress } from './holds.js';
@@ -70,6 +70,11 @@ export class DeliveryWorker {
   private readonly sender: Sender;
   private readonly wake: DeliveryWake;
   private stopListening?: () => Promise<void>;
+  /**
+   * Another process announced events of transactions below this id (xid8 text): rounds come every
+   * round interval, not every poll, until the log is readable that far.
+   */
+  private announcedBelow?: string;
   /** Whether this process serves every receiver, so that no other process needs waking. */
   private servesAll = false;
   private pendingMoves: { party: string; cursor: Cursor }[] = [];
@@ -97,7 +102,7 @@ export class DeliveryWorker {
   /** Starts delivering in this process (a process that only takes requests never calls it). */
   async start(): Promise<void> {
     this.stopped = false;
-    this.stopListening = await this.wake.listen(() => this.roundSoon());
+    this.stopListening = await this.wake.listen((below) => this.heardAnnouncement(below));
     this.schedule(0);
   }
 
@@ -117,6 +122,11 @@ export class DeliveryWorker {
    */
   kick(): void {
     if (!this.servesAll) this.wake.announce();
+    this.roundSoon();
+  }
+
+  private heardAnnouncement(below: string | undefined): void {
+    if (below && (!this.announcedBelow || compareXids(below, this.announcedBelow) > 0)) this.announcedBelow = below;
     this.roundSoon();
   }
 
@@ -155,13 +165,16 @@ export class DeliveryWorker {
       }
       this.roundPace.started();
       this.running = this.round()
-        .catch((error: unknown) => this.failed('Delivery round failed', error))
+        .catch((error: unknown) => {
+          this.announcedBelow = undefined; // tried again at the next poll, not every interval
+          this.failed('Delivery round failed', error);
+        })
         .finally(() => {
           this.running = undefined;
           if (this.stopped) return;
           const again = this.wanted;
           this.wanted = false;
-          this.schedule(Math.max(again ? 0 : this.options.pollIntervalMs, this.roundPace.untilNext()));
+          this.schedule(Math.max(again || this.announcedBelow ? 0 : this.options.pollIntervalMs, this.roundPace.untilNext()));
         });
     }, delayMs);
     this.timer.unref();
@@ -194,6 +207,8 @@ export class DeliveryWorker {
       if (lane) this.lanes.set(party, lane);
     }
 
+    await this.passAnnouncedHorizon();
+
     const now = Date.now();
     const groups = new Map<string, ReceiverLane[]>();
     for (const lane of this.lanes.values()) {
@@ -218,6 +233,15 @@ export class DeliveryWorker {
         if (events.length > 0 || lane.hasDueHolds(now)) this.serveLane(lane, events, upTo, routing);
       }
     }
+  }
+
+  /** Forgets what was announced once the log is readable past it: this round's reads see it all. */
+  private async passAnnouncedHorizon(): Promise<void> {
+    const announced = this.announcedBelow;
+    if (!announced) return;
+    const horizon = await readableHorizon(this.hub.db);
+    // A later announcement heard meanwhile is kept.
+    if (compareXids(horizon, announced) >= 0 && this.announcedBelow === announced) this.announcedBelow = undefined;
   }
 
   private serveLane(lane: ReceiverLane, events: LoggedEvent[], upTo: Cursor | undefined, snapshot: Snapshot): void {

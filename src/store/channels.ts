@@ -14,6 +14,14 @@ export async function notifyInSchema(db: Queryable, channel: string, payload: st
   await db.query(`SELECT pg_notify(${CHANNEL_IN_SCHEMA}, $2)`, [channel, payload]);
 }
 
+/**
+ * Like notifyInSchema, with the xmax of the sender's snapshot after the payload and a space: every
+ * transaction that committed before the NOTIFY was sent has an id below it.
+ */
+export async function notifyInSchemaWithXmax(db: Queryable, channel: string, payload: string): Promise<void> {
+  await db.query(`SELECT pg_notify(${CHANNEL_IN_SCHEMA}, $2 || ' ' || pg_snapshot_xmax(pg_current_snapshot())::text)`, [channel, payload]);
+}
+
 /** The name under which `channel` of the connection's schema is listened to. */
 export async function channelInSchema(db: Queryable, channel: string): Promise<string> {
   const [row] = await db.query<{ name: string }>(`SELECT ${CHANNEL_IN_SCHEMA} AS name`, [channel]);

@@ -150,6 +150,15 @@ export async function readAfter(db: Queryable, cursor: Cursor, limit: number): P
   return events;
 }
 
+/**
+ * How far the log can be read now: readAfter returns events of transactions below this id only
+ * (the oldest transaction still open on the server, as xid8 text).
+ */
+export async function readableHorizon(db: Queryable): Promise<string> {
+  const [row] = await db.query<{ horizon: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
+  return row.horizon;
+}
+
 /** Orders two xid8 values in PostgreSQL's text form (decimal, no leading zeros). */
 export function compareXids(a: string, b: string): number {
   if (a.length !== b.length) return a.length - b.length;

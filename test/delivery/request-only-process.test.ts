@@ -1,5 +1,9 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_CHANNEL } from '../../src/delivery/wake.js';
 import { OcpiPlatform } from '../../src/sim/platform.js';
+import type { Database } from '../../src/store/database.js';
+import { openPostgres } from '../../src/store/postgres.js';
 import { startSwitchyard, type RunningHub, type SwitchyardOptions } from '../../src/switchyard.js';
 import { evse, location } from '../support/fixtures.js';
 import { eventually, isolatedDatabase, startLoopbackHub } from '../support/hub.js';
@@ -8,6 +12,8 @@ import { onboard, PARTIES } from '../support/network.js';
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
 /** The delivering process's own poll: far longer than any wait below, so only a wake-up explains a delivery. */
 const SLOW_POLL_MS = 120_000;
+/** Long enough for the woken process to have read the log in vain while the older transaction is open. */
+const BLOCKED_MS = 1_000;
 
 describe('a hub process started without delivery', () => {
   it('refuses to start on the embedded database, where no other process could deliver', async () => {
@@ -54,5 +60,32 @@ describe.runIf(process.env.DATABASE_URL)('a process taking requests beside one d
     await eventually(() => emsp.receivedFor('locations').some((r) => r.path === '/US/CP1/LOC-SPLIT/EVSE-1'), 30_000, 'the EVSE change at the eMSP');
     expect(taking.hub.delivery.delivering).toBe(false);
     expect(delivering.hub.delivery.delivering).toBe(true);
+  });
+
+  it('delivers a push held unreadable by a transaction open elsewhere on the server once that ends, not at the next poll', async () => {
+    const url = `${cpo.hubUrl('locations', undefined, 'RECEIVER')}/US/CP1/LOC-SPLIT/EVSE-1`;
+    const arrived = () => emsp.receivedFor('locations').some((r) => r.path === '/US/CP1/LOC-SPLIT/EVSE-1' && (r.body as { status?: string } | undefined)?.status === 'BLOCKED');
+    const announcements: string[] = [];
+    const listener: Database = await openPostgres(database.options.databaseUrl!, database.options.databaseSchema);
+    const stopListening = await listener.listen(EVENTS_CHANNEL, (payload) => announcements.push(payload), () => undefined);
+    // Any transaction with an id, in any database of the server: the delivery log is read only
+    // below the oldest one still open.
+    const older = new pg.Client({ connectionString: database.options.databaseUrl });
+    await older.connect();
+    try {
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      const patched = await cpo.send({ method: 'PATCH', url, body: { status: 'BLOCKED', last_updated: '2026-12-01T13:00:00Z' } });
+      expect(patched.envelope?.status_code).toBe(1000);
+      await eventually(() => announcements.length > 0, 30_000, 'the announcement of the push');
+      await new Promise((resolve) => setTimeout(resolve, BLOCKED_MS));
+      expect(arrived()).toBe(false);
+      await older.query('COMMIT');
+      await eventually(arrived, 30_000, 'the change at the eMSP after the older transaction ended');
+    } finally {
+      await older.end();
+      await stopListening();
+      await listener.close();
+    }
   });
 });
