@@ -235,11 +235,16 @@ export class DeliveryWorker {
     }
   }
 
-  /** Forgets what was announced once the log is readable past it: this round's reads see it all. */
+  /**
+   * Forgets what was announced once the log is readable past it: this round's reads see it all.
+   * Under a stream of pushes a receiver has mostly read past it already, which proves as much
+   * without asking the database.
+   */
   private async passAnnouncedHorizon(): Promise<void> {
     const announced = this.announcedBelow;
     if (!announced) return;
-    const horizon = await readableHorizon(this.hub.db);
+    const readPast = [...this.lanes.values()].some((lane) => compareXids(lane.cursor.tx, announced) >= 0);
+    const horizon = readPast ? announced : await readableHorizon(this.hub.db);
     // A later announcement heard meanwhile is kept.
     if (compareXids(horizon, announced) >= 0 && this.announcedBelow === announced) this.announcedBelow = undefined;
   }
