@@ -41,7 +41,21 @@ export function hubOptions(command: Command, defaults: { host: string; logLevel:
         .argParser(hoursParser),
     )
     .option('--no-check-after-credentials', "don't check a partner after each credentials update (gated partners are checked anyway)")
+    .addOption(
+      new Option(
+        '--delivery-give-way <ms>',
+        'while partners press the hub with requests, start delivery rounds at most this often (default 1000; 0: never give way, for delivering processes with cores of their own)',
+      )
+        .env('SWITCHYARD_DELIVERY_GIVE_WAY_MS')
+        .argParser(millisecondsParser),
+    )
     .addOption(new Option('--log-level <level>', 'log level (fatal, error, warn, info, debug)').default(defaults.logLevel));
+}
+
+function millisecondsParser(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0) throw new InvalidArgumentError('a whole number of milliseconds, 0 or more');
+  return ms;
 }
 
 function hoursParser(value: string): number {
@@ -68,6 +82,7 @@ export interface HubCliOptions {
   tlsClientKey?: string;
   checkInterval: number;
   checkAfterCredentials: boolean;
+  deliveryGiveWay?: number;
 }
 
 /** PEM files named on the command line; a certificate without its key (or the reverse) is an error. */
@@ -103,6 +118,7 @@ export async function startFromCli(options: HubCliOptions, role: { deliver?: boo
     },
     logger: { level: options.logLevel },
     deliver: role.deliver,
+    delivery: options.deliveryGiveWay === undefined ? undefined : { giveWayMs: options.deliveryGiveWay },
   });
 }
 

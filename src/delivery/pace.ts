@@ -12,8 +12,8 @@ export class Pace {
     this.startedAt = performance.now();
   }
 
-  /** How long the next start must wait (0: it may start now). */
-  untilNext(): number {
-    return Math.max(0, this.startedAt + this.intervalMs - performance.now());
+  /** How long the next start must wait (0: it may start now), `intervalMs` after the last by default. */
+  untilNext(intervalMs = this.intervalMs): number {
+    return Math.max(0, this.startedAt + intervalMs - performance.now());
   }
 }

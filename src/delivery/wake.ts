@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notifyInSchemaWithXmax } from '../store/channels.js';
 import type { Database } from '../store/database.js';
+import type { RequestPressure } from '../hub/request-pressure.js';
 import { Pace } from './pace.js';
 
 export const EVENTS_CHANNEL = 'switchyard_events';
@@ -10,6 +11,8 @@ export const EVENTS_CHANNEL = 'switchyard_events';
  * a push commits would mostly find it not yet readable.
  */
 const ANNOUNCE_DELAY_MS = 10;
+/** Ends the announcement of a process pressed with requests. */
+const PRESSED = ' pressed';
 
 /**
  * Wakes the delivery of other hub processes when this one logged events for receivers it does
@@ -24,6 +27,9 @@ const ANNOUNCE_DELAY_MS = 10;
  * A transaction open elsewhere on the server (a migration, a long write of another database) can
  * keep them unreadable past the delay; the woken process then keeps reading every round interval
  * until the log is readable that far, rather than waiting for its poll.
+ *
+ * It also says whether partners press the announcing process with requests (hub/request-pressure.ts):
+ * delivering processes on the same cores then give way (worker.ts, giveWayMs).
  */
 export class DeliveryWake {
   private readonly processId = randomUUID();
@@ -36,7 +42,8 @@ export class DeliveryWake {
    */
   constructor(
     private readonly db: Database,
-    intervalMs: number,
+    private readonly intervalMs: number,
+    private readonly pressure: RequestPressure,
   ) {
     this.pace = new Pace(intervalMs);
   }
@@ -56,19 +63,22 @@ export class DeliveryWake {
   private send(): void {
     this.pace.started();
     // Lost on a database fault: the receivers' own poll finds the events a moment later.
-    notifyInSchemaWithXmax(this.db, EVENTS_CHANNEL, this.processId).catch(() => undefined);
+    // Pressed since about the previous announcement: they come every interval while pushes stream in.
+    const pressed = this.pressure.pressedWithin(2 * this.intervalMs) ? PRESSED : '';
+    notifyInSchemaWithXmax(this.db, EVENTS_CHANNEL, this.processId, pressed).catch(() => undefined);
   }
 
   /**
    * Calls `wake` when another process announces events, with the transaction id (xid8 text) below
-   * which they lie; without one after a lost connection, when what was announced meanwhile is
-   * unknown. Resolves to a function that stops listening.
+   * which they lie and whether that process is pressed with requests; without an id after a lost
+   * connection, when what was announced meanwhile is unknown. Resolves to a function that stops
+   * listening.
    */
-  async listen(wake: (below?: string) => void): Promise<() => Promise<void>> {
+  async listen(wake: (below?: string, pressed?: boolean) => void): Promise<() => Promise<void>> {
     if (!this.crossesProcesses) return async () => undefined;
     const heard = (payload: string) => {
-      const [from, below] = payload.split(' ');
-      if (from !== this.processId) wake(below);
+      const [from, below, pressed] = payload.split(' ');
+      if (from !== this.processId) wake(below, pressed === PRESSED.trim());
     };
     return this.db.listen(EVENTS_CHANNEL, heard, () => wake());
   }

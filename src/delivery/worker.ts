@@ -35,6 +35,15 @@ export interface DeliveryOptions extends BackoffPolicy {
    * A push after a quiet spell waits at most the rest of the interval.
    */
   roundIntervalMs: number;
+  /**
+   * The least time between the starts of two rounds while partners press the hub's processes
+   * with requests (hub/request-pressure.ts), and for as long again after (0: never give way).
+   * Where delivering and request-taking processes share cores, a burst of pushes (a CPO sending
+   * its whole network) is then answered first; the receivers get it after, each changed object's
+   * latest state once rather than every change. Where delivering processes have cores of their
+   * own, giving way gains nothing: set 0.
+   */
+  giveWayMs: number;
 }
 
 /** How often the same failure of a delivery round or batch is logged again. */
@@ -50,6 +59,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   timeoutMs: 10_000,
   quietCursorWriteMs: 1_000,
   roundIntervalMs: 25,
+  giveWayMs: 1_000,
 };
 
 /**
@@ -75,6 +85,8 @@ export class DeliveryWorker {
    * round interval, not every poll, until the log is readable that far.
    */
   private announcedBelow?: string;
+  /** When another process last announced that partners press it (performance.now()). */
+  private pressureHeardAt = -Infinity;
   /** Whether this process serves every receiver, so that no other process needs waking. */
   private servesAll = false;
   private pendingMoves: { party: string; cursor: Cursor }[] = [];
@@ -95,14 +107,14 @@ export class DeliveryWorker {
     this.directory = new ReceiverDirectory(hub.sealer, hub.directory);
     this.ownership = ownershipFor(hub.db);
     this.sender = new Sender(hub, journal, options.timeoutMs);
-    this.wake = new DeliveryWake(hub.db, options.roundIntervalMs);
+    this.wake = new DeliveryWake(hub.db, options.roundIntervalMs, hub.requestPressure);
     this.roundPace = new Pace(options.roundIntervalMs);
   }
 
   /** Starts delivering in this process (a process that only takes requests never calls it). */
   async start(): Promise<void> {
     this.stopped = false;
-    this.stopListening = await this.wake.listen((below) => this.heardAnnouncement(below));
+    this.stopListening = await this.wake.listen((below, pressed) => this.heardAnnouncement(below, pressed));
     this.schedule(0);
   }
 
@@ -125,9 +137,18 @@ export class DeliveryWorker {
     this.roundSoon();
   }
 
-  private heardAnnouncement(below: string | undefined): void {
+  private heardAnnouncement(below: string | undefined, pressed = false): void {
     if (below && (!this.announcedBelow || compareXids(below, this.announcedBelow) > 0)) this.announcedBelow = below;
+    if (pressed) this.pressureHeardAt = performance.now();
     this.roundSoon();
+  }
+
+  /** How long the next round must wait: a round interval, or giveWayMs while requests press. */
+  private untilNextRound(): number {
+    const { giveWayMs } = this.options;
+    const pressed =
+      giveWayMs > 0 && (this.hub.requestPressure.pressedWithin(giveWayMs) || performance.now() - this.pressureHeardAt < giveWayMs);
+    return this.roundPace.untilNext(pressed ? giveWayMs : undefined);
   }
 
   /**
@@ -138,7 +159,7 @@ export class DeliveryWorker {
   private roundSoon(): void {
     if (this.stopped) return;
     if (this.running) this.wanted = true;
-    else this.schedule(this.roundPace.untilNext());
+    else this.schedule(this.untilNextRound());
   }
 
   async stop(): Promise<void> {
@@ -174,7 +195,7 @@ export class DeliveryWorker {
           if (this.stopped) return;
           const again = this.wanted;
           this.wanted = false;
-          this.schedule(Math.max(again || this.announcedBelow ? 0 : this.options.pollIntervalMs, this.roundPace.untilNext()));
+          this.schedule(Math.max(again || this.announcedBelow ? 0 : this.options.pollIntervalMs, this.untilNextRound()));
         });
     }, delayMs);
     this.timer.unref();

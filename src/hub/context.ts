@@ -6,6 +6,7 @@ import type { AuthorizationSlots } from './authorization-slots.js';
 import type { Directory } from './directory/directory.js';
 import type { EvsePatchQueue } from './evse-patches.js';
 import type { JournalWriter } from './journal-writer.js';
+import type { RequestPressure } from './request-pressure.js';
 import type { TokenSealer } from './secrets.js';
 
 export interface HubConfig {
@@ -55,6 +56,8 @@ export interface HubContext {
   evsePatches: EvsePatchQueue;
   /** Journal entries written in batches, off the request's path. */
   journalWriter: JournalWriter;
+  /** Whether partners' requests press this process (deliveries give way meanwhile). */
+  requestPressure: RequestPressure;
   /** Structured log lines (the HTTP server's logger once it runs). */
   log?: HubLog;
 }

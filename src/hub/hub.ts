@@ -14,6 +14,7 @@ import { prepareJournalPartitions } from './journal-partitions.js';
 import { journalRetentionDays, maintainJournal } from './journal-retention.js';
 import { probeSilentPlatforms } from './liveness.js';
 import { deliverDueWebhooks } from '../pnc/webhooks.js';
+import { RequestPressure } from './request-pressure.js';
 import { TokenSealer } from './secrets.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
 
@@ -33,6 +34,7 @@ export class Hub implements HubContext {
   readonly evsePatches: EvsePatchQueue;
   readonly clientInfo: ClientInfoNotifier;
   readonly authorizationSlots: AuthorizationSlots;
+  readonly requestPressure = new RequestPressure();
   log?: HubLog;
 
   private constructor(

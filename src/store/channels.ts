@@ -15,11 +15,11 @@ export async function notifyInSchema(db: Queryable, channel: string, payload: st
 }
 
 /**
- * Like notifyInSchema, with the xmax of the sender's snapshot after the payload and a space: every
- * transaction that committed before the NOTIFY was sent has an id below it.
+ * Like notifyInSchema, with the xmax of the sender's snapshot after the payload and a space (then
+ * `suffix`): every transaction that committed before the NOTIFY was sent has an id below it.
  */
-export async function notifyInSchemaWithXmax(db: Queryable, channel: string, payload: string): Promise<void> {
-  await db.query(`SELECT pg_notify(${CHANNEL_IN_SCHEMA}, $2 || ' ' || pg_snapshot_xmax(pg_current_snapshot())::text)`, [channel, payload]);
+export async function notifyInSchemaWithXmax(db: Queryable, channel: string, payload: string, suffix = ''): Promise<void> {
+  await db.query(`SELECT pg_notify(${CHANNEL_IN_SCHEMA}, $2 || ' ' || pg_snapshot_xmax(pg_current_snapshot())::text || $3)`, [channel, payload, suffix]);
 }
 
 /** The name under which `channel` of the connection's schema is listened to. */

@@ -5,7 +5,10 @@ import { OcpiPlatform } from '../../src/sim/platform.js';
 import type { Database } from '../../src/store/database.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { startSwitchyard, type RunningHub, type SwitchyardOptions } from '../../src/switchyard.js';
-import { evse, location } from '../support/fixtures.js';
+import { Agent } from 'undici';
+import { PRESSED_AT_REQUESTS_IN_FLIGHT } from '../../src/hub/request-pressure.js';
+import { success } from '../../src/ocpi/envelope.js';
+import { evse, location, token } from '../support/fixtures.js';
 import { eventually, isolatedDatabase, startLoopbackHub } from '../support/hub.js';
 import { onboard, PARTIES } from '../support/network.js';
 
@@ -14,6 +17,11 @@ const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const SLOW_POLL_MS = 120_000;
 /** Long enough for the woken process to have read the log in vain while the older transaction is open. */
 const BLOCKED_MS = 1_000;
+/** The delivering process's give-way: far longer than a round takes. */
+const GIVE_WAY_MS = 6_000;
+/** Time enough for a delivery round on a loaded machine, well inside GIVE_WAY_MS. */
+const WATCH_MS = 2_000;
+const MS1 = { countryCode: 'US', partyId: 'MS1' };
 
 describe('a hub process started without delivery', () => {
   it('refuses to start on the embedded database, where no other process could deliver', async () => {
@@ -32,8 +40,8 @@ describe.runIf(process.env.DATABASE_URL)('a process taking requests beside one d
 
   beforeAll(async () => {
     database = await isolatedDatabase();
-    taking = await start({ deliver: false });
-    delivering = await start({ delivery: { pollIntervalMs: SLOW_POLL_MS } });
+    taking = await start({ deliver: false, authorizationTimeoutMs: 120_000 });
+    delivering = await start({ delivery: { pollIntervalMs: SLOW_POLL_MS, giveWayMs: GIVE_WAY_MS } });
     cpo = await OcpiPlatform.start({ name: 'Volt Street', roles: [PARTIES.cpo1] });
     emsp = await OcpiPlatform.start({ name: 'DriveOn', roles: [PARTIES.emsp1] });
     await onboard(taking, cpo);
@@ -86,6 +94,53 @@ describe.runIf(process.env.DATABASE_URL)('a process taking requests beside one d
       await older.end();
       await stopListening();
       await listener.close();
+    }
+  });
+
+  it('gives way while the process taking requests is pressed, told so by its announcements', async () => {
+    const tokenPut = await emsp.send({
+      method: 'PUT',
+      url: `${emsp.hubUrl('tokens', undefined, 'RECEIVER')}/US/MS1/TOK-1?type=RFID`,
+      body: token(MS1, 'TOK-1'),
+    });
+    expect(tokenPut.envelope?.status_code).toBe(1000);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    emsp.handle('tokens', async () => {
+      await held;
+      return success({ allowed: 'ALLOWED', token: token(MS1, 'TOK-1') });
+    });
+    const client = new Agent({ connections: null });
+    const url = `${cpo.hubUrl('locations', undefined, 'RECEIVER')}/US/CP1/LOC-SPLIT/EVSE-1`;
+    const arrived = (status: string) =>
+      emsp.receivedFor('locations').some((r) => r.path === '/US/CP1/LOC-SPLIT/EVSE-1' && (r.body as { status?: string } | undefined)?.status === status);
+    const patch = async (status: string, minute: number) => {
+      const reply = await cpo.send({ method: 'PATCH', url, body: { status, last_updated: `2026-12-01T14:${minute}:00Z` } });
+      expect(reply.envelope?.status_code).toBe(1000);
+    };
+    try {
+      const replies = Promise.all(
+        Array.from({ length: PRESSED_AT_REQUESTS_IN_FLIGHT + 8 }, () =>
+          cpo.send({
+            method: 'POST',
+            url: `${cpo.hubUrl('tokens', undefined, 'SENDER')}/TOK-1/authorize?type=RFID`,
+            outbound: { allowOutboundUrl: () => undefined, dispatcher: client },
+            timeoutMs: 120_000,
+          }),
+        ),
+      );
+      await eventually(() => taking.hub.requestPressure.pressedWithin(1), 30_000, 'the process taking requests to count itself pressed');
+      await patch('CHARGING', 10);
+      await eventually(() => arrived('CHARGING'), 30_000, 'the first change at the eMSP');
+      await patch('RESERVED', 11);
+      await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
+      expect(arrived('RESERVED'), 'a round came while the process taking requests was pressed').toBe(false);
+      release();
+      expect((await replies).every((reply) => reply.envelope?.status_code === 1000)).toBe(true);
+      await eventually(() => arrived('RESERVED'), GIVE_WAY_MS + 30_000, 'the second change once the pressure passed');
+    } finally {
+      release();
+      await client.close();
     }
   });
 });

@@ -28,6 +28,11 @@ export async function ocpiPlugin(app: FastifyInstance, hub: HubContext, admissio
 
   app.addHook('onRequest', async (request, reply) => readOcpiHeaders(request, reply));
   app.addHook('preHandler', async (request, reply) => admission.admitOcpi(request, reply, () => authenticate(hub, request)));
+  // Counted once admitted: a stranger's requests cannot make deliveries give way.
+  app.addHook('preHandler', (_request, reply, done) => {
+    reply.raw.once('close', hub.requestPressure.arrived());
+    done();
+  });
   // A gated partner awaiting its conformance check may use versions and credentials only (OCPI 4000 otherwise).
   app.addHook('preHandler', async (request) => {
     const platform = request.ocpi.platform;
