@@ -44,6 +44,12 @@ export interface DeliveryOptions extends BackoffPolicy {
    * own, giving way gains nothing: set 0.
    */
   giveWayMs: number;
+  /**
+   * Events read per receiver per round while giving way. Rounds come once per giveWayMs then, and
+   * a receiver's reading must still keep pace with the log when the pressure lasts (5,000 events a
+   * second); what it is sent is what those events changed, each object once.
+   */
+  giveWayBatchSize: number;
 }
 
 /** How often the same failure of a delivery round or batch is logged again. */
@@ -60,6 +66,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   quietCursorWriteMs: 1_000,
   roundIntervalMs: 25,
   giveWayMs: 1_000,
+  giveWayBatchSize: 5_000,
 };
 
 /**
@@ -143,12 +150,15 @@ export class DeliveryWorker {
     this.roundSoon();
   }
 
-  /** How long the next round must wait: a round interval, or giveWayMs while requests press. */
-  private untilNextRound(): number {
+  /** Whether partners press this process or another lately: rounds then give way (giveWayMs). */
+  private givingWay(): boolean {
     const { giveWayMs } = this.options;
-    const pressed =
-      giveWayMs > 0 && (this.hub.requestPressure.pressedWithin(giveWayMs) || performance.now() - this.pressureHeardAt < giveWayMs);
-    return this.roundPace.untilNext(pressed ? giveWayMs : undefined);
+    return giveWayMs > 0 && (this.hub.requestPressure.pressedWithin(giveWayMs) || performance.now() - this.pressureHeardAt < giveWayMs);
+  }
+
+  /** How long the next round must wait: a round interval, or giveWayMs while giving way. */
+  private untilNextRound(): number {
+    return this.roundPace.untilNext(this.givingWay() ? this.options.giveWayMs : undefined);
   }
 
   /**
@@ -239,9 +249,10 @@ export class DeliveryWorker {
       groups.set(key, [...(groups.get(key) ?? []), lane]);
     }
     const batches: { lanes: ReceiverLane[]; events: LoggedEvent[]; upTo: Cursor | undefined }[] = [];
+    const batchSize = this.givingWay() ? this.options.giveWayBatchSize : this.options.batchSize;
     for (const lanes of groups.values()) {
-      const events = await readAfter(this.hub.db, lanes[0].cursor, this.options.batchSize);
-      if (events.length === this.options.batchSize) this.wanted = true;
+      const events = await readAfter(this.hub.db, lanes[0].cursor, batchSize);
+      if (events.length === batchSize) this.wanted = true;
       const last = events.at(-1);
       batches.push({ lanes, events, upTo: last && { tx: last.tx, seq: last.seq } });
     }
