@@ -11,8 +11,8 @@ export const EVENTS_CHANNEL = 'switchyard_events';
  * a push commits would mostly find it not yet readable.
  */
 const ANNOUNCE_DELAY_MS = 10;
-/** Ends the announcement of a process pressed with requests. */
-const PRESSED = ' pressed';
+/** The last word of the announcement of a process pressed with requests. */
+const PRESSED = 'pressed';
 
 /**
  * Wakes the delivery of other hub processes when this one logged events for receivers it does
@@ -64,8 +64,8 @@ export class DeliveryWake {
     this.pace.started();
     // Lost on a database fault: the receivers' own poll finds the events a moment later.
     // Pressed since about the previous announcement: they come every interval while pushes stream in.
-    const pressed = this.pressure.pressedWithin(2 * this.intervalMs) ? PRESSED : '';
-    notifyInSchemaWithXmax(this.db, EVENTS_CHANNEL, this.processId, pressed).catch(() => undefined);
+    const suffix = this.pressure.pressedWithin(2 * this.intervalMs) ? ` ${PRESSED}` : '';
+    notifyInSchemaWithXmax(this.db, EVENTS_CHANNEL, this.processId, suffix).catch(() => undefined);
   }
 
   /**
@@ -78,7 +78,7 @@ export class DeliveryWake {
     if (!this.crossesProcesses) return async () => undefined;
     const heard = (payload: string) => {
       const [from, below, pressed] = payload.split(' ');
-      if (from !== this.processId) wake(below, pressed === PRESSED.trim());
+      if (from !== this.processId) wake(below, pressed === PRESSED);
     };
     return this.db.listen(EVENTS_CHANNEL, heard, () => wake());
   }

@@ -26,8 +26,6 @@ export class RequestPressure {
   /** When the average was last seen at the mark. */
   private pressedAt = -Infinity;
 
-  constructor(private readonly pressedAtInFlight = PRESSED_AT_REQUESTS_IN_FLIGHT) {}
-
   /** Counts a request in; call the function it returns when the request is over (once is counted). */
   arrived(): () => void {
     this.settle();
@@ -54,6 +52,6 @@ export class RequestPressure {
     this.average += (this.inFlight - this.average) * held;
     this.averagedAt = now;
     // Rounded: an average only comes near a count held steady, and the mark itself is a burst.
-    if (Math.round(this.average) >= this.pressedAtInFlight) this.pressedAt = now;
+    if (Math.round(this.average) >= PRESSED_AT_REQUESTS_IN_FLIGHT) this.pressedAt = now;
   }
 }
