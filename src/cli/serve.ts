@@ -49,6 +49,14 @@ export function hubOptions(command: Command, defaults: { host: string; logLevel:
         .env('SWITCHYARD_DELIVERY_GIVE_WAY_MS')
         .argParser(millisecondsParser),
     )
+    .addOption(
+      new Option(
+        '--delivery-give-way-share <fraction>',
+        'while giving way, start deliveries only in this share of each --delivery-give-way period (default 0.2; 1: at any time)',
+      )
+        .env('SWITCHYARD_DELIVERY_GIVE_WAY_SHARE')
+        .argParser(shareParser),
+    )
     .addOption(new Option('--log-level <level>', 'log level (fatal, error, warn, info, debug)').default(defaults.logLevel));
 }
 
@@ -56,6 +64,12 @@ function millisecondsParser(value: string): number {
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 0) throw new InvalidArgumentError('a whole number of milliseconds, 0 or more');
   return ms;
+}
+
+function shareParser(value: string): number {
+  const share = Number(value);
+  if (!(share > 0 && share <= 1)) throw new InvalidArgumentError('a fraction above 0 and at most 1');
+  return share;
 }
 
 function hoursParser(value: string): number {
@@ -83,6 +97,7 @@ export interface HubCliOptions {
   checkInterval: number;
   checkAfterCredentials: boolean;
   deliveryGiveWay?: number;
+  deliveryGiveWayShare?: number;
 }
 
 /** PEM files named on the command line; a certificate without its key (or the reverse) is an error. */
@@ -118,8 +133,14 @@ export async function startFromCli(options: HubCliOptions, role: { deliver?: boo
     },
     logger: { level: options.logLevel },
     deliver: role.deliver,
-    delivery: options.deliveryGiveWay === undefined ? undefined : { giveWayMs: options.deliveryGiveWay },
+    delivery: definedOnly({ giveWayMs: options.deliveryGiveWay, giveWayShare: options.deliveryGiveWayShare }),
   });
+}
+
+/** The settings given, without those left to their defaults (undefined when none was given). */
+function definedOnly<T extends object>(settings: T): Partial<T> | undefined {
+  const given = Object.entries(settings).filter(([, value]) => value !== undefined);
+  return given.length > 0 ? (Object.fromEntries(given) as Partial<T>) : undefined;
 }
 
 /** Stops `close` on the first SIGINT or SIGTERM; a second signal exits at once. */

@@ -60,6 +60,8 @@ export class Sender {
     private readonly hub: HubContext,
     private readonly journal: JournalWriter,
     private readonly timeoutMs: number,
+    /** Resolves when a delivery may start (deliveries give way to requests: worker.ts). */
+    private readonly turnToDeliver: () => Promise<void> = async () => undefined,
   ) {}
 
   /**
@@ -68,6 +70,7 @@ export class Sender {
    */
   async deliver(event: LoggedEvent, receiver: Receiver, sendLatest: boolean, notes: Record<string, unknown>): Promise<Attempt> {
     await this.journal.room();
+    await this.turnToDeliver();
     if (sendLatest && !UNSTORED.has(event.module)) {
       const latest = await this.latestState(event);
       if (!latest) return { kind: 'skipped' };

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { HubContext } from '../hub/context.js';
 import { formatParty } from '../ocpi/headers.js';
 import type { JournalWriter } from '../hub/journal-writer.js';
@@ -8,6 +9,7 @@ import { ReceiverDirectory, type Snapshot } from './directory.js';
 import { moveCursors, saveProgress, type Progress } from './holds.js';
 import { ReceiverLane } from './lane.js';
 import { ownershipFor, type Ownership } from './ownership.js';
+import { DutyCycle } from './duty-cycle.js';
 import { Pace } from './pace.js';
 import { Sender } from './sender.js';
 import { DeliveryWake } from './wake.js';
@@ -50,6 +52,13 @@ export interface DeliveryOptions extends BackoffPolicy {
    * second); what it is sent is what those events changed, each object once.
    */
   giveWayBatchSize: number;
+  /**
+   * While giving way, deliveries start only in the first `giveWayShare` of every giveWayMs (1: at
+   * any time). Pacing rounds is not enough where one change goes to many receivers: a round's
+   * deliveries then outlast the second and the delivering processes never pause. Bounding their
+   * time bounds the database work and the receivers' answers they cause too; deliveries never stop.
+   */
+  giveWayShare: number;
 }
 
 /** How often the same failure of a delivery round or batch is logged again. */
@@ -67,6 +76,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   roundIntervalMs: 25,
   giveWayMs: 1_000,
   giveWayBatchSize: 5_000,
+  giveWayShare: 0.2,
 };
 
 /**
@@ -103,6 +113,8 @@ export class DeliveryWorker {
   private quietMovesWrittenAt = 0;
   /** Rounds start at least roundIntervalMs apart. */
   private readonly roundPace: Pace;
+  /** When deliveries may start while giving way (none: at any time). */
+  private readonly dutyCycle?: DutyCycle;
   /** When each failure was last logged, by its message. */
   private readonly failuresLogged = new Map<string, number>();
 
@@ -113,9 +125,10 @@ export class DeliveryWorker {
   ) {
     this.directory = new ReceiverDirectory(hub.sealer, hub.directory);
     this.ownership = ownershipFor(hub.db);
-    this.sender = new Sender(hub, journal, options.timeoutMs);
+    this.sender = new Sender(hub, journal, options.timeoutMs, () => this.turnToDeliver());
     this.wake = new DeliveryWake(hub.db, options.roundIntervalMs, hub.requestPressure);
     this.roundPace = new Pace(options.roundIntervalMs);
+    if (options.giveWayMs > 0 && options.giveWayShare < 1) this.dutyCycle = new DutyCycle(options.giveWayShare, options.giveWayMs);
   }
 
   /** Starts delivering in this process (a process that only takes requests never calls it). */
@@ -154,6 +167,12 @@ export class DeliveryWorker {
   private givingWay(): boolean {
     const { giveWayMs } = this.options;
     return giveWayMs > 0 && (this.hub.requestPressure.pressedWithin(giveWayMs) || performance.now() - this.pressureHeardAt < giveWayMs);
+  }
+
+  /** Resolves when a delivery may start: at once, or while giving way in the open part of the duty cycle. */
+  private async turnToDeliver(): Promise<void> {
+    if (!this.dutyCycle) return;
+    for (let wait = 0; this.givingWay() && !this.stopped && (wait = this.dutyCycle.untilOpen()) > 0; ) await delay(wait);
   }
 
   /** How long the next round must wait: a round interval, or giveWayMs while giving way. */
