@@ -6,10 +6,10 @@ import { changePlatformStatus } from '../hub/platform-status.js';
 import { compareXids, readableHorizon, readAfter, type Cursor, type LoggedEvent } from '../store/event-log.js';
 import type { BackoffPolicy } from './backoff.js';
 import { ReceiverDirectory, type Snapshot } from './directory.js';
+import { DutyCycle } from './duty-cycle.js';
 import { moveCursors, saveProgress, type Progress } from './holds.js';
 import { ReceiverLane } from './lane.js';
 import { ownershipFor, type Ownership } from './ownership.js';
-import { DutyCycle } from './duty-cycle.js';
 import { Pace } from './pace.js';
 import { Sender } from './sender.js';
 import { DeliveryWake } from './wake.js';
@@ -172,7 +172,11 @@ export class DeliveryWorker {
   /** Resolves when a delivery may start: at once, or while giving way in the open part of the duty cycle. */
   private async turnToDeliver(): Promise<void> {
     if (!this.dutyCycle) return;
-    for (let wait = 0; this.givingWay() && !this.stopped && (wait = this.dutyCycle.untilOpen()) > 0; ) await delay(wait);
+    while (this.givingWay() && !this.stopped) {
+      const wait = this.dutyCycle.untilOpen();
+      if (wait === 0) return;
+      await delay(wait);
+    }
   }
 
   /** How long the next round must wait: a round interval, or giveWayMs while giving way. */

@@ -68,8 +68,8 @@ async function patch(net: RoamingNetwork, uid: string, status: string): Promise<
 /**
  * While partners press the hub with requests (as many in flight at once as a CPO's burst keeps),
  * delivery rounds start at most giveWayMs apart, so that the burst is answered first; once the
- * pressure has passed, what waited is delivered. The pressure here is real-time authorizations that
- * the eMSP holds until the test lets them go, so it lasts exactly as long as the test wants.
+ * pressure has passed, what waited is delivered. A share of 1 leaves deliveries free to start at any
+ * time, so that only the rounds' pacing is tested here.
  */
 describe(`deliveries give way to a burst of requests (${databaseLabel})`, { timeout: 120_000 }, () => {
   let net: RoamingNetwork;
