@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { authorizationHeader } from './auth.js';
 import { isEnvelope, type OcpiEnvelope } from './envelope.js';
 import { routingHeaders, type RoutingHeaders } from './headers.js';
+import { Deadline, exchange, type ExchangeReply } from './http-exchange.js';
 
 /**
  * One keep-alive pool per partner origin (undici's Agent keeps a Pool per origin): partners are
@@ -72,15 +73,10 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
   if (call.body !== undefined || call.json !== undefined) headers['Content-Type'] = 'application/json';
   const started = performance.now();
   const timeoutMs = call.timeoutMs ?? 10_000;
-  // A timer of our own, cleared once the answer is read: AbortSignal.timeout would fire (and build
-  // an exception) long after every call that was answered in time.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new DOMException('The call timed out', 'TimeoutError')), timeoutMs);
-  let response;
-  let text: string;
+  const deadline = new Deadline(timeoutMs);
+  let response: ExchangeReply;
   try {
-    response = await followingRedirects(call, headers, timeoutMs, deadline.signal);
-    text = await response.body.text().catch(() => '');
+    response = await followingRedirects(call, headers, timeoutMs, deadline);
   } catch (error) {
     if (error instanceof OcpiCallError) throw error;
     const refusal = refusalOf(error);
@@ -91,11 +87,12 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
       timedOut ? `No answer from ${call.url} within ${timeoutMs} ms` : `Cannot reach ${call.url}: ${describe(error)}`,
     );
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
+  const { text } = response;
   const reply: OcpiReply<T> = {
     httpStatus: response.statusCode,
-    headers: flattenHeaders(response.headers),
+    headers: response.headers,
     requestId,
     correlationId,
     durationMs: performance.now() - started,
@@ -112,22 +109,19 @@ export async function callOcpi<T = unknown>(call: OcpiCall): Promise<OcpiReply<T
  * Sends the call, following 307/308 redirects with the same method and body (RFC 9110 §15.4.8-9),
  * within the same scheme; the outbound policy checks the first URL and every redirect.
  */
-async function followingRedirects(call: OcpiCall, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal) {
+async function followingRedirects(call: OcpiCall, headers: Record<string, string>, timeoutMs: number, deadline: Deadline): Promise<ExchangeReply> {
   let url = new URL(call.url);
+  const body = call.json ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
   for (let hop = 0; ; hop++) {
     call.outbound?.allowOutboundUrl(url.href);
-    const response = await request(url, {
-      method: call.method,
-      headers,
-      body: call.json ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
-      dispatcher: call.outbound?.dispatcher ?? agent,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal,
-    });
+    const response = await exchange(
+      call.outbound?.dispatcher ?? agent,
+      url,
+      { method: call.method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+      deadline,
+    );
     const location = response.headers.location;
-    if ((response.statusCode !== 307 && response.statusCode !== 308) || typeof location !== 'string') return response;
-    await response.body.dump();
+    if ((response.statusCode !== 307 && response.statusCode !== 308) || location === undefined) return response;
     const next = new URL(location, url);
     if (hop + 1 > MAX_REDIRECTS) throw new OcpiCallError('network', `${call.url} redirected more than ${MAX_REDIRECTS} times`);
     if (next.protocol !== url.protocol) {
@@ -145,14 +139,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
 function isTimeout(error: unknown): boolean {
   const name = (error as { name?: string; code?: string })?.name ?? '';
   const code = (error as { code?: string })?.code ?? '';
@@ -167,8 +153,9 @@ function refusalOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** A system error by its code (ECONNREFUSED, ENOTFOUND), whether it came wrapped or bare; any other by its message. */
 function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } })?.cause;
-  return cause?.code ?? (error as Error)?.message ?? String(error);
+  const { cause, code, syscall, message } = (error ?? {}) as { cause?: { code?: string }; code?: string; syscall?: string; message?: string };
+  return cause?.code ?? (syscall ? code : undefined) ?? message ?? String(error);
 }
 
