@@ -75,6 +75,16 @@ describe('calling a partner', () => {
     expect(reply.headers['set-cookie']).toBe('a=1, b=2');
   });
 
+  it('reads a body that comes in parts', async () => {
+    const text = JSON.stringify({ ...ENVELOPE, data: 'x'.repeat(100_000) });
+    const base = await serve((_request, response) => {
+      response.write(text.slice(0, 10));
+      setTimeout(() => response.end(text.slice(10)), 20);
+    });
+    const reply = await callOcpi({ method: 'GET', url: `${base}/ocpi/versions`, token: 't' });
+    expect(reply.envelope).toEqual(JSON.parse(text));
+  });
+
   it('reads an envelope that begins with a byte order mark', async () => {
     const base = await serve((_request, response) => response.end(`\ufeff${JSON.stringify(ENVELOPE)}`));
     const reply = await callOcpi({ method: 'GET', url: `${base}/ocpi/versions`, token: 't' });
