@@ -9,7 +9,7 @@ export interface ExchangeReply {
 }
 
 export interface ExchangeRequest {
-  method: string;
+  method: Dispatcher.HttpMethod;
   headers: Record<string, string>;
   body?: string;
   /** undici's own limits on waiting for the headers, and between two parts of the body. */
@@ -65,7 +65,7 @@ export function exchange(dispatcher: Dispatcher, url: URL, request: ExchangeRequ
       {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
-        method: request.method as Dispatcher.HttpMethod,
+        method: request.method,
         headers: request.headers,
         body: request.body,
         headersTimeout: request.headersTimeout,
