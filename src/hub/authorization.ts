@@ -321,7 +321,7 @@ function refusalBlame(rule: AuthorizationRule): Blame {
 
 /**
  * Gives the answer, and records the decision with its rule (table `authorizations` and the
- * journal) after it: the driver does not wait for the database.
+ * journal, both written in the journal writer's batches): the driver does not wait for the database.
  */
 function conclude(hub: HubContext, request: AuthorizationRequest, outcome: Outcome): AuthorizationAnswer {
   const { answer, rule, detail, emsp } = outcome;
@@ -345,25 +345,17 @@ function conclude(hub: HubContext, request: AuthorizationRequest, outcome: Outco
     // A refused driver is a failed journey even when every hop answered 200.
     ...(allowed === 'ALLOWED' ? {} : { blame: refusalBlame(rule), error: detail }),
   });
-  hub.db
-    .query(
-      `INSERT INTO authorizations (id, correlation_id, cpo, emsp, token_uid, token_type, allowed, rule, detail)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        outcome.reference ?? randomUUID(),
-        request.correlationId,
-        formatParty(request.cpo.ref),
-        emsp ? formatParty(emsp.ref) : null,
-        request.uid,
-        request.type,
-        allowed,
-        rule,
-        detail,
-      ],
-    )
-    .catch((error: unknown) => {
-      // The journal entry above still tells the decision and its rule.
-      process.emitWarning(`authorization ${request.correlationId} not recorded: ${error instanceof Error ? error.message : error}`);
-    });
+  hub.journalWriter.recordDecision({
+    id: outcome.reference ?? randomUUID(),
+    at: new Date(),
+    correlationId: request.correlationId,
+    cpo: formatParty(request.cpo.ref),
+    emsp: emsp ? formatParty(emsp.ref) : null,
+    tokenUid: request.uid,
+    tokenType: request.type,
+    allowed,
+    rule,
+    detail: detail ?? null,
+  });
   return answer;
 }

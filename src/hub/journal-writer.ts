@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/database.js';
+import { recordDecisions, type AuthorizationDecision } from './authorization-decisions.js';
 import { recordAll, type JournalEntry } from './journal.js';
 import { observeHop } from './metrics.js';
 
@@ -17,18 +18,20 @@ const DEFAULTS: JournalWriterOptions = { flushIntervalMs: 200, batchSize: 500, m
 
 /**
  * Buffers journal entries and writes them in multi-row INSERTs, so that a busy path costs one
- * statement per batch rather than one per hop. `flush()` writes everything recorded so far
- * (shutdown, tests); the journal is a record, not the source of truth, so the short delay loses
- * nothing a receiver or sender depends on.
+ * statement per batch rather than one per hop. Real-time authorization decisions, the other record
+ * support reads after the fact, go the same way. `flush()` writes everything recorded so far
+ * (shutdown, support's reads, tests); the journal is a record, not the source of truth, so the
+ * short delay loses nothing a receiver or sender depends on.
  */
 export class JournalWriter {
   private buffer: JournalEntry[] = [];
+  private decisions: AuthorizationDecision[] = [];
   private timer?: NodeJS.Timeout;
   private writing: Promise<void> = Promise.resolve();
   /** The flush producers wait on in `room()`, one for all of them. */
   private catchingUp?: Promise<void>;
   private readonly options: JournalWriterOptions;
-  /** Entries dropped because the buffer was full while the database was away. */
+  /** Entries (and decisions) dropped because the buffer was full while the database was away. */
   dropped = 0;
 
   constructor(
@@ -42,13 +45,25 @@ export class JournalWriter {
   record(entry: JournalEntry): void {
     observeHop(entry);
     entry.at ??= new Date();
-    this.buffer.push(entry);
-    const excess = this.buffer.length - this.options.maxBuffered;
+    this.buffered(this.buffer, entry);
+  }
+
+  /**
+   * Buffers a real-time authorization decision: one statement per batch instead of one per
+   * authorization, each of which woke a database backend just after the answer went out.
+   */
+  recordDecision(decision: AuthorizationDecision): void {
+    this.buffered(this.decisions, decision);
+  }
+
+  private buffered<T>(buffer: T[], item: T): void {
+    buffer.push(item);
+    const excess = buffer.length - this.options.maxBuffered;
     if (excess > 0) {
-      this.buffer.splice(0, excess);
+      buffer.splice(0, excess);
       this.dropped += excess;
     }
-    if (this.buffer.length >= this.options.batchSize) void this.flush().catch(() => undefined);
+    if (buffer.length >= this.options.batchSize) void this.flush().catch(() => undefined);
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush().catch(() => undefined), this.options.flushIntervalMs);
       this.timer.unref();
@@ -68,7 +83,7 @@ export class JournalWriter {
     await this.catchingUp;
   }
 
-  /** Writes every entry recorded so far; rejects (keeping them) when the database refuses. */
+  /** Writes every entry and decision recorded so far; rejects (keeping them) when the database refuses. */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -77,10 +92,15 @@ export class JournalWriter {
   }
 
   private async writeAll(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.slice(0, this.options.batchSize);
+    await this.drain(this.buffer, (batch) => recordAll(this.db, batch));
+    await this.drain(this.decisions, (batch) => recordDecisions(this.db, batch));
+  }
+
+  private async drain<T>(buffer: T[], write: (batch: T[]) => Promise<void>): Promise<void> {
+    while (buffer.length > 0) {
+      const batch = buffer.slice(0, this.options.batchSize);
       try {
-        await recordAll(this.db, batch);
+        await write(batch);
       } catch (error) {
         // Kept for the next flush; the timer tries again.
         if (!this.timer) {
@@ -89,7 +109,7 @@ export class JournalWriter {
         }
         throw error;
       }
-      this.buffer.splice(0, batch.length);
+      buffer.splice(0, batch.length);
     }
   }
 }

@@ -94,6 +94,33 @@ describe(`real-time authorization through the hub (${databaseLabel})`, () => {
       expect(await journaledRule(reply)).toEqual(['EMSP_ANSWERED']);
     });
 
+    it('records the decisions of taps answered together in a shared statement, each with its rule', async () => {
+      const TAPS = 12;
+      await pushToken(net.emsp1, MS1, 'TOK-MANY');
+      // The eMSP answers once every tap has reached it, so that the hub concludes them together.
+      let asked = 0;
+      let releaseAll!: () => void;
+      const allAsked = new Promise<void>((resolve) => (releaseAll = resolve));
+      net.emsp1.handle('tokens', async () => {
+        if (++asked === TAPS) releaseAll();
+        await allAsked;
+        return success({ allowed: 'ALLOWED', token: token(MS1, 'TOK-MANY') });
+      });
+
+      const replies = await Promise.all(Array.from({ length: TAPS }, () => authorizeAt(net.cpo1, 'TOK-MANY')));
+      expect(replies.map((reply) => reply.envelope?.data?.allowed)).toEqual(Array(TAPS).fill('ALLOWED'));
+
+      await net.hub.hub.journalWriter.flush();
+      const rows = await net.hub.hub.db.query<{ correlation_id: string; rule: string; emsp: string; writer: string }>(
+        'SELECT correlation_id, rule, emsp, xmin::text AS writer FROM authorizations WHERE correlation_id = ANY($1::text[])',
+        [replies.map((reply) => reply.correlationId)],
+      );
+      expect(rows.map((row) => row.correlation_id).sort()).toEqual(replies.map((reply) => reply.correlationId).sort());
+      expect(rows.every((row) => row.rule === 'EMSP_ANSWERED' && row.emsp === 'US*MS1')).toBe(true);
+      // Batched with the journal: fewer transactions than decisions.
+      expect(new Set(rows.map((row) => row.writer)).size).toBeLessThan(TAPS);
+    });
+
     it('relays BLOCKED', async () => {
       await pushToken(net.emsp1, MS1, 'TOK-BLOCKED', { whitelist: 'ALLOWED_OFFLINE' });
       net.emsp1.handle('tokens', () => success({ allowed: 'BLOCKED', token: token(MS1, 'TOK-BLOCKED') }));
