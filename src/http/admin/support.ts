@@ -46,6 +46,8 @@ export async function supportRoutes(app: FastifyInstance, hub: HubContext, scope
     },
     async (request) => {
       const { q } = request.query as { q: string };
+      // What was recorded so far, including journal entries and decisions still in the writer's buffer.
+      await hub.journalWriter.flush();
       return { query: q, matches: await searchJourneys(hub.db, q, await scopeOf(request)) };
     },
   );
@@ -64,6 +66,7 @@ export async function supportRoutes(app: FastifyInstance, hub: HubContext, scope
     },
     async (request, reply) => {
       const params = request.params as { country_code: string; party_id: string; session_id: string };
+      await hub.journalWriter.flush();
       const timeline = await sessionTimeline(
         hub.db,
         { countryCode: params.country_code, partyId: params.party_id, sessionId: params.session_id },
