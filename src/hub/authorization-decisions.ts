@@ -42,7 +42,7 @@ export async function recordDecisions(db: Queryable, decisions: AuthorizationDec
     storable.text(decision.tokenType),
     decision.allowed,
     decision.rule,
-    storable.optional(decision.detail ?? undefined),
+    decision.detail === null ? null : storable.text(decision.detail),
   ]);
   await db.query(INSERT_DECISIONS, rows[0].map((_, column) => rows.map((row) => row[column])));
 }
