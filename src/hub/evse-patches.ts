@@ -23,31 +23,22 @@ const events = eventsUnnest(7, 'e');
 /**
  * The statement that stores and logs EVSE PATCHes, for a given input (the patches as rows of
  * country_code, party_id, location_id, evse_uid, patch, last_updated, ord) and event rows: each
- * EVSE row is merged with its patch, each Location's last_updated follows the newest of its patches
- * when newer, and an event is appended, in input order, for every EVSE that exists (of a Location
- * not deleted). Returns the positions (1-based) of the patches applied; the others name an unknown
- * location or EVSE. The patches must name distinct EVSEs: one statement updates a row once.
+ * EVSE row is merged with its patch and takes its last_updated (the Location's follows on read, see
+ * objects.WHOLE_DATA), and an event is appended, in input order, for every EVSE that exists (of a
+ * Location not deleted). Returns the positions (1-based) of the patches applied; the others name an
+ * unknown location or EVSE. The patches must name distinct EVSEs: one statement updates a row once.
  */
 const patchStatement = (input: string, loggedEvents: string) => `WITH input AS (
      ${input}
    ), evse AS (
-     UPDATE location_evses l SET data = l.data || i.patch
+     UPDATE location_evses l SET data = l.data || i.patch,
+                                 last_updated = coalesce(i.last_updated::timestamptz, l.last_updated)
      FROM input i
      WHERE l.country_code = i.country_code AND l.party_id = i.party_id AND l.location_id = i.location_id
        AND l.evse_uid = i.evse_uid
        AND EXISTS (SELECT 1 FROM objects o WHERE o.module = 'locations' AND o.country_code = i.country_code
                    AND o.party_id = i.party_id AND o.object_id = i.location_id AND NOT o.deleted)
-     RETURNING i.ord, i.country_code, i.party_id, i.location_id, i.last_updated
-   ), newest AS (
-     SELECT country_code, party_id, location_id,
-            (array_agg(last_updated ORDER BY last_updated::timestamptz DESC))[1] AS last_updated
-     FROM evse WHERE last_updated IS NOT NULL GROUP BY country_code, party_id, location_id
-   ), location AS (
-     UPDATE objects o SET data = jsonb_set(o.data, '{last_updated}', to_jsonb(n.last_updated)),
-                          last_updated = n.last_updated::timestamptz, stored_at = now()
-     FROM newest n
-     WHERE o.module = 'locations' AND o.country_code = n.country_code AND o.party_id = n.party_id
-       AND o.object_id = n.location_id AND n.last_updated::timestamptz > o.last_updated
+     RETURNING i.ord
    ), logged AS (
      INSERT INTO events (${NEW_EVENT_COLUMNS})
      ${loggedEvents}

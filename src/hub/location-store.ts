@@ -7,9 +7,11 @@ import type { ObjectData } from './objects.js';
 /**
  * Locations are stored in two parts: the Location without its EVSEs (an `objects` row whose
  * `evses` is an empty marker), and one `location_evses` row per EVSE. A change to one EVSE or
- * connector rewrites that EVSE's row and, when it is newer, the Location's `last_updated`; it
- * never reads or writes the other EVSEs, so it costs the same on a Location of 10 or 10,000.
- * Readers put the parts back together in one statement (objects.WHOLE_DATA).
+ * connector rewrites that EVSE's row only, and sets the row's `last_updated` column (the Location's
+ * own `last_updated` covers EVSEs written with the Location, whose column stays empty); it never
+ * reads or writes the other EVSEs, so it costs the same on a Location of 10 or 10,000. Readers put
+ * the parts back together in one statement (objects.WHOLE_DATA), the Location's last_updated being
+ * the newest of its own and of its EVSEs' changes since.
  */
 
 export interface LocationChange {
@@ -96,27 +98,21 @@ async function storeEvseChange(tx: Queryable, change: LocationChange, evseUid: s
   const nextEvse = (next?.evses as ObjectData[] | undefined)?.[0];
   if (!next || !nextEvse) throw unknownLocation(change);
   await tx.query(
-    `INSERT INTO location_evses (country_code, party_id, location_id, evse_uid, position, data)
+    `INSERT INTO location_evses (country_code, party_id, location_id, evse_uid, position, data, last_updated)
      VALUES ($1, $2, $3, $4, (SELECT coalesce(max(position), 0) + 1 FROM location_evses
-                              WHERE country_code = $1 AND party_id = $2 AND location_id = $3), $5)
-     ON CONFLICT (country_code, party_id, location_id, evse_uid) DO UPDATE SET data = EXCLUDED.data`,
-    [...key, JSON.stringify(nextEvse)],
+                              WHERE country_code = $1 AND party_id = $2 AND location_id = $3), $5, $6::text::timestamptz)
+     ON CONFLICT (country_code, party_id, location_id, evse_uid) DO UPDATE SET data = EXCLUDED.data, last_updated = EXCLUDED.last_updated`,
+    [...key, JSON.stringify(nextEvse), typeof nextEvse.last_updated === 'string' ? nextEvse.last_updated : null],
   );
-  await touchLocation(tx, owner, locationId, next.last_updated);
+  await markHasEvses(tx, owner, locationId);
   return { created: false };
 }
 
-/**
- * The Location's last_updated follows a newer EVSE or connector (mod_locations: PUT/PATCH); the
- * `evses` marker is set for a Location that had none. Both without reading the EVSEs.
- */
-async function touchLocation(tx: Queryable, owner: PartyRef, locationId: string, lastUpdated: unknown): Promise<void> {
+/** A Location stored without EVSEs gets the `evses` marker, so that readers put its new EVSE back. */
+async function markHasEvses(tx: Queryable, owner: PartyRef, locationId: string): Promise<void> {
   await tx.query(
-    `UPDATE objects SET
-       data = CASE WHEN $4::text::timestamptz > last_updated THEN jsonb_set(data, '{last_updated}', to_jsonb($4::text)) ELSE data END
-              || CASE WHEN data ? 'evses' THEN '{}'::jsonb ELSE '{"evses": []}'::jsonb END,
-       last_updated = greatest(last_updated, $4::text::timestamptz), stored_at = now()
-     WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3`,
-    [owner.countryCode, owner.partyId, locationId, typeof lastUpdated === 'string' ? lastUpdated : null],
+    `UPDATE objects SET data = data || '{"evses": []}'::jsonb, stored_at = now()
+     WHERE module = 'locations' AND country_code = $1 AND party_id = $2 AND object_id = $3 AND NOT data ? 'evses'`,
+    [owner.countryCode, owner.partyId, locationId],
   );
 }

@@ -34,17 +34,28 @@ const toStored = (row: ObjectRow): StoredObject => ({
   deleted: row.deleted,
 });
 
+/** A Location's EVSE rows, for a statement over `objects o`. */
+const EVSES_OF_O = `location_evses e WHERE e.country_code = o.country_code AND e.party_id = o.party_id AND e.location_id = o.object_id`;
+
 /**
  * A stored object's data as readers see it: a Location gets its EVSE rows back, in order (see
- * location-store.ts). One statement, so one snapshot: never half of a change.
+ * location-store.ts), and the last_updated of the newest of itself and its EVSEs' changes (an EVSE
+ * change writes its EVSE row only). One statement, so one snapshot: never half of a change.
  */
 export const WHOLE_DATA = `CASE WHEN o.module = 'locations' AND o.data ? 'evses'
-  THEN o.data || jsonb_build_object('evses', coalesce(
-    (SELECT jsonb_agg(e.data ORDER BY e.position) FROM location_evses e
-     WHERE e.country_code = o.country_code AND e.party_id = o.party_id AND e.location_id = o.object_id), '[]'::jsonb))
+  THEN (SELECT o.data || jsonb_build_object('evses', coalesce(jsonb_agg(e.data ORDER BY e.position), '[]'::jsonb))
+                      || CASE WHEN max(e.last_updated) > o.last_updated
+                           THEN jsonb_build_object('last_updated', (array_agg(e.data->'last_updated' ORDER BY e.last_updated DESC NULLS LAST))[1])
+                           ELSE '{}'::jsonb END
+        FROM ${EVSES_OF_O})
   ELSE o.data END`;
 
-const COLUMNS = `o.module, o.country_code, o.party_id, o.object_id, ${WHOLE_DATA} AS data, o.last_updated, o.deleted`;
+/** When an object last changed: for a Location, the newest of itself and its EVSEs' changes. */
+const LAST_UPDATED = `CASE WHEN o.module = 'locations'
+  THEN greatest(o.last_updated, (SELECT max(e.last_updated) FROM ${EVSES_OF_O}))
+  ELSE o.last_updated END`;
+
+const COLUMNS = `o.module, o.country_code, o.party_id, o.object_id, ${WHOLE_DATA} AS data, ${LAST_UPDATED} AS last_updated, o.deleted`;
 
 export async function getObject(
   db: Queryable,
@@ -167,6 +178,15 @@ export interface ListedObject {
 }
 
 /**
+ * A Location changed since $4 (if given): its own row, or one of its EVSEs. Both sides are found
+ * through their `last_updated` index, so a delta pull does not read every Location's EVSEs.
+ */
+const CHANGED_LOCATION = `($4::timestamptz IS NULL OR (o.country_code, o.party_id, o.object_id) IN (
+      SELECT country_code, party_id, object_id FROM objects WHERE module = 'locations' AND last_updated >= $4
+      UNION ALL
+      SELECT country_code, party_id, location_id FROM location_evses WHERE last_updated >= $4))`;
+
+/**
  * One page of a module's objects in key order (owner, id). A page that follows a cursor starts
  * where the previous one ended, through the primary key, however deep the pull is (no OFFSET);
  * key order also returns each object once even while objects change during the pull. The total
@@ -187,7 +207,8 @@ export async function listObjects(
   ];
   let where = `module = $1 AND NOT deleted
     AND (country_code, party_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-    AND ($4::timestamptz IS NULL OR last_updated >= $4) AND ($5::timestamptz IS NULL OR last_updated < $5)`;
+    AND ${module === 'locations' ? CHANGED_LOCATION : '($4::timestamptz IS NULL OR last_updated >= $4)'}
+    AND ($5::timestamptz IS NULL OR ${LAST_UPDATED} < $5)`;
   if (filter.tokenOwners) {
     params.push(filter.tokenOwners.map((o) => `${o.countryCode}*${o.partyId}`));
     where += ` AND (upper(data->'cdr_token'->>'country_code') || '*' || upper(data->'cdr_token'->>'party_id')) = ANY($${params.length}::text[])`;

@@ -44,13 +44,15 @@ describe(`a Location with ${EVSES} EVSEs (${databaseLabel})`, () => {
     expect(after.evses.filter((_: unknown, i: number) => i !== 1234)).toEqual(before.evses.filter((_: unknown, i: number) => i !== 1234));
     // The Location's last_updated follows its newest EVSE (mod_locations: PATCH).
     expect(after.last_updated).toBe('2026-11-22T11:00:00Z');
-    // Rows written by the PATCH's transaction: the one EVSE only.
-    const [{ written }] = await net.hub.hub.db.query<{ written: number }>(
-      `SELECT count(*)::int AS written FROM location_evses
-       WHERE xmin = (SELECT xmin FROM location_evses WHERE location_id = 'LOC-BIG' AND evse_uid = $1)`,
+    // Rows written by the PATCH's transaction: the one EVSE only, not even the Location's own row.
+    const [{ written, location }] = await net.hub.hub.db.query<{ written: number; location: number }>(
+      `WITH patch AS (SELECT xmin FROM location_evses WHERE location_id = 'LOC-BIG' AND evse_uid = $1)
+       SELECT (SELECT count(*)::int FROM location_evses WHERE xmin = (SELECT xmin FROM patch)) AS written,
+              (SELECT count(*)::int FROM objects WHERE xmin = (SELECT xmin FROM patch)) AS location`,
       [uid(1234)],
     );
     expect(written).toBe(1);
+    expect(location).toBe(0);
   });
 
   it('changes one connector of one EVSE on a connector PATCH', async () => {

@@ -72,4 +72,36 @@ describe(`GET-all through the hub, page by page (${databaseLabel})`, () => {
     const forged = await net.emsp1.send({ method: 'GET', url: `${sender}?after=not-a-cursor` });
     expect(forged.envelope?.status_code).toBe(2001);
   });
+
+  it('counts an EVSE change as a change of its Location: delta pulls find it, and its last_updated follows', async () => {
+    const locations = net.cpo2.hubUrl('locations', undefined, 'RECEIVER');
+    const put = await net.cpo2.send({
+      method: 'PUT',
+      url: `${locations}/CA/CP2/LOC-EVSE-CHANGED`,
+      body: location(CP2, 'LOC-EVSE-CHANGED', { last_updated: '2026-11-20T00:00:00Z' }),
+    });
+    expect(put.envelope?.status_code).toBe(1000);
+    const patch = await net.cpo2.send({
+      method: 'PATCH',
+      url: `${locations}/CA/CP2/LOC-EVSE-CHANGED/EVSE-1`,
+      body: { status: 'CHARGING', last_updated: '2026-11-25T00:00:00Z' },
+    });
+    expect(patch.envelope?.status_code).toBe(1000);
+
+    // Every other Location here last changed on the 23rd at the latest.
+    const since = await net.emsp1.send<{ id: string; last_updated: string; evses: { status: string }[] }[]>({
+      method: 'GET',
+      url: `${sender}?date_from=${encodeURIComponent('2026-11-24T00:00:00Z')}`,
+    });
+    expect(since.envelope?.data?.map((l) => [l.id, l.last_updated, l.evses[0].status])).toEqual([
+      ['LOC-EVSE-CHANGED', '2026-11-25T00:00:00Z', 'CHARGING'],
+    ]);
+    expect(since.headers['x-total-count']).toBe('1');
+    const before = await net.emsp1.send<{ id: string }[]>({
+      method: 'GET',
+      url: `${sender}?limit=100&date_to=${encodeURIComponent('2026-11-25T00:00:00Z')}`,
+    });
+    expect(before.envelope?.data?.length).toBe(2 * PER_CPO);
+    expect(before.envelope?.data?.some((l) => l.id === 'LOC-EVSE-CHANGED')).toBe(false);
+  });
 });
