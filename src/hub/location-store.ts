@@ -78,7 +78,8 @@ async function replaceEvses(tx: Queryable, owner: PartyRef, locationId: string, 
 
 /**
  * A PUT or PATCH of one EVSE or connector. The change is applied by location-tree to a Location
- * holding only this EVSE, which is all the rules need (the parents' last_updated follow the child).
+ * holding only this EVSE, which is all the rules need (an EVSE's last_updated follows its connector's;
+ * the Location's follows on read).
  */
 async function storeEvseChange(tx: Queryable, change: LocationChange, evseUid: string): Promise<{ created: boolean }> {
   const { owner, locationId } = change;
