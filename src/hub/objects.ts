@@ -11,7 +11,6 @@ export interface StoredObject {
   owner: PartyRef;
   objectId: string;
   data: ObjectData;
-  lastUpdated: Date;
   deleted: boolean;
 }
 
@@ -21,7 +20,6 @@ interface ObjectRow {
   party_id: string;
   object_id: string;
   data: ObjectData;
-  last_updated: Date;
   deleted: boolean;
 }
 
@@ -30,7 +28,6 @@ const toStored = (row: ObjectRow): StoredObject => ({
   owner: { countryCode: row.country_code, partyId: row.party_id },
   objectId: row.object_id,
   data: row.data,
-  lastUpdated: row.last_updated,
   deleted: row.deleted,
 });
 
@@ -55,7 +52,7 @@ const LAST_UPDATED = `CASE WHEN o.module = 'locations'
   THEN greatest(o.last_updated, (SELECT max(e.last_updated) FROM ${EVSES_OF_O}))
   ELSE o.last_updated END`;
 
-const COLUMNS = `o.module, o.country_code, o.party_id, o.object_id, ${WHOLE_DATA} AS data, ${LAST_UPDATED} AS last_updated, o.deleted`;
+const COLUMNS = `o.module, o.country_code, o.party_id, o.object_id, ${WHOLE_DATA} AS data, o.deleted`;
 
 export async function getObject(
   db: Queryable,
@@ -127,7 +124,7 @@ export async function putObject(
 /** Objects with this id, whoever owns them (open routing finds an owner this way). */
 export async function findById(db: Queryable, module: StoredModule, objectId: string): Promise<StoredObject[]> {
   const rows = await db.query<ObjectRow>(
-    `SELECT ${COLUMNS} FROM objects o WHERE module = $1 AND object_id = $2 AND NOT deleted ORDER BY last_updated DESC`,
+    `SELECT ${COLUMNS} FROM objects o WHERE module = $1 AND object_id = $2 AND NOT deleted ORDER BY ${LAST_UPDATED} DESC`,
     [module, objectId],
   );
   return rows.map(toStored);
