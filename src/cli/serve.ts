@@ -52,7 +52,7 @@ export function hubOptions(command: Command, defaults: { host: string; logLevel:
     .addOption(
       new Option(
         '--delivery-give-way-share <fraction>',
-        'while giving way, start deliveries only in this share of each --delivery-give-way period (default 0.2; 1: at any time)',
+        'while giving way, start deliveries only in this share of each --delivery-give-way period, halved for each further period of pressure down to a quarter of it (default 0.2; 1: at any time)',
       )
         .env('SWITCHYARD_DELIVERY_GIVE_WAY_SHARE')
         .argParser(shareParser),

@@ -57,6 +57,7 @@ export interface DeliveryOptions extends BackoffPolicy {
    * any time). Pacing rounds is not enough where one change goes to many receivers: a round's
    * deliveries then outlast the second and the delivering processes never pause. Bounding their
    * time bounds the database work and the receivers' answers they cause too; deliveries never stop.
+   * Pressure that lasts narrows the share further, down to a quarter of it (duty-cycle.ts).
    */
   giveWayShare: number;
 }
@@ -128,7 +129,9 @@ export class DeliveryWorker {
     this.sender = new Sender(hub, journal, options.timeoutMs, () => this.turnToDeliver());
     this.wake = new DeliveryWake(hub.db, options.roundIntervalMs, hub.requestPressure);
     this.roundPace = new Pace(options.roundIntervalMs);
-    if (options.giveWayMs > 0 && options.giveWayShare < 1) this.dutyCycle = new DutyCycle(options.giveWayShare, options.giveWayMs);
+    if (options.giveWayMs > 0 && options.giveWayShare < 1) {
+      this.dutyCycle = new DutyCycle({ share: options.giveWayShare, periodMs: options.giveWayMs, pressedWithin: (ms) => this.pressedWithin(ms) });
+    }
   }
 
   /** Starts delivering in this process (a process that only takes requests never calls it). */
@@ -165,14 +168,18 @@ export class DeliveryWorker {
 
   /** Whether partners press this process or another lately: rounds then give way (giveWayMs). */
   private givingWay(): boolean {
-    const { giveWayMs } = this.options;
-    return giveWayMs > 0 && (this.hub.requestPressure.pressedWithin(giveWayMs) || performance.now() - this.pressureHeardAt < giveWayMs);
+    return this.options.giveWayMs > 0 && this.pressedWithin(this.options.giveWayMs);
   }
 
-  /** Resolves when a delivery may start: at once, or while giving way in the open part of the duty cycle. */
+  /** Whether partners pressed this process or another within the last `ms` milliseconds. */
+  private pressedWithin(ms: number): boolean {
+    return this.hub.requestPressure.pressedWithin(ms) || performance.now() - this.pressureHeardAt < ms;
+  }
+
+  /** Resolves when a delivery may start: at once, or in the open part of the duty cycle while it follows pressure. */
   private async turnToDeliver(): Promise<void> {
     if (!this.dutyCycle) return;
-    while (this.givingWay() && !this.stopped) {
+    while (!this.stopped) {
       const wait = this.dutyCycle.untilOpen();
       if (wait === 0) return;
       await delay(wait);
