@@ -127,23 +127,33 @@ export class Sender {
     // A broadcast comes FROM the hub, except through a neighbouring hub, which routes by the original sender.
     const from = event.targetParty || configuration || receiver.viaNeighbour ? event.from : this.hub.config.party;
     const requestId = deliveryRequestId(receiver.id, event.seq);
-    const journal: JournalEntry = {
+    const fromParty = formatParty(from);
+    const toParty = formatParty(receiver.ref);
+    const entryNotes = { event: event.seq, ...notes };
+    // Every field named in one literal: a base entry spread into each outcome made a slow copy per delivery.
+    const entry = (outcome: HopOutcome): JournalEntry => ({
       direction: 'OUT',
       correlationId: event.correlationId,
       requestId,
-      fromParty: formatParty(from),
-      toParty: formatParty(receiver.ref),
+      fromParty,
+      toParty,
       platformId: receiver.platformId,
       module: event.module,
       method: request.method,
       url: url ?? `(no ${event.module} endpoint)`,
       objectId: event.objectId,
+      httpStatus: outcome.httpStatus,
+      ocpiStatus: outcome.ocpiStatus,
+      durationMs: outcome.durationMs,
+      blame: outcome.blame,
+      error: outcome.error,
       requestBody: request.body,
-      notes: { event: event.seq, ...notes },
-    };
+      responseBody: outcome.responseBody,
+      notes: entryNotes,
+    });
     if (!url || 'unsupported' in prepared) {
       const error = 'unsupported' in prepared ? prepared.unsupported : `The receiver offers no ${event.module} endpoint`;
-      this.journal.record({ ...journal, blame: 'unsupported' in prepared ? 'HUB' : responderRole, error });
+      this.journal.record(entry({ blame: 'unsupported' in prepared ? 'HUB' : responderRole, error }));
       return { kind: 'skipped' };
     }
     let reply: OcpiReply;
@@ -166,34 +176,32 @@ export class Sender {
       const answer = error instanceof OcpiCallError ? error.reply : undefined;
       const network = !(error instanceof OcpiCallError) || error.kind !== 'not-ocpi';
       const blame = network ? 'NETWORK' : responderRole;
-      this.journal.record({
-        ...journal,
-        httpStatus: answer?.httpStatus,
-        durationMs: answer?.durationMs,
-        blame,
-        error: message,
-      });
+      this.journal.record(entry({ httpStatus: answer?.httpStatus, durationMs: answer?.durationMs, blame, error: message }));
       // An answer that is not OCPI is judged by its HTTP status (a plain 404 page is a refusal).
       const outcome = answer ? classifyReply(answer) : { kind: 'transient' as const, error: message };
       return { ...outcome, error: message, httpStatus: answer?.httpStatus, blame } as Attempt;
     }
     const ocpiStatus = reply.envelope?.status_code;
     const blame = blameFor({ httpStatus: reply.httpStatus, ocpiStatus }, requesterRole, responderRole);
-    this.journal.record({
-      ...journal,
-      httpStatus: reply.httpStatus,
-      ocpiStatus,
-      durationMs: reply.durationMs,
-      responseBody: reply.envelope,
-      blame,
-      error: blame ? reply.envelope?.status_message ?? `HTTP ${reply.httpStatus}` : undefined,
-    });
+    this.journal.record(
+      entry({
+        httpStatus: reply.httpStatus,
+        ocpiStatus,
+        durationMs: reply.durationMs,
+        responseBody: reply.envelope,
+        blame,
+        error: blame ? reply.envelope?.status_message ?? `HTTP ${reply.httpStatus}` : undefined,
+      }),
+    );
     if (!blame) return { kind: 'delivered', httpStatus: reply.httpStatus, ocpiStatus };
     // 401: the receiver does not know the hub's token now (credentials being renewed), which is no verdict on this event.
     const outcome = reply.httpStatus === 401 ? { kind: 'transient' as const, error: 'HTTP 401' } : classifyReply(reply);
     return { ...outcome, httpStatus: reply.httpStatus, ocpiStatus, blame };
   }
 }
+
+/** What an attempt's journal entry says of its outcome. */
+type HopOutcome = Pick<JournalEntry, 'httpStatus' | 'ocpiStatus' | 'durationMs' | 'responseBody' | 'blame' | 'error'>;
 
 /**
  * The X-Request-ID of an event's delivery to a receiver: every attempt of the same delivery (a

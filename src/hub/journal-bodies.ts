@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../store/database.js';
-import type { JournalEntry } from './journal.js';
+import type { InsertableEntry, JournalEntry } from './journal.js';
 import { dayOf } from './journal-partitions.js';
 
 /** Shorter bodies are stored with each entry: a reference would save little. */
@@ -17,14 +17,9 @@ export const REQUEST_BODY_READ = `coalesce(request_body, (SELECT b.body FROM jou
  * Stores once, in `journal_bodies`, each request body that several entries of a batch carry (one
  * change delivered to many receivers: the same body object, see journal-storable.ts), and points
  * those entries at it: their request body becomes null and their reference the body's digest.
- * `rows` are the entries' values; `columns` says where their request body, reference and time are.
+ * `rows` are the entries as they will be inserted, in the same order.
  */
-export async function shareRepeatedBodies(
-  db: Queryable,
-  entries: JournalEntry[],
-  rows: unknown[][],
-  columns: { body: number; ref: number; at: number },
-): Promise<void> {
+export async function shareRepeatedBodies(db: Queryable, entries: JournalEntry[], rows: InsertableEntry[]): Promise<void> {
   const uses = new Map<object, number[]>();
   entries.forEach((entry, index) => {
     const body = entry.requestBody;
@@ -35,7 +30,7 @@ export async function shareRepeatedBodies(
   });
   const stored = new Map<string, { day: string; digest: string; text: string }>();
   for (const [body, indexes] of uses) {
-    const text = rows[indexes[0]][columns.body] as string;
+    const text = rows[indexes[0]].requestBody!;
     if (text.length < SHARED_BODY_MIN_CHARS || (indexes.length < 2 && !sharedDigests.has(body))) continue;
     let digest = sharedDigests.get(body);
     if (digest === undefined) {
@@ -43,10 +38,11 @@ export async function shareRepeatedBodies(
       sharedDigests.set(body, digest);
     }
     for (const index of indexes) {
-      const day = dayOf(rows[index][columns.at] as Date);
+      const row = rows[index];
+      const day = dayOf(row.columns.at);
       stored.set(`${day}/${digest}`, { day, digest, text });
-      rows[index][columns.body] = null;
-      rows[index][columns.ref] = digest;
+      row.requestBody = null;
+      row.columns.request_body_ref = digest;
     }
   }
   if (stored.size === 0) return;

@@ -15,17 +15,36 @@ describe('journal bodies made storable', () => {
 
   it('bounds a body by the cap in force', () => {
     const body = { text: 'x'.repeat(100) };
-    process.env.SWITCHYARD_JOURNAL_BODY_CAP = '50';
-    try {
-      const bounded = new Alterations();
-      expect(JSON.parse(bounded.body(body))).toMatchObject({ truncated: true, size: 111 });
-      expect(bounded.flag).toBe('truncated');
-    } finally {
-      delete process.env.SWITCHYARD_JOURNAL_BODY_CAP;
-    }
+    const bounded = new Alterations(50);
+    expect(JSON.parse(bounded.body(body))).toMatchObject({ truncated: true, size: 111 });
+    expect(bounded.flag).toBe('truncated');
     const whole = new Alterations();
     expect(JSON.parse(whole.body(body))).toEqual(body);
     expect(whole.flag).toBeNull();
+  });
+
+  it('escapes an unpaired surrogate in a key or a value, and redacts tokens nested anywhere', () => {
+    const alterations = new Alterations();
+    const body = { ['k\ud800']: ['ok \ud83d\ude00', 'bad \udc00'], credentials: [{ token_c: 'secret', url: 'https://x' }] };
+    expect(JSON.parse(alterations.body(body))).toEqual({
+      'k\ufffd': ['ok \ud83d\ude00', 'bad \ufffd'],
+      credentials: [{ token_c: '[redacted]', url: 'https://x' }],
+    });
+    expect(alterations.flag).toBe('escaped');
+  });
+
+  it('cuts a body nested deeper than any OCPI object, and keeps one nested as deep as allowed', () => {
+    const nest = (levels: number) => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < levels; i++) value = i % 2 === 0 ? { a: value, text: '[{"x":' } : [value];
+      return value;
+    };
+    const deep = new Alterations();
+    expect(deep.body(nest(40))).toContain('[nested too deep]');
+    expect(deep.flag).toBe('truncated');
+    const allowed = new Alterations();
+    expect(JSON.parse(allowed.body(nest(32)))).toEqual(nest(32));
+    expect(allowed.flag).toBeNull();
   });
 
   it('stores plain values as they are', () => {

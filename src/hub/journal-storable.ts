@@ -6,9 +6,10 @@
 
 /**
  * Bodies are kept up to this size (SWITCHYARD_JOURNAL_BODY_CAP, characters of JSON); a larger one
- * keeps its first characters as text and the entry is flagged truncated.
+ * keeps its first characters as text and the entry is flagged truncated. Read once: the
+ * environment is slow to read, and every journaled body asked it.
  */
-export const journalBodyCap = () => Number(process.env.SWITCHYARD_JOURNAL_BODY_CAP ?? 16 * 1024);
+export const JOURNAL_BODY_CAP = Number(process.env.SWITCHYARD_JOURNAL_BODY_CAP ?? 16 * 1024);
 /** Text columns (URL, error, ids) are cut at this length. */
 const MAX_TEXT_CHARS = 4096;
 /** Deeper than any OCPI object: what lies below is replaced by a marker. */
@@ -18,6 +19,13 @@ const MAX_DEPTH = 32;
 export const SECRET_FIELDS = new Set(['token', 'token_a', 'token_b', 'token_c']);
 
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * What in a body's JSON text asks for the walk: a NUL or an unpaired surrogate (JSON.stringify
+ * writes both as \u escapes), or a credentials token's key. A text without them, and not nested
+ * too deep, is stored as it is.
+ */
+const NEEDS_WALK = /\\u(?:0000|d[89a-f])|"token(?:_[abc])?":"/i;
 
 export type Alteration = 'escaped' | 'truncated';
 
@@ -30,6 +38,8 @@ const storableBodies = new WeakMap<object, { cap: number; text: string; found: A
 /** Collects what had to change while an entry was made storable. */
 export class Alterations {
   readonly found = new Set<Alteration>();
+
+  constructor(private readonly bodyCap = JOURNAL_BODY_CAP) {}
 
   text(value: string, max = MAX_TEXT_CHARS): string {
     let text = value;
@@ -53,7 +63,7 @@ export class Alterations {
   /** A body as JSON text for a jsonb column: credentials tokens redacted, escaped, bounded. */
   body(value: unknown): string {
     if (value === undefined) return 'null';
-    const cap = journalBodyCap();
+    const cap = this.bodyCap;
     if (typeof value !== 'object' || value === null) return this.bounded(value, cap);
     // One event delivered to many receivers is journaled once per receiver with the same body.
     const known = storableBodies.get(value);
@@ -61,7 +71,7 @@ export class Alterations {
       for (const alteration of known.found) this.found.add(alteration);
       return known.text;
     }
-    const own = new Alterations();
+    const own = new Alterations(cap);
     const text = own.bounded(value, cap);
     storableBodies.set(value, { cap, text, found: [...own.found] });
     for (const alteration of own.found) this.found.add(alteration);
@@ -69,7 +79,7 @@ export class Alterations {
   }
 
   private bounded(value: unknown, cap: number): string {
-    const text = JSON.stringify(this.walk(value, 0)) ?? 'null';
+    const text = this.plain(value) ?? JSON.stringify(this.walk(value, 0)) ?? 'null';
     if (text.length <= cap) return text;
     this.found.add('truncated');
     return JSON.stringify({ truncated: true, size: text.length, head: text.slice(0, cap) });
@@ -77,6 +87,18 @@ export class Alterations {
 
   get flag(): string | null {
     return this.found.size === 0 ? null : [...this.found].sort().join(',');
+  }
+
+  /** The value's JSON text when it can be stored as it is (most bodies): no walk, no copy. */
+  private plain(value: unknown): string | undefined {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      return undefined; // a BigInt, or nesting deeper than the stack: the walk bounds it
+    }
+    if (text === undefined || NEEDS_WALK.test(text) || depthOf(text) > MAX_DEPTH) return undefined;
+    return text;
   }
 
   private walk(value: unknown, depth: number): unknown {
@@ -94,4 +116,21 @@ export class Alterations {
     }
     return out;
   }
+}
+
+/** How deeply a JSON text nests its objects and arrays (brackets inside strings do not count). */
+function depthOf(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i++; // an escape: the next character is part of it
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (code === 0x7d || code === 0x5d) depth--;
+  }
+  return deepest;
 }
