@@ -39,7 +39,7 @@ export async function shareRepeatedBodies(db: Queryable, entries: JournalEntry[]
     }
     for (const index of indexes) {
       const row = rows[index];
-      const day = dayOf(row.columns.at);
+      const day = dayOf(row.at);
       stored.set(`${day}/${digest}`, { day, digest, text });
       row.requestBody = null;
       row.columns.request_body_ref = digest;

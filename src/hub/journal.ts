@@ -52,14 +52,16 @@ const INSERTED = {
   altered: 'text', request_body_ref: 'text', at: 'timestamptz', request_body: 'jsonb', response_body: 'jsonb',
   notes: 'jsonb',
 } as const;
-type Scalar = string | number | boolean | Date | null;
+type Scalar = string | number | boolean | null;
 
 /**
  * An entry ready to insert: its columns but the bodies, and the bodies as JSON text, made storable
  * (journal-storable.ts), redacted and bounded.
  */
 export interface InsertableEntry {
-  columns: { [column in Exclude<keyof typeof INSERTED, 'request_body' | 'response_body' | 'notes'>]: Scalar } & { at: Date };
+  /** When the hop ended; its day picks the journal's partition. */
+  at: Date;
+  columns: { [column in Exclude<keyof typeof INSERTED, 'request_body' | 'response_body' | 'notes'>]: Scalar };
   requestBody: string | null;
   responseBody: string;
   notes: string | null;
@@ -67,6 +69,8 @@ export interface InsertableEntry {
 
 export function insertable(entry: JournalEntry): InsertableEntry {
   const alterations = new Alterations();
+  // The time the hop ended; now() would be the start of an enclosing transaction.
+  const at = entry.at ?? new Date();
   const columns = {
     direction: entry.direction,
     correlation_id: alterations.optional(entry.correlationId),
@@ -86,22 +90,23 @@ export function insertable(entry: JournalEntry): InsertableEntry {
     truncated: false,
     altered: null as string | null,
     request_body_ref: null as string | null,
-    // The time the hop ended; now() would be the start of an enclosing transaction.
-    at: entry.at ?? new Date(),
+    // As text already: JSON.stringify would call the Date's toJSON for every entry.
+    at: at.toISOString(),
   };
   const requestBody = alterations.body(entry.requestBody);
   const responseBody = alterations.body(entry.responseBody);
   const notes = entry.notes ? alterations.body(entry.notes) : null;
   columns.truncated = alterations.found.has('truncated');
   columns.altered = alterations.flag;
-  return { columns, requestBody, responseBody, notes };
+  return { at, columns, requestBody, responseBody, notes };
 }
 
 /** The summary of an entry whose insert failed all the same: no bodies, the reason as its error. */
 function fallback(entry: JournalEntry, error: unknown): InsertableEntry {
-  const { columns } = insertable(entry);
+  const { at, columns } = insertable(entry);
   const why = `journal entry stored without bodies: ${error instanceof Error ? error.message : String(error)}`;
   return {
+    at,
     columns: { ...columns, http_status: null, ocpi_status: null, duration_ms: null, error: new Alterations().text(why), truncated: false, altered: 'fallback', request_body_ref: null },
     requestBody: null,
     responseBody: 'null',
@@ -136,7 +141,7 @@ async function insertRows(db: Queryable, rows: InsertableEntry[]): Promise<void>
   } catch (error) {
     if (!isMissingPartition(error)) throw error;
     // An entry dated outside the days prepared ahead: its day gets a partition, then the batch goes in.
-    await createJournalPartitions(db, rows.map((row) => dayOf(row.columns.at)));
+    await createJournalPartitions(db, rows.map((row) => dayOf(row.at)));
     await db.query(INSERT_ENTRIES, [entries]);
   }
 }
