@@ -6,9 +6,14 @@ import type { Platform } from '../../hub/registry.js';
 import { blameFor, type Blame } from '../../hub/journal.js';
 import { OWNER_ROLE } from '../../hub/routing.js';
 
+/** The segments of a URL's path: what the journal reads the module, object and roles from. */
+function pathSegments(url: string): string[] {
+  const query = url.indexOf('?');
+  return (query < 0 ? url : url.slice(0, query)).split('/').filter(Boolean);
+}
+
 /** Module of an OCPI path: /ocpi/2.2.1/{sender|receiver}/{module}/… or /ocpi/2.2.1/{module}. */
-function moduleOf(url: string): string | undefined {
-  const parts = url.split('?')[0].split('/').filter(Boolean);
+function moduleOf(parts: string[]): string | undefined {
   if (parts[0] !== 'ocpi') return undefined;
   if (parts[1] === 'versions') return 'versions';
   if (parts[2] === 'sender' || parts[2] === 'receiver') return parts[3];
@@ -16,8 +21,7 @@ function moduleOf(url: string): string | undefined {
 }
 
 /** The object an OCPI path addresses: the id segment after the owner (receiver) or the module (sender). */
-function objectIdOf(url: string): string | undefined {
-  const parts = url.split('?')[0].split('/').filter(Boolean);
+function objectIdOf(parts: string[]): string | undefined {
   // Command and charging-profile URLs name a command or a session, not a stored object.
   if (parts[3] === 'commands') return undefined;
   if (parts[2] === 'receiver') return parts[6] ?? parts[4];
@@ -48,10 +52,12 @@ export async function journalInbound(hub: HubContext, request: FastifyRequest, r
   if (!context) return;
   const response = parsePayload(context.responsePayload) as { status_code?: number } | undefined;
   const ocpiStatus = response?.status_code;
-  const blame = blameFor({ httpStatus: reply.statusCode, ocpiStatus }, requesterRole(request.url), 'HUB');
+  const segments = pathSegments(request.url);
+  const module = moduleOf(segments);
+  const blame = blameFor({ httpStatus: reply.statusCode, ocpiStatus }, requesterRole(segments), 'HUB');
   const fromParty = context.routing.from ? formatParty(context.routing.from) : callerName(await hub.directory.current(), context.platform);
   // One structured line per request, with the ids support searches by.
-  const line = { partner: fromParty, correlation_id: context.tracing.correlationId, request_id: context.tracing.requestId, module: moduleOf(request.url), http_status: reply.statusCode, ocpi_status: ocpiStatus, blame };
+  const line = { partner: fromParty, correlation_id: context.tracing.correlationId, request_id: context.tracing.requestId, module, http_status: reply.statusCode, ocpi_status: ocpiStatus, blame };
   if (blame) request.log.warn(line, 'OCPI request failed');
   else request.log.info(line, 'OCPI request');
   // Buffered: the journal is written in batches, off the request's path (journal-writer.ts).
@@ -62,10 +68,10 @@ export async function journalInbound(hub: HubContext, request: FastifyRequest, r
     fromParty,
     toParty: context.routing.to ? formatParty(context.routing.to) : formatParty(hub.config.party),
     platformId: context.platform?.id,
-    module: moduleOf(request.url),
+    module,
     method: request.method,
     url: request.url,
-    objectId: objectIdOf(request.url),
+    objectId: objectIdOf(segments),
     httpStatus: reply.statusCode,
     ocpiStatus,
     durationMs: reply.elapsedTime,
@@ -79,8 +85,7 @@ export async function journalInbound(hub: HubContext, request: FastifyRequest, r
 }
 
 /** Who calls this interface: a module's owner pushes to the hub's Receiver; the other side pulls from its Sender. */
-function requesterRole(url: string): Blame {
-  const parts = url.split('?')[0].split('/').filter(Boolean);
+function requesterRole(parts: string[]): Blame {
   const owner = OWNER_ROLE[parts[3]];
   if (!owner) return 'OTHER';
   if (parts[2] === 'receiver') return owner;
