@@ -241,7 +241,7 @@ export class ReceiverLane {
           const attempt = await sender.deliver(evse ?? last.event, receiver, sendLatest, { coalesced: chain.length });
           // A newer state of a parked object is a new delivery, with attempts of its own.
           const fresh = head.hold?.state === 'PARKED' && head !== last;
-          const carried = { ...last, hold: head.hold && { ...head.hold, seq: last.event.seq, attempts: fresh ? 0 : head.hold.attempts } };
+          const carried: Entry = { event: last.event, hold: head.hold && { ...head.hold, seq: last.event.seq, attempts: fresh ? 0 : head.hold.attempts } };
           settle(carried, attempt, chain.filter((e) => e !== last));
         }
       };

@@ -6,8 +6,8 @@ describe('journal bodies made storable', () => {
     const body = { id: 'LOC\u00001', token: 'secret', evses: [{ uid: 'E1' }] };
     const first = new Alterations();
     const second = new Alterations();
-    const text = first.body(body);
-    expect(second.body(body)).toBe(text);
+    const text = first.sharedBody(body);
+    expect(second.sharedBody(body)).toBe(text);
     expect(JSON.parse(text)).toEqual({ id: 'LOC\ufffd1', token: '[redacted]', evses: [{ uid: 'E1' }] });
     expect(first.flag).toBe('escaped');
     expect(second.flag).toBe('escaped');

@@ -62,10 +62,17 @@ export class Alterations {
 
   /** A body as JSON text for a jsonb column: credentials tokens redacted, escaped, bounded. */
   body(value: unknown): string {
-    if (value === undefined) return 'null';
+    return value === undefined ? 'null' : this.bounded(value, this.bodyCap);
+  }
+
+  /**
+   * The same for a body that other entries carry too, remembered by identity: one event delivered
+   * to many receivers is journaled once per receiver with the same body. (Remembering every body
+   * would cost more than it saves: an answer is journaled once.)
+   */
+  sharedBody(value: unknown): string {
+    if (typeof value !== 'object' || value === null) return this.body(value);
     const cap = this.bodyCap;
-    if (typeof value !== 'object' || value === null) return this.bounded(value, cap);
-    // One event delivered to many receivers is journaled once per receiver with the same body.
     const known = storableBodies.get(value);
     if (known?.cap === cap) {
       for (const alteration of known.found) this.found.add(alteration);

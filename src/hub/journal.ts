@@ -93,7 +93,7 @@ export function insertable(entry: JournalEntry): InsertableEntry {
     // As text already: JSON.stringify would call the Date's toJSON for every entry.
     at: at.toISOString(),
   };
-  const requestBody = alterations.body(entry.requestBody);
+  const requestBody = alterations.sharedBody(entry.requestBody);
   const responseBody = alterations.body(entry.responseBody);
   const notes = entry.notes ? alterations.body(entry.notes) : null;
   columns.truncated = alterations.found.has('truncated');
