@@ -67,11 +67,9 @@ export interface InsertableEntry {
   notes: string | null;
 }
 
-export function insertable(entry: JournalEntry): InsertableEntry {
-  const alterations = new Alterations();
-  // The time the hop ended; now() would be the start of an enclosing transaction.
-  const at = entry.at ?? new Date();
-  const columns = {
+/** An entry's columns but its bodies, made storable; what had to change is noted in `alterations`. */
+function columnsOf(entry: JournalEntry, at: Date, alterations: Alterations): InsertableEntry['columns'] {
+  return {
     direction: entry.direction,
     correlation_id: alterations.optional(entry.correlationId),
     request_id: alterations.optional(entry.requestId),
@@ -88,11 +86,18 @@ export function insertable(entry: JournalEntry): InsertableEntry {
     blame: entry.blame ?? null,
     error: alterations.optional(entry.error),
     truncated: false,
-    altered: null as string | null,
-    request_body_ref: null as string | null,
+    altered: null,
+    request_body_ref: null,
     // As text already: JSON.stringify would call the Date's toJSON for every entry.
     at: at.toISOString(),
   };
+}
+
+function insertable(entry: JournalEntry): InsertableEntry {
+  // The time the hop ended; now() would be the start of an enclosing transaction.
+  const at = entry.at ?? new Date();
+  const alterations = new Alterations();
+  const columns = columnsOf(entry, at, alterations);
   const requestBody = alterations.sharedBody(entry.requestBody);
   const responseBody = alterations.body(entry.responseBody);
   const notes = entry.notes ? alterations.body(entry.notes) : null;
@@ -103,22 +108,18 @@ export function insertable(entry: JournalEntry): InsertableEntry {
 
 /** The summary of an entry whose insert failed all the same: no bodies, the reason as its error. */
 function fallback(entry: JournalEntry, error: unknown): InsertableEntry {
-  const { at, columns } = insertable(entry);
+  const at = entry.at ?? new Date();
+  const alterations = new Alterations();
   const why = `journal entry stored without bodies: ${error instanceof Error ? error.message : String(error)}`;
-  return {
-    at,
-    columns: { ...columns, http_status: null, ocpi_status: null, duration_ms: null, error: new Alterations().text(why), truncated: false, altered: 'fallback', request_body_ref: null },
-    requestBody: null,
-    responseBody: 'null',
-    notes: null,
-  };
+  const columns = { ...columnsOf(entry, at, alterations), http_status: null, ocpi_status: null, duration_ms: null, error: alterations.text(why), altered: 'fallback' };
+  return { at, columns, requestBody: null, responseBody: 'null', notes: null };
 }
 
 /**
  * One statement for any number of entries, prepared once per connection, taking the entries as one
  * JSON document: the bodies go in as the JSON text they already are. As arrays, one per column,
- * the driver escaped every quote of every body into an array literal, a seventh of a delivering
- * process's work.
+ * the driver escaped every quote of every body into an array literal, a fifteenth of a
+ * delivering process's work (docs/performance.md, item 40).
  */
 const INSERT_ENTRIES = prepared(
   'journal-insert',
