@@ -45,7 +45,8 @@ const database = await isolatedDatabase();
 const hub = await startSwitchyard({ port: 0, host: '127.0.0.1', adminToken: 'bench', allowPartnerNetworks: LOOPBACK_NETWORKS, delivery: FAST_DELIVERY, ...database.options });
 hub.hub.config.publicUrl = hub.url;
 const cpo = await OcpiPlatform.start({ name: 'CPO', roles: [{ role: 'CPO', ...CP1, name: 'CPO' }] });
-const emsp = await OcpiPlatform.start({ name: 'eMSP', roles: [{ role: 'EMSP', countryCode: 'US', partyId: 'MS1', name: 'eMSP' }] });
+// It remembers every update it is sent: the last one's arrival and their count are read from them.
+const emsp = await OcpiPlatform.start({ name: 'eMSP', roles: [{ role: 'EMSP', countryCode: 'US', partyId: 'MS1', name: 'eMSP' }], history: updates + 1 });
 await onboard(hub, cpo);
 await onboard(hub, emsp);
 

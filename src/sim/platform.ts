@@ -35,6 +35,12 @@ export interface PlatformOptions {
   host?: string;
   /** How the platform connects to the hub (a TLS client certificate, a CA to trust); default: plain. */
   connection?: OutboundPolicy;
+  /**
+   * How many of the hub's latest requests `received` and `calls` keep at least (default 1,000):
+   * a simulated partner that runs for hours, or takes thousands of deliveries a second, must not
+   * keep every request it was sent.
+   */
+  history?: number;
 }
 
 /** A request the hub made to this platform. */
@@ -51,6 +57,9 @@ export interface ReceivedRequest {
 
 /** Answers one module request; returning undefined falls back to the default 1000 reply. */
 export type ModuleHandler = (request: ReceivedRequest, reply: FastifyReply) => unknown | Promise<unknown>;
+
+/** How many of the hub's latest requests a platform keeps at least, unless told otherwise. */
+const DEFAULT_HISTORY = 1_000;
 
 const DEFAULT_MODULES: Record<PlatformRole['role'], ModuleEndpoint[]> = {
   CPO: [
@@ -83,7 +92,7 @@ export type OcpiVersion = '2.1.1' | '2.2.1' | '2.3.0';
  * recorded and answered by handlers, so simulated CPOs and eMSPs (and tests) build on it.
  */
 export class OcpiPlatform {
-  /** Every module request the hub made, oldest first. */
+  /** The hub's latest module requests (at least `history` of them), oldest first. */
   readonly received: ReceivedRequest[] = [];
   /** hubclientinfo pushes, by `CC/PID`. */
   readonly clientInfo = new Map<string, unknown>();
@@ -93,7 +102,7 @@ export class OcpiPlatform {
   tokenToHub?: string;
   /** The hub's endpoints, read during the handshake. */
   hub?: DiscoveredVersion;
-  /** Every request the hub made, of any endpoint, oldest first. */
+  /** The hub's latest requests to any endpoint (at least `history` of them), oldest first. */
   readonly calls: { method: string; url: string; headers: Record<string, string | string[] | undefined> }[] = [];
   /** Send the token raw instead of base64 (some older platforms do). */
   rawTokens = false;
@@ -104,6 +113,7 @@ export class OcpiPlatform {
   private readonly wire?: WireAdapter;
   private readonly handlers = new Map<string, ModuleHandler>();
   private readonly modules: ModuleEndpoint[];
+  private readonly history: number;
 
   /** The platform's OCPI base URL, known once it listens. */
   url = '';
@@ -114,6 +124,7 @@ export class OcpiPlatform {
     private readonly server: FastifyInstance,
   ) {
     this.version = options.version ?? '2.2.1';
+    this.history = options.history ?? DEFAULT_HISTORY;
     if (options.thinksIn221 && this.version !== '2.2.1') {
       const [party] = options.roles;
       this.wire = new WireAdapter(this.version, { countryCode: party.countryCode, partyId: party.partyId });
@@ -255,7 +266,7 @@ export class OcpiPlatform {
     const app = this.server;
     app.addHook('onRequest', async (request, reply) => {
       if (!this.available) return reply.code(503).send();
-      this.calls.push({ method: request.method, url: request.url, headers: request.headers });
+      keepLatest(this.calls, { method: request.method, url: request.url, headers: request.headers }, this.history);
       // transport_and_format: an answer carries the request's tracing ids back.
       for (const name of ['x-request-id', 'x-correlation-id']) {
         const value = request.headers[name];
@@ -314,7 +325,7 @@ export class OcpiPlatform {
           body: request.body,
         };
         if (this.wire) received.body = this.wire.inbound(module.identifier, module.role, request.method, received.path, request.body);
-        this.received.push(received);
+        keepLatest(this.received, received, this.history);
         const custom = await this.handlers.get(module.identifier)?.(received, reply);
         if (reply.sent) return reply;
         const answer = (custom ?? success()) as { data?: unknown };
@@ -344,6 +355,15 @@ export class OcpiPlatform {
   private moduleUrl(module: ModuleEndpoint): string {
     return `${this.url}/${this.version}/${module.role.toLowerCase()}/${module.identifier}`;
   }
+}
+
+/**
+ * Appends to a history that keeps at least `limit` of its latest entries: the oldest are dropped
+ * all at once when it reaches twice that, so that a push costs O(1) on average.
+ */
+function keepLatest<T>(history: T[], entry: T, limit: number): void {
+  history.push(entry);
+  if (history.length >= 2 * limit) history.splice(0, history.length - limit);
 }
 
 function newToken(): string {
