@@ -27,4 +27,10 @@ describe('a simulated platform', () => {
     latest(platform.received.map((request) => request.path.split('/')[3]));
     latest(platform.calls.map((call) => call.url.split('/').at(-1)!));
   });
+
+  it('refuses a history that is not a whole number of requests', async () => {
+    for (const history of [-1, 2.5, Number.NaN]) {
+      await expect(OcpiPlatform.start({ name: 'eMSP', roles: [{ role: 'EMSP', countryCode: 'US', partyId: 'HIS', name: 'eMSP' }], history })).rejects.toThrow(RangeError);
+    }
+  });
 });

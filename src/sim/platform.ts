@@ -125,6 +125,7 @@ export class OcpiPlatform {
   ) {
     this.version = options.version ?? '2.2.1';
     this.history = options.history ?? DEFAULT_HISTORY;
+    if (!Number.isInteger(this.history) || this.history < 0) throw new RangeError(`a platform's history is a whole number of requests, not ${options.history}`);
     if (options.thinksIn221 && this.version !== '2.2.1') {
       const [party] = options.roles;
       this.wire = new WireAdapter(this.version, { countryCode: party.countryCode, partyId: party.partyId });
