@@ -6,6 +6,13 @@ import { listenOnPostgres } from './listener.js';
 // int8 (counts, sequence numbers) as numbers, as PGlite returns them; they stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/**
+ * The hub's statements are short, and PostgreSQL plans a few of them (the delivery backlog's, for
+ * one) above its JIT threshold: compiling them took 58 ms at every execution, longer than running
+ * them. Its JIT pays off only for queries that run for seconds, which the hub does not make.
+ */
+const WITHOUT_JIT = 'SET jit = off';
+
 export async function openPostgres(connectionString: string, schema?: string): Promise<Database> {
   const pool = new pg.Pool({
     connectionString,
@@ -18,7 +25,11 @@ export async function openPostgres(connectionString: string, schema?: string): P
   // A lost connection (server restart, 57P01, network) must never end the process: the statement
   // in progress fails, and the pool opens a new connection on next use.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    // Queued ahead of the statement the connection was opened for.
+    void client.query(WITHOUT_JIT).catch(() => undefined);
+  });
   const query = async <Row>(client: pg.Pool | pg.PoolClient | pg.Client, sql: Statement, params?: readonly unknown[]) =>
     (await client.query(typeof sql === 'string' ? { text: sql, values: params as unknown[] } : { ...sql, values: params as unknown[] })).rows as Row[];
 
@@ -61,6 +72,7 @@ export async function openPostgres(connectionString: string, schema?: string): P
       client.on('error', lose);
       client.on('end', () => lose());
       await client.connect();
+      await client.query(WITHOUT_JIT);
       const session: DedicatedSession = {
         query: (sql, params) => query(client, sql, params),
         async close() {
