@@ -12,7 +12,8 @@
  *   delivery lag accept → arrival at an eMSP
  *   GET-all      one eMSP pulls every location page by page
  *   RSS          of the hub's processes, sampled over the run
- *   pauses       of the process taking requests through the mixed run: event-loop delay, garbage collection
+ *   pauses       of the process taking requests through each authorization phase and the mixed run: event-loop
+ *                delay, garbage collection
  *   lost         loaded Locations, sessions and CDRs not delivered, EVSEs whose last state did not arrive, once the
  *                hub's backlog has drained (at most `--settle-minutes`)
  *
@@ -261,6 +262,19 @@ function planOf(rates: LoadPlan['rates'], runMs: number, warmUpMs: number, burst
   };
 }
 
+/** The /metrics text of the hub's process taking requests around a phase (undefined: not read). */
+interface PhaseMetrics {
+  before?: string;
+  after?: string;
+}
+
+/** A phase's result, with the /metrics of the hub's process taking requests before and after it. */
+async function scraped<T>(phase: () => Promise<T>): Promise<{ result: T; metrics: PhaseMetrics }> {
+  const before = await hub.requestsMetrics();
+  const result = await phase();
+  return { result, metrics: { before, after: await hub.requestsMetrics() } };
+}
+
 async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const loadProcess = fork('bench/support/na-load.ts', { execArgv: ['--import', 'tsx'] });
   loadProcess.send(plan);
@@ -296,11 +310,12 @@ const loadDrained = (await hub.deliveryBacklog()) === 0;
 
 // Taps come from a process of their own, as in the mixed run: a CPO never shares the eMSP's
 // process, and a direct call inside one process would skip the scheduling a real one pays.
-const quietRta = await runLoad(planOf({ changes: 0, authorizations: option('authorizations'), sessions: 0 }, option('accept-seconds') * 1000, QUIET_WARM_UP_MS));
+const { result: quietRta, metrics: quietMetrics } = await scraped(() =>
+  runLoad(planOf({ changes: 0, authorizations: option('authorizations'), sessions: 0 }, option('accept-seconds') * 1000, QUIET_WARM_UP_MS)));
 // The same beside the first CPO's burst, with the other CPOs asking (so with two CPOs at least).
-const burstRta = cpoCount > 1
-  ? await runLoad(planOf({ changes: 0, authorizations: option('authorizations'), sessions: 0 }, option('accept-seconds') * 1000, QUIET_WARM_UP_MS, { cpo: 0, token: BURST_TOKEN, inFlight: BURST_IN_FLIGHT }))
-  : undefined;
+const { result: burstRta, metrics: burstMetrics } = await scraped(async () => cpoCount > 1
+  ? runLoad(planOf({ changes: 0, authorizations: option('authorizations'), sessions: 0 }, option('accept-seconds') * 1000, QUIET_WARM_UP_MS, { cpo: 0, token: BURST_TOKEN, inFlight: BURST_IN_FLIGHT }))
+  : undefined);
 
 // --- accept throughput against a bare proxy, same concurrency --------------------------------------
 
@@ -393,11 +408,9 @@ const rss: { minute: number; bytes: number[] }[] = [];
 const runStarted = performance.now();
 const rssTimer = setInterval(async () => rss.push({ minute: (performance.now() - runStarted) / 60_000, bytes: (await hub.rssMb()).map((mb) => mb * 2 ** 20) }), 5_000);
 const mixedCpuStart = ledger.read();
-const metricsBefore = await hub.requestsMetrics();
 const deliveriesBefore = deliveriesReceived;
-const mixed = await runLoad(plan);
+const { result: mixed, metrics: mixedMetrics } = await scraped(() => runLoad(plan));
 const mixedCpuEnd = ledger.read();
-const metricsAfter = await hub.requestsMetrics();
 const mixedDeliveries = deliveriesReceived - deliveriesBefore;
 clearInterval(rssTimer);
 const lastAccepted = new Map(mixed.lastAccepted);
@@ -482,7 +495,9 @@ const rows: [string, string, string][] = [
     `hub RTT p50 ${ms(percentile(mixed.hubRta, 50))} p99 ${ms(percentile(mixed.hubRta, 99))}; direct p50 ${ms(percentile(mixed.directRta, 50))} p99 ${ms(percentile(mixed.directRta, 99))}`],
   ['delivery lag to an eMSP', `p50 ${ms(percentile(deliveryLags, 50))}, p99 ${ms(percentile(deliveryLags, 99))}`, `${deliveryLags.length} changes timed`],
   ...mixedCpuRows(),
-  ...mixedPauseRows(),
+  ...pauseRows('RTA alone', quietMetrics),
+  ...(burstRta ? pauseRows('RTA beside a burst', burstMetrics) : []),
+  ...pauseRows('mixed run', mixedMetrics),
   [`GET-all, ${pulledEvses} EVSEs`, `${pullSeconds.toFixed(1)} s, ${pages} pages`, `${(pullSeconds / pages * 1000).toFixed(0)} ms per page of 100 locations`],
   ['load', `${(locationCount * perLocation / loadSeconds).toFixed(0)} EVSEs/s`, `${locationCount} locations in ${loadSeconds.toFixed(0)} s; onboarding ${onboardSeconds.toFixed(0)} s; delivered to every eMSP ${loadDrained ? `${loadDrainSeconds.toFixed(0)} s later` : `not yet ${loadDrainSeconds.toFixed(0)} s later (the next phases ran beside its backlog)`}`],
   ...processNames.map((name, p): [string, string, string] => [
@@ -534,11 +549,11 @@ function mixedCpuRows(): [string, string, string][] {
   ];
 }
 
-/** What paused the process taking requests through the mixed run: the tail of quick answers. */
-function mixedPauseRows(): [string, string, string][] {
-  const measure = `pauses of ${processCount === 1 ? "the hub's process" : "the hub's process taking requests"} (mixed run)`;
-  if (!metricsBefore || !metricsAfter) return [[measure, 'not read', 'its /metrics could not be read']];
-  const pauses = pausesBetween(metricsBefore, metricsAfter);
+/** What paused the process taking requests through a phase: the tail of quick answers. */
+function pauseRows(phase: string, metrics: PhaseMetrics): [string, string, string][] {
+  const measure = `pauses of ${processCount === 1 ? "the hub's process" : "the hub's process taking requests"} (${phase})`;
+  if (!metrics.before || !metrics.after) return [[measure, 'not read', 'its /metrics could not be read']];
+  const pauses = pausesBetween(metrics.before, metrics.after);
   if (Number.isNaN(pauses.eventLoopDelay.p99Seconds)) return [[measure, 'not reported', 'this build has no process metrics']];
   const gc = pauses.gc.map((kind) => `${kind.kind} ${kind.count} (${ms(kind.seconds * 1000)} in all)`).join(', ') || 'none';
   return [[measure, `event-loop delay p99 ${ms(pauses.eventLoopDelay.p99Seconds * 1000)}, max ${ms(pauses.eventLoopDelay.maxSeconds * 1000)}`, `garbage collection: ${gc}`]];
