@@ -28,6 +28,7 @@
  *
  *   npm run bench -- na [--evses 250000 --cpos 100 --emsps 50 --minutes 2] [--one-process]
  *                       [--delivering-processes 2] [--hub-dir DIR (another build of the hub, to compare)]
+ *                       [--stop-delivering-in-rounds (a diagnostic: the request path and its database alone)]
  *   (DATABASE_URL=postgres://… for PostgreSQL; embedded PGlite otherwise)
  */
 import { fork, spawn } from 'node:child_process';
@@ -62,6 +63,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     'hub-dir': { type: 'string', default: '.' },
     'one-process': { type: 'boolean', default: false },
+    'stop-delivering-in-rounds': { type: 'boolean', default: false },
     'delivering-processes': { type: 'string', default: '2' },
     'settle-minutes': { type: 'string', default: '15' },
     'warm-up-seconds': { type: 'string', default: '10' },
@@ -367,13 +369,29 @@ const ledger = new CpuLedger(
   engine === 'postgres',
 );
 /**
+ * With --stop-delivering-in-rounds, the delivering processes are stopped (SIGSTOP) through the
+ * work and let go on after it: what the request path and its database reach alone. A diagnostic,
+ * not the benchmark: deliveries never stop in a deployment.
+ */
+async function withoutDeliveries<T>(work: () => Promise<T>): Promise<T> {
+  if (!values['stop-delivering-in-rounds']) return work();
+  const signal = (name: NodeJS.Signals) => hub.pids.delivering.forEach((pid) => pid !== undefined && process.kill(pid, name));
+  signal('SIGSTOP');
+  try {
+    return await work();
+  } finally {
+    signal('SIGCONT');
+  }
+}
+
+/**
  * The hub's CPU until it has delivered what a round accepted, and within the round alone: what
  * limits accepting on a shared machine is the second (deliveries give way while partners press).
  */
 const acceptCpu = { hub: [] as CpuSpent[], hubWhileAccepting: [] as CpuSpent[], proxy: [] as CpuSpent[] };
 for (let round = 0; round < 2; round++) {
   const hubStart = ledger.read();
-  const hub = await hubClient.round();
+  const hub = await withoutDeliveries(() => hubClient.round());
   const roundEnd = ledger.read();
   // The proxy's turn comes once the hub has delivered, on a machine as quiet as the hub found it.
   acceptDrainSeconds = Math.max(acceptDrainSeconds, await drained());
@@ -484,7 +502,7 @@ const processCount = rss[0]?.bytes.length ?? 1;
 const processNames = processCount === 1 ? ['process'] : ['process taking requests', ...Array.from({ length: processCount - 1 }, (_, i) => (processCount === 2 ? 'delivering process' : `delivering process ${i + 1}`))];
 const rows: [string, string, string][] = [
   ['accept, EVSE PATCH (closed loop)', `${median(accept.hub).toFixed(0)}/s, p50 ${ms(percentile(accept.hubLatency, 50))}, p99 ${ms(percentile(accept.hubLatency, 99))}`,
-    `bare proxy ${median(accept.proxy).toFixed(0)}/s, p50 ${ms(percentile(accept.proxyLatency, 50))}, p99 ${ms(percentile(accept.proxyLatency, 99))}; ratio ${(median(accept.hub) / median(accept.proxy)).toFixed(2)}×; failed: hub ${accept.hubFailures}, proxy ${accept.proxyFailures}; all delivered ${acceptDrainSeconds.toFixed(0)} s after a round`],
+    `bare proxy ${median(accept.proxy).toFixed(0)}/s, p50 ${ms(percentile(accept.proxyLatency, 50))}, p99 ${ms(percentile(accept.proxyLatency, 99))}; ratio ${(median(accept.hub) / median(accept.proxy)).toFixed(2)}×; failed: hub ${accept.hubFailures}, proxy ${accept.proxyFailures}; all delivered ${acceptDrainSeconds.toFixed(0)} s after a round${values['stop-delivering-in-rounds'] ? "; the delivering processes stopped through the hub's rounds (a diagnostic)" : ''}`],
   ...acceptCpuRows(),
   [`EVSE changes at ${plan.rates.changes}/s (mixed run)`, `p50 ${ms(percentile(mixed.changes, 50))}, p99 ${ms(percentile(mixed.changes, 99))}`, `${mixed.changes.length} accepted after a ${option('warm-up-seconds')} s warm-up (timed from then on)`],
   [`RTA at ${plan.rates.authorizations}/s alone, hub-added`, `p50 ${ms(percentile(quietRta.hubRta, 50) - percentile(quietRta.directRta, 50))}, p99 ${ms(percentile(quietRta.hubRta, 99) - percentile(quietRta.directRta, 99))}`,
