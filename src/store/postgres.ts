@@ -22,15 +22,13 @@ export async function openPostgres(connectionString: string, schema?: string): P
     // A server that is away refuses connections at once (OCPI 3000, /health 503); one that does
     // not answer at all fails callers after this long rather than never.
     connectionTimeoutMillis: 30_000,
+    // Awaited before the pool hands the new connection out, so that no statement runs before it.
+    onConnect: (client) => client.query(WITHOUT_JIT).then(() => undefined),
   });
   // A lost connection (server restart, 57P01, network) must never end the process: the statement
   // in progress fails, and the pool opens a new connection on next use.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => {
-    client.on('error', () => undefined);
-    // Queued ahead of the statement the connection was opened for.
-    void client.query(WITHOUT_JIT).catch(() => undefined);
-  });
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const query = async <Row>(client: pg.Pool | pg.PoolClient | pg.Client, sql: Statement, params?: readonly unknown[]) =>
     (await client.query(typeof sql === 'string' ? { text: sql, values: params as unknown[] } : { ...sql, values: params as unknown[] })).rows as Row[];
 
