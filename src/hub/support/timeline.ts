@@ -76,9 +76,23 @@ function eventOf(entry: JournalRow): TimelineEvent {
   };
 }
 
-/** Hops in the order they started; ties keep the order they were written in. */
+/**
+ * A hop's end is stamped to the millisecond, so starts closer than this may be in either order:
+ * the hub's call to a CPO begins well under a millisecond into the eMSP's request it serves.
+ */
+const STAMP_RESOLUTION_MS = 1;
+
+/**
+ * Hops in the order they started. Of two that started within the stamps' resolution, the one that
+ * ended later came first (it holds the other, as a request holds the calls made to answer it);
+ * then the order they were written in.
+ */
 export function timelineOf(entries: JournalRow[], decisions: AuthorizationRecord[]): Timeline {
-  const ordered = [...entries].sort((a, b) => startOf(a) - startOf(b) || a.id - b.id);
+  const ordered = [...entries].sort((a, b) => {
+    const apart = startOf(a) - startOf(b);
+    if (Math.abs(apart) >= STAMP_RESOLUTION_MS) return apart;
+    return b.at.getTime() - a.at.getTime() || a.id - b.id;
+  });
   return { hops: ordered.map(eventOf), verdict: verdictOf(entries, decisions) };
 }
 
