@@ -288,14 +288,15 @@ export class ReceiverLane {
 function chainsOf(entries: Entry[], patchRefused: boolean): { chains: Map<string, Entry[]>; evseChains: Set<Entry[]> } {
   const whole = new Set<string>();
   for (const entry of entries) {
-    if (patchRefused || entry.hold || !evseOfPatch(entry.event)) whole.add(objectKey(entry.event));
+    const keys = keysOf(entry.event);
+    if (patchRefused || entry.hold || keys.evseChain === undefined) whole.add(keys.object);
   }
   const chains = new Map<string, Entry[]>();
   const evseChains = new Set<Entry[]>();
   for (const entry of entries) {
-    const key = objectKey(entry.event);
-    const ofEvse = !whole.has(key);
-    const chainKey = ofEvse ? `${key}|${evseOfPatch(entry.event)}` : key;
+    const keys = keysOf(entry.event);
+    const ofEvse = !whole.has(keys.object);
+    const chainKey = ofEvse ? keys.evseChain! : keys.object;
     let chain = chains.get(chainKey);
     if (!chain) {
       chains.set(chainKey, (chain = []));
@@ -306,46 +307,60 @@ function chainsOf(entries: Entry[], patchRefused: boolean): { chains: Map<string
   return { chains, evseChains };
 }
 
-/** Parsed once per event: every lane of a round asks about the same events. */
-const evsesOfEvents = new WeakMap<LoggedEvent, string | null>();
-
-/** The EVSE a Location event PATCHes (its path is /country/party/location/evse), if that is what it does. */
-function evseOfPatch(event: LoggedEvent): string | undefined {
-  if (event.module !== 'locations' || event.method !== 'PATCH' || event.absoluteUrl) return undefined;
-  let evse = evsesOfEvents.get(event);
-  if (evse === undefined) {
-    const segments = event.path.split('?')[0].split('/').filter(Boolean);
-    evse = segments.length === 4 ? decodeURIComponent(segments[3]).toUpperCase() : null;
-    evsesOfEvents.set(event, evse);
-  }
-  return evse ?? undefined;
-}
+/** A merged chain, by its first event: the receivers of a round that read the same events merge the same chains. */
+const mergesByFirstEvent = new WeakMap<LoggedEvent, { events: LoggedEvent[]; merged: LoggedEvent }>();
 
 /**
  * One EVSE's PATCHes (a chain of chainsOf's evseChains) as one event: merged in order. The hub
  * applies an EVSE PATCH as a shallow merge, so the merged PATCH leaves the receiver where the
- * PATCHes one by one would.
+ * PATCHes one by one would. Every receiver with the same chain gets the same merged event, so its
+ * body is serialised once (sender.ts).
  */
 function mergedPatches(chain: Entry[]): LoggedEvent {
   const last = chain.at(-1)!.event;
   if (chain.length === 1) return last;
-  const body = Object.assign({}, ...chain.map((entry) => entry.event.body));
+  const first = chain[0].event;
+  const known = mergesByFirstEvent.get(first);
+  if (known && known.events.length === chain.length && known.events.every((event, i) => event === chain[i].event)) return known.merged;
+  const events = chain.map((entry) => entry.event);
+  const body = Object.assign({}, ...events.map((event) => event.body));
   // The merged body exists only in the canonical version: the sender's own (original) is not it.
-  return { ...last, body, original: undefined };
+  const merged = { ...last, body, original: undefined };
+  mergesByFirstEvent.set(first, { events, merged });
+  return merged;
+}
+
+/** An event's keys: its object, and the EVSE chain it belongs to when it PATCHes one EVSE. */
+interface EventKeys {
+  object: string;
+  evseChain: string | undefined;
 }
 
 /**
- * The lanes of one round share each logged event, so they share its key too: a receiver catching
- * up remembers one key per object it was sent whole, and fifty receivers need not hold fifty
- * copies of each.
+ * The lanes of one round share each logged event, so they share its keys too, made once: a
+ * receiver catching up remembers one key per object it was sent whole, and fifty receivers need
+ * not hold fifty copies of each, nor build them fifty times.
  */
-const keysOfEvents = new WeakMap<LoggedEvent, string>();
+const keysOfEvents = new WeakMap<LoggedEvent, EventKeys>();
+
+function keysOf(event: LoggedEvent): EventKeys {
+  let keys = keysOfEvents.get(event);
+  if (keys === undefined) {
+    const object = `${event.module}|${event.owner.countryCode}*${event.owner.partyId}|${event.objectId}`;
+    const evse = evseOfPatch(event);
+    keys = { object, evseChain: evse === undefined ? undefined : `${object}|${evse}` };
+    keysOfEvents.set(event, keys);
+  }
+  return keys;
+}
 
 export function objectKey(event: LoggedEvent): string {
-  let key = keysOfEvents.get(event);
-  if (key === undefined) {
-    key = `${event.module}|${event.owner.countryCode}*${event.owner.partyId}|${event.objectId}`;
-    keysOfEvents.set(event, key);
-  }
-  return key;
+  return keysOf(event).object;
+}
+
+/** The EVSE a Location event PATCHes (its path is /country/party/location/evse), if that is what it does. */
+function evseOfPatch(event: LoggedEvent): string | undefined {
+  if (event.module !== 'locations' || event.method !== 'PATCH' || event.absoluteUrl) return undefined;
+  const segments = event.path.split('?')[0].split('/').filter(Boolean);
+  return segments.length === 4 ? decodeURIComponent(segments[3]).toUpperCase() : undefined;
 }
