@@ -44,14 +44,14 @@ function audienceOf(event: LoggedEvent): string {
   return audience;
 }
 
-/** Agreements may open or close at a time of day: what was decided holds this long. */
+/** An agreement's validity window opens and closes at an instant: a decision holds this long. */
 const AUDIENCE_MEMO_MS = 60_000;
 
 export class Snapshot {
   /**
    * Per receiver, whether broadcast events of an audience go to it. A receiver catching up asks
    * about thousands of events a round, of a few owners: deciding each one anew (party look-ups,
-   * the agreement rule) was a sixth of a delivering process's CPU while it caught up.
+   * the agreement rule) took an eighth of a delivering process's time while it caught up.
    */
   private audienceMemo = new Map<string, Map<string, boolean>>();
   private memoStartedAt = Date.now();
