@@ -15,6 +15,12 @@ export interface SwitchyardOptions {
   /** The base URL partners use; defaults to http://localhost:{port}. */
   publicUrl?: string;
   databaseUrl?: string;
+  /**
+   * A PostgreSQL server (or database) for the journal and the authorization decisions instead of
+   * `databaseUrl`'s: on a server of its own, their writes no longer share the WAL every accepted
+   * push waits for. Needs `databaseUrl`.
+   */
+  journalDatabaseUrl?: string;
   dataDir?: string;
   /** Schema to work in on a shared PostgreSQL server (tests use one each). */
   databaseSchema?: string;
@@ -77,6 +83,9 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   if (options.deliver === false && !options.databaseUrl) {
     throw new Error('--no-delivery needs a PostgreSQL server (--database-url) shared with a hub process that delivers');
   }
+  if (options.journalDatabaseUrl && !options.databaseUrl) {
+    throw new Error('--journal-database-url needs the data on a PostgreSQL server as well (--database-url)');
+  }
   const host = options.host ?? '0.0.0.0';
   const port = options.port ?? 3000;
 
@@ -98,6 +107,7 @@ export async function startSwitchyard(options: SwitchyardOptions = {}): Promise<
   const outbound = new OutboundGuard({ allowedNetworks: options.allowPartnerNetworks, tls: options.outboundTls });
   const hub = await Hub.open(config, {
     databaseUrl: options.databaseUrl,
+    journalDatabaseUrl: options.journalDatabaseUrl,
     dataDir: options.dataDir,
     schema: options.databaseSchema,
     secretKey: options.secretKey,

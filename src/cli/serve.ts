@@ -13,6 +13,12 @@ export function hubOptions(command: Command, defaults: { host: string; logLevel:
       ),
     )
     .addOption(new Option('--database-url <url>', 'PostgreSQL server (default: embedded database)').env('DATABASE_URL'))
+    .addOption(
+      new Option(
+        '--journal-database-url <url>',
+        "PostgreSQL server for the journal and authorization decisions (default: the --database-url server); on a server of its own their writes leave the data's WAL",
+      ).env('SWITCHYARD_JOURNAL_DATABASE_URL'),
+    )
     .addOption(new Option('--data-dir <dir>', 'where the embedded database keeps its files').default('./data'))
     .addOption(
       new Option('--admin-token <token>', 'bearer token of the admin API (generated when absent)').env(
@@ -83,6 +89,7 @@ export interface HubCliOptions {
   host: string;
   publicUrl?: string;
   databaseUrl?: string;
+  journalDatabaseUrl?: string;
   dataDir: string;
   adminToken?: string;
   hubParty: string;
@@ -121,6 +128,7 @@ export async function startFromCli(options: HubCliOptions, role: { deliver?: boo
     host: options.host,
     publicUrl: options.publicUrl,
     databaseUrl: options.databaseUrl,
+    journalDatabaseUrl: options.journalDatabaseUrl,
     dataDir: options.databaseUrl ? undefined : options.dataDir,
     adminToken: options.adminToken,
     hubParty: options.hubParty,
@@ -170,6 +178,7 @@ export function serveCommand(): Command {
       const { publicUrl } = running.hub.config;
       console.log(`Switchyard hub listening on ${publicUrl}`);
       console.log(`  database       ${options.databaseUrl ? 'PostgreSQL server' : `embedded, in ${options.dataDir}`}`);
+      if (options.journalDatabaseUrl) console.log('  journal        PostgreSQL server of its own');
       console.log(`  OCPI versions  ${publicUrl}/ocpi/versions`);
       console.log(`  admin API      ${publicUrl}/api  (docs: ${publicUrl}/api/docs)`);
       console.log(`  admin token    ${options.adminToken ? '(as configured)' : running.adminToken}`);

@@ -6,7 +6,7 @@ import type { CommandResult } from '../ocpi/v2_2_1/commands.js';
 import type { Queryable } from '../store/database.js';
 import type { HubContext } from './context.js';
 import { forward, type ForwardRequest, type ForwardResult } from './forward.js';
-import { record } from './journal.js';
+import { record, type JournalEntry } from './journal.js';
 import { findById } from './objects.js';
 import { isUuid, type Platform } from './registry.js';
 import { agreementFor, findParty, type RoutedParty } from './routing.js';
@@ -223,9 +223,11 @@ export async function expireAsyncRequests(hub: HubContext): Promise<void> {
       [SWEEP_BATCH],
     );
     for (const row of rows) await giveUp(tx, hub, row);
-    return rows.length;
+    return rows;
   });
-  if (expired > 0) hub.delivery.kick();
+  // Journaled once the give-up has committed: the journal may live on a server of its own.
+  for (const row of expired) await record(hub.journalDb, gaveUp(hub, row));
+  if (expired.length > 0) hub.delivery.kick();
   // A request whose forward never finished (the hub stopped mid-call) got no answer to relay:
   // its requester saw the call fail, so nothing waits for it.
   await hub.db.query(
@@ -234,14 +236,25 @@ export async function expireAsyncRequests(hub: HubContext): Promise<void> {
   );
 }
 
+/** Why the hub gave up on a request: the receiver's promised time ran out. */
+function overdueReason(row: AsyncRequestRow): string {
+  return `${formatParty(receiverOf(row))} sent no result within the ${row.response?.data?.timeout ?? 0} s it promised`;
+}
+
+/** Charging-profile results have no TIMEOUT value: there the requester's own timer decides. */
+function timeoutResult(row: AsyncRequestRow): CommandResult | undefined {
+  return row.module === 'commands' ? { result: 'TIMEOUT', message: [{ language: 'en', text: overdueReason(row) }] } : undefined;
+}
+
 async function giveUp(tx: Queryable, hub: HubContext, row: AsyncRequestRow): Promise<void> {
-  const promised = row.response?.data?.timeout;
-  const why = `${formatParty(receiverOf(row))} sent no result within the ${promised ?? 0} s it promised`;
-  // Charging-profile results have no TIMEOUT value: there the requester's own timer decides.
-  const timeout: CommandResult | undefined =
-    row.module === 'commands' ? { result: 'TIMEOUT', message: [{ language: 'en', text: why }] } : undefined;
+  const timeout = timeoutResult(row);
   if (timeout) await deliverToRequester(tx, row, timeout, hub.config.party);
-  await record(tx, {
+}
+
+function gaveUp(hub: HubContext, row: AsyncRequestRow): JournalEntry {
+  const timeout = timeoutResult(row);
+  const why = overdueReason(row);
+  return {
     direction: 'OUT',
     correlationId: row.correlation_id,
     fromParty: formatParty(hub.config.party),
@@ -253,7 +266,7 @@ async function giveUp(tx: Queryable, hub: HubContext, row: AsyncRequestRow): Pro
     blame: 'CPO',
     error: why,
     notes: { asyncRequest: row.id, kind: row.kind, answeredTimeout: Boolean(timeout) },
-  });
+  };
 }
 
 /** The party the OCPI-to headers name, unless they name the hub itself (then the hub decides). */

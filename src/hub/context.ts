@@ -1,6 +1,6 @@
 import type { PartyRef } from '../ocpi/headers.js';
 import type { OutboundPolicy } from '../ocpi/client.js';
-import type { Database } from '../store/database.js';
+import type { Database, Queryable } from '../store/database.js';
 import type { ClientInfoNotifier } from './client-info.js';
 import type { AuthorizationSlots } from './authorization-slots.js';
 import type { Directory } from './directory/directory.js';
@@ -37,6 +37,12 @@ export interface HubConfig {
 /** Everything the hub's services share. */
 export interface HubContext {
   db: Database;
+  /**
+   * Where the journal and the authorization decisions are kept: `db` itself, or a PostgreSQL
+   * server of their own (`--journal-database-url`), so that their writes, most of what a busy
+   * hub writes, do not share the WAL every accepted push waits for.
+   */
+  journalDb: Queryable;
   config: HubConfig;
   sealer: TokenSealer;
   clientInfo: ClientInfoNotifier;
@@ -61,6 +67,9 @@ export interface HubContext {
   /** Structured log lines (the HTTP server's logger once it runs). */
   log?: HubLog;
 }
+
+/** The hub's data and its journal, which may be two databases (`journalDb`). */
+export type HubStores = Pick<HubContext, 'db' | 'journalDb'>;
 
 export interface HubLog {
   info(details: object, message: string): void;

@@ -89,7 +89,7 @@ export async function acceptCredentials(
       if (!(error instanceof DiscoveryError)) throw error;
       // The detail (what answered, or did not, at that address) is the operator's: the partner
       // learns only that its URL could not be used, so the hub cannot be used to scan networks.
-      await record(ctx.db, {
+      await record(ctx.journalDb, {
         direction: 'OUT',
         correlationId,
         platformId: platform.id,

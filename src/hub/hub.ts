@@ -19,6 +19,16 @@ import { TokenSealer } from './secrets.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
 
 const PROBE_TICK_MS = 30_000;
+
+/**
+ * The journal's own database when one is named, else none (the journal stays beside the data).
+ * It carries the hub's whole schema, migrated like the main one, so that one series of migrations
+ * serves both; only its journal, journal bodies and authorization decisions are written.
+ */
+async function openJournalDatabase(database: DatabaseOptions & { journalDatabaseUrl?: string }): Promise<Database | undefined> {
+  if (!database.journalDatabaseUrl) return undefined;
+  return openDatabase({ databaseUrl: database.journalDatabaseUrl, schema: database.schema });
+}
 /** How often the journal's coming days are prepared and its expired days dropped. */
 const RETENTION_TICK_MS = 3_600_000;
 
@@ -39,6 +49,7 @@ export class Hub implements HubContext {
 
   private constructor(
     readonly db: Database,
+    readonly journalDb: Database,
     readonly config: HubConfig,
     readonly sealer: TokenSealer,
     readonly outbound: OutboundGuard,
@@ -47,7 +58,7 @@ export class Hub implements HubContext {
     auditOptions: AuditOptions,
     checkOptions: CheckScheduleOptions,
   ) {
-    this.journalWriter = new JournalWriter(db);
+    this.journalWriter = new JournalWriter(journalDb);
     this.evsePatches = new EvsePatchQueue(db);
     this.authorizationSlots = new AuthorizationSlots(config.authorizationsPerCpoAndEmsp);
     this.clientInfo = new ClientInfoNotifier(this);
@@ -56,26 +67,33 @@ export class Hub implements HubContext {
     this.checks = new CheckScheduler(this, checkOptions);
   }
 
-  /** Opens the database, applies pending migrations and loads the hub's secrets. */
+  /**
+   * Opens the database (and the journal's, when it has one of its own), applies pending
+   * migrations and loads the hub's secrets.
+   */
   static async open(
     config: HubConfig,
-    database: DatabaseOptions & { secretKey?: string },
+    database: DatabaseOptions & { secretKey?: string; journalDatabaseUrl?: string },
     outbound: OutboundGuard,
     delivery: Partial<DeliveryOptions> = {},
     audit: Partial<AuditOptions> = {},
     checks: Partial<CheckScheduleOptions> = {},
   ): Promise<Hub> {
     const db = await openDatabase(database);
+    let journalDb = db;
     try {
       await migrate(db);
-      await prepareJournalPartitions(db);
+      journalDb = (await openJournalDatabase(database)) ?? db;
+      if (journalDb !== db) await migrate(journalDb);
+      await prepareJournalPartitions(journalDb);
       const sealer = await TokenSealer.load(db, database.secretKey);
       const directory = await Directory.open(db);
-      return new Hub(db, config, sealer, outbound, directory, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit }, {
+      return new Hub(db, journalDb, config, sealer, outbound, directory, { ...DEFAULT_DELIVERY, ...delivery }, { ...DEFAULT_AUDIT, ...audit }, {
         ...DEFAULT_CHECK_SCHEDULE,
         ...checks,
       });
     } catch (error) {
+      if (journalDb !== db) await journalDb.close();
       await db.close();
       throw error;
     }
@@ -92,7 +110,7 @@ export class Hub implements HubContext {
     this.every(PROBE_TICK_MS, () => probeSilentPlatforms(this));
     this.every(1000, () => expireAsyncRequests(this));
     this.every(1000, () => deliverDueWebhooks(this));
-    this.every(RETENTION_TICK_MS, () => maintainJournal(this.db, journalRetentionDays()));
+    this.every(RETENTION_TICK_MS, () => maintainJournal(this.journalDb, journalRetentionDays()));
   }
 
   async close(): Promise<void> {
@@ -105,6 +123,7 @@ export class Hub implements HubContext {
     await this.clearing.stop();
     await this.journalWriter.flush().catch(() => undefined);
     await this.directory.close();
+    if (this.journalDb !== this.db) await this.journalDb.close();
     await this.db.close();
     await this.outbound.close();
   }

@@ -33,7 +33,7 @@ export function journaledCaller(hub: HubContext, target: CallTarget): <T>(call: 
       const reply = await callOcpi<T>({ ...call, outbound: hub.outbound });
       const ocpiStatus = reply.envelope?.status_code;
       const failed = reply.httpStatus !== 200 || ocpiStatus !== OcpiStatus.SUCCESS;
-      await record(hub.db, {
+      await record(hub.journalDb, {
         ...entry,
         correlationId: reply.correlationId,
         requestId: reply.requestId,
@@ -47,7 +47,7 @@ export function journaledCaller(hub: HubContext, target: CallTarget): <T>(call: 
       return reply;
     } catch (error) {
       const notOcpi = error instanceof OcpiCallError && error.kind === 'not-ocpi';
-      await record(hub.db, {
+      await record(hub.journalDb, {
         ...entry,
         correlationId: call.correlationId,
         httpStatus: error instanceof OcpiCallError ? error.reply?.httpStatus : undefined,

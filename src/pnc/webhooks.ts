@@ -225,7 +225,7 @@ async function deliver(hub: HubContext, delivery: DueDelivery): Promise<void> {
        next_attempt_at = now() + make_interval(secs => $5) WHERE id = $1`,
     [delivery.id, status, attempts, lastError, retryMs / 1000],
   );
-  await record(hub.db, {
+  await record(hub.journalDb, {
     direction: 'OUT',
     fromParty: formatParty(hub.config.party),
     module: 'pnc',

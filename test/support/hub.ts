@@ -21,6 +21,24 @@ export async function isolatedDatabase(): Promise<{ options: Partial<SwitchyardO
   };
 }
 
+/**
+ * A database of its own on the server in DATABASE_URL, holding `schema`, for a hub's journal
+ * (`journalDatabaseUrl`); dropped with its connections by drop().
+ */
+export async function journalDatabase(schema: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error('a journal database of its own needs a PostgreSQL server (DATABASE_URL)');
+  const name = `sw_journal_${randomBytes(6).toString('hex')}`;
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await withClient(url.href, (client) => client.query(`CREATE SCHEMA ${schema}`));
+  return {
+    url: url.href,
+    drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

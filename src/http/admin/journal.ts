@@ -109,7 +109,7 @@ export async function journalRoutes(app: FastifyInstance, hub: HubContext, scope
       const query = request.query as JournalQuerystring;
       // What was recorded so far, including entries still waiting in the writer's buffer.
       await hub.journalWriter.flush();
-      const page = await searchJournal(hub.db, {
+      const page = await searchJournal(hub.journalDb, {
         ...filtersOf(query),
         scope: await scopeOf(request),
         before: query.before,
@@ -136,10 +136,10 @@ export async function journalRoutes(app: FastifyInstance, hub: HubContext, scope
       const query = request.query as JournalQuerystring;
       const scope = await scopeOf(request);
       if (query.after === undefined) {
-        const [latest] = await hub.db.query<{ id: number | null }>('SELECT max(id) AS id FROM journal');
+        const [latest] = await hub.journalDb.query<{ id: number | null }>('SELECT max(id) AS id FROM journal');
         return { entries: [], cursor: Number(latest?.id ?? 0) };
       }
-      const { entries } = await searchJournal(hub.db, { ...filtersOf(query), scope, after: query.after });
+      const { entries } = await searchJournal(hub.journalDb, { ...filtersOf(query), scope, after: query.after });
       return { entries: entries.map(entryView), cursor: entries.at(-1)?.id ?? query.after };
     },
   );
@@ -159,7 +159,7 @@ export async function journalRoutes(app: FastifyInstance, hub: HubContext, scope
     async (request, reply) => {
       const correlationId = (request.params as { correlation_id: string }).correlation_id;
       await hub.journalWriter.flush();
-      const timeline = await exchangeTimeline(hub.db, correlationId, await scopeOf(request));
+      const timeline = await exchangeTimeline(hub.journalDb, correlationId, await scopeOf(request));
       if (!timeline) return reply.code(404).send({ error: 'not_found', message: 'No journal entry has this correlation id' });
       return { correlation_id: correlationId, ...timeline };
     },

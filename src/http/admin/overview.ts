@@ -14,7 +14,7 @@ export async function overviewRoutes(app: FastifyInstance, hub: HubContext, scop
   app.get(
     '/stats',
     { schema: { summary: 'Traffic, failures and authorization outcomes over a window', tags: ['overview'], querystring: Window } },
-    async (request) => networkStats(hub.db, (request.query as { hours: number }).hours),
+    async (request) => networkStats(hub, (request.query as { hours: number }).hours),
   );
 
   app.get(
@@ -27,7 +27,7 @@ export async function overviewRoutes(app: FastifyInstance, hub: HubContext, scop
         querystring: Window,
       },
     },
-    async (request) => slaFigures(hub.db, (request.query as { hours: number }).hours, await scopeOf(request)),
+    async (request) => slaFigures(hub, (request.query as { hours: number }).hours, await scopeOf(request)),
   );
 
   app.get(

@@ -48,7 +48,7 @@ export async function supportRoutes(app: FastifyInstance, hub: HubContext, scope
       const { q } = request.query as { q: string };
       // What was recorded so far, including journal entries and decisions still in the writer's buffer.
       await hub.journalWriter.flush();
-      return { query: q, matches: await searchJourneys(hub.db, q, await scopeOf(request)) };
+      return { query: q, matches: await searchJourneys(hub, q, await scopeOf(request)) };
     },
   );
 
@@ -68,7 +68,7 @@ export async function supportRoutes(app: FastifyInstance, hub: HubContext, scope
       const params = request.params as { country_code: string; party_id: string; session_id: string };
       await hub.journalWriter.flush();
       const timeline = await sessionTimeline(
-        hub.db,
+        hub,
         { countryCode: params.country_code, partyId: params.party_id, sessionId: params.session_id },
         await scopeOf(request),
       );

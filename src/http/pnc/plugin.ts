@@ -76,7 +76,7 @@ async function journal(hub: HubContext, request: FastifyRequest, reply: FastifyR
   const requester: Blame = state.client?.role === 'MO' ? 'EMSP' : state.client?.role === 'CPO' ? 'CPO' : 'OTHER';
   const blame = reply.statusCode < 400 ? undefined : reply.statusCode >= 500 ? 'HUB' : requester;
   const response = parsed(state.responsePayload) as { errorMessages?: string[] } | undefined;
-  await record(hub.db, {
+  await record(hub.journalDb, {
     direction: 'IN',
     correlationId: traceIdOf(request),
     fromParty: state.client ? formatParty(state.client.party.ref) : undefined,

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../store/database.js';
+import type { HubStores } from '../context.js';
 import type { AuthorizationRecord } from './verdict.js';
 
 /**
@@ -167,13 +168,14 @@ async function exchangeFor(db: Queryable, text: string): Promise<SearchMatch[]> 
  * Every journey the text leads to, newest first. `scope` (parties as CC*PID) keeps a partner to
  * journeys its own parties took part in.
  */
-export async function searchJourneys(db: Queryable, query: string, scope?: string[]): Promise<SearchMatch[]> {
+export async function searchJourneys(stores: HubStores, query: string, scope?: string[]): Promise<SearchMatch[]> {
   const text = query.trim();
   if (!text) return [];
+  const { db, journalDb } = stores;
   const tokens = await tokensFor(db, text);
-  const [exchanges, taps, sessions] = await Promise.all([exchangeFor(db, text), tapsFor(db, tokens), sessionsFor(db, text, tokens)]);
+  const [exchanges, taps, sessions] = await Promise.all([exchangeFor(journalDb, text), tapsFor(journalDb, tokens), sessionsFor(db, text, tokens)]);
   const visible = (match: SearchMatch) => !scope || match.kind === 'EXCHANGE' || scope.includes(match.cpo ?? '') || scope.includes(match.emsp ?? '');
-  const scopedExchanges = scope ? await onlyVisibleExchanges(db, exchanges, scope) : exchanges;
+  const scopedExchanges = scope ? await onlyVisibleExchanges(journalDb, exchanges, scope) : exchanges;
   return [...scopedExchanges, ...[...taps, ...sessions].filter(visible).sort((a, b) => b.at.localeCompare(a.at))].slice(0, MAX_MATCHES);
 }
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../store/database.js';
+import type { HubStores } from '../context.js';
 import { deliveryBacklog } from './deliveries.js';
 
 /**
@@ -25,12 +25,12 @@ export interface PartySla {
   uptime: number;
 }
 
-export async function slaFigures(db: Queryable, windowHours: number, scope?: string[]): Promise<PartySla[]> {
+export async function slaFigures({ db, journalDb }: HubStores, windowHours: number, scope?: string[]): Promise<PartySla[]> {
   const since = new Date(Date.now() - windowHours * 3_600_000);
   const parties = await db.query<{ party: string; role: string; status: string }>(
     `SELECT country_code || '*' || party_id AS party, role, status FROM parties WHERE role <> 'HUB' ORDER BY party_id, role`,
   );
-  const traffic = await db.query<{ party: string; requests: number; p50: number | null; p99: number | null; own_errors: number }>(
+  const traffic = await journalDb.query<{ party: string; requests: number; p50: number | null; p99: number | null; own_errors: number }>(
     `SELECT party, count(*)::int AS requests,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE direction = 'OUT') AS p50,
        percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE direction = 'OUT') AS p99,
@@ -43,7 +43,7 @@ export async function slaFigures(db: Queryable, windowHours: number, scope?: str
   const freshness = await db.query<{ party: string; module: string; latest: Date }>(
     `SELECT country_code || '*' || party_id AS party, module, max(stored_at) AS latest FROM objects GROUP BY 1, 2`,
   );
-  const changes = await db.query<{ party: string; at: Date; status: string }>(
+  const changes = await journalDb.query<{ party: string; at: Date; status: string }>(
     `SELECT to_party AS party, at, notes->>'status' AS status FROM journal WHERE module = 'platform' AND to_party IS NOT NULL ORDER BY id`,
   );
   const backlog = await deliveryBacklog(db);

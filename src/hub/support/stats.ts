@@ -1,5 +1,6 @@
 import { WHOLE_DATA } from '../objects.js';
 import type { Queryable } from '../../store/database.js';
+import type { HubStores } from '../context.js';
 
 /** The overview's figures: traffic per module in time buckets, failures, authorization outcomes, partners by status. */
 export interface NetworkStats {
@@ -14,12 +15,12 @@ export interface NetworkStats {
   failures_by_blame: Record<string, number>;
 }
 
-export async function networkStats(db: Queryable, windowHours: number): Promise<NetworkStats> {
+export async function networkStats({ db, journalDb }: HubStores, windowHours: number): Promise<NetworkStats> {
   const bucketSeconds = windowHours <= 1 ? 60 : 900;
   const now = Math.floor(Date.now() / 1000 / bucketSeconds) * bucketSeconds;
   const first = now - (windowHours * 3600 - bucketSeconds);
   const buckets = Array.from({ length: (now - first) / bucketSeconds + 1 }, (_, i) => first + i * bucketSeconds);
-  const rows = await db.query<{ bucket: number; module: string; messages: number; errors: number }>(
+  const rows = await journalDb.query<{ bucket: number; module: string; messages: number; errors: number }>(
     `SELECT (floor(extract(epoch FROM at) / $2) * $2)::bigint AS bucket, coalesce(module, 'none') AS module,
        count(*)::int AS messages, count(*) FILTER (WHERE blame IS NOT NULL)::int AS errors
      FROM journal WHERE at >= to_timestamp($1) GROUP BY 1, 2`,
@@ -34,12 +35,12 @@ export async function networkStats(db: Queryable, windowHours: number): Promise<
     errors[index] += row.errors;
   }
   const since = new Date(first * 1000);
-  const outcomes = await db.query<{ outcome: string; count: number }>(
+  const outcomes = await journalDb.query<{ outcome: string; count: number }>(
     `SELECT coalesce(allowed, 'NO ANSWER') || ' · ' || rule AS outcome, count(*)::int AS count FROM authorizations WHERE at >= $1 GROUP BY 1 ORDER BY 2 DESC`,
     [since],
   );
   const statuses = await db.query<{ status: string; count: number }>('SELECT status, count(*)::int AS count FROM platforms GROUP BY 1');
-  const blames = await db.query<{ blame: string; count: number }>(
+  const blames = await journalDb.query<{ blame: string; count: number }>(
     'SELECT blame, count(*)::int AS count FROM journal WHERE at >= $1 AND blame IS NOT NULL GROUP BY 1',
     [since],
   );

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../store/database.js';
+import type { HubStores } from '../context.js';
 import { JOURNAL_COLUMNS, type JournalRow } from '../journal.js';
 import { startOf, verdictOf, type AuthorizationRecord, type Verdict } from './verdict.js';
 
@@ -103,12 +104,12 @@ const decisionInScope = (scope: string[] | undefined) => (decision: Authorizatio
   !scope || scope.includes(decision.cpo) || scope.includes(decision.emsp ?? '');
 
 /** The story of one correlation id; undefined when the journal has none of it (in scope). */
-export async function exchangeTimeline(db: Queryable, correlationId: string, scope?: string[]): Promise<Timeline | undefined> {
+export async function exchangeTimeline(journalDb: Queryable, correlationId: string, scope?: string[]): Promise<Timeline | undefined> {
   const entries = (
-    await db.query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM journal WHERE correlation_id = $1 ORDER BY id LIMIT ${MAX_EVENTS}`, [correlationId])
+    await journalDb.query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM journal WHERE correlation_id = $1 ORDER BY id LIMIT ${MAX_EVENTS}`, [correlationId])
   ).filter(inScope(scope));
   if (!entries.length) return undefined;
-  const decisions = await db.query<AuthorizationRecord>('SELECT * FROM authorizations WHERE correlation_id = $1 ORDER BY at', [correlationId]);
+  const decisions = await journalDb.query<AuthorizationRecord>('SELECT * FROM authorizations WHERE correlation_id = $1 ORDER BY at', [correlationId]);
   return timelineOf(entries, decisions.filter(decisionInScope(scope)));
 }
 
@@ -137,7 +138,7 @@ export interface SessionTimeline extends Timeline {
  * Everything the journal holds about one session: the authorization that let it start (the last
  * decision for its token at its CPO before it started), the commands about it, its updates and CDRs.
  */
-export async function sessionTimeline(db: Queryable, ref: SessionRef, scope?: string[]): Promise<SessionTimeline | undefined> {
+export async function sessionTimeline({ db, journalDb }: HubStores, ref: SessionRef, scope?: string[]): Promise<SessionTimeline | undefined> {
   const [stored] = await db.query<StoredSession>(
     `SELECT data FROM objects WHERE module = 'sessions' AND country_code = $1 AND party_id = $2 AND object_id = upper($3)`,
     [ref.countryCode.toUpperCase(), ref.partyId.toUpperCase(), ref.sessionId],
@@ -149,7 +150,7 @@ export async function sessionTimeline(db: Queryable, ref: SessionRef, scope?: st
   const emsp = token.country_code && token.party_id ? `${token.country_code}*${token.party_id}` : null;
   if (scope && !scope.includes(cpo) && !scope.includes(emsp ?? '')) return undefined;
 
-  const decisions = await db.query<AuthorizationRecord>(
+  const decisions = await journalDb.query<AuthorizationRecord>(
     `SELECT * FROM authorizations WHERE cpo = $1 AND upper(token_uid) = upper($2) AND at <= $3::timestamptz + interval '1 minute'
      ORDER BY at DESC LIMIT 1`,
     [cpo, token.uid ?? '', session.start_date_time ?? new Date().toISOString()],
@@ -167,7 +168,7 @@ export async function sessionTimeline(db: Queryable, ref: SessionRef, scope?: st
     )
   ).map((row) => row.correlation_id);
   const correlations = [...decisions.map((d) => d.correlation_id), ...commandCorrelations];
-  const entries = await db.query<JournalRow>(
+  const entries = await journalDb.query<JournalRow>(
     `SELECT ${JOURNAL_COLUMNS} FROM journal
      WHERE correlation_id = ANY($1::text[])
         OR (module = 'sessions' AND upper(object_id) = upper($2))
