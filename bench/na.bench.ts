@@ -29,6 +29,7 @@
  *   npm run bench -- na [--evses 250000 --cpos 100 --emsps 50 --minutes 2] [--one-process]
  *                       [--delivering-processes 2] [--hub-dir DIR (another build of the hub, to compare)]
  *                       [--stop-delivering-in-rounds (a diagnostic: the request path and its database alone)]
+ *                       [--journal-database-url URL (the hub's journal on that PostgreSQL server instead)]
  *   (DATABASE_URL=postgres://… for PostgreSQL; embedded PGlite otherwise)
  */
 import { fork, spawn } from 'node:child_process';
@@ -65,6 +66,7 @@ const { values } = parseArgs({
     'one-process': { type: 'boolean', default: false },
     'stop-delivering-in-rounds': { type: 'boolean', default: false },
     'delivering-processes': { type: 'string', default: '2' },
+    'journal-database-url': { type: 'string' },
     'settle-minutes': { type: 'string', default: '15' },
     'warm-up-seconds': { type: 'string', default: '10' },
   },
@@ -119,7 +121,7 @@ const PROXY = 'proxy';
 // --- the network ----------------------------------------------------------------------------------
 
 const engine = process.env.DATABASE_URL ? 'postgres' : 'embedded';
-const hub = await startHubProcess({ engine, adminToken: 'bench', hubDir: values['hub-dir'], profileDir: values['cpu-prof'], split: !values['one-process'], deliveringProcesses: option('delivering-processes') });
+const hub = await startHubProcess({ engine, adminToken: 'bench', hubDir: values['hub-dir'], profileDir: values['cpu-prof'], split: !values['one-process'], deliveringProcesses: option('delivering-processes'), journalServerUrl: values['journal-database-url'] });
 
 /**
  * What the simulated partners remember of the hub's requests: the bench counts what arrives in
@@ -579,7 +581,7 @@ function pauseRows(phase: string, metrics: PhaseMetrics): [string, string, strin
 
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
 console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}`);
-console.log(`the hub: ${hub.layout}${values['hub-dir'] === '.' ? '' : `; built in ${values['hub-dir']}`}\n`);
+console.log(`the hub: ${hub.layout}${values['hub-dir'] === '.' ? '' : `; built in ${values['hub-dir']}`}${values['journal-database-url'] ? '; the journal on a PostgreSQL server of its own' : ''}\n`);
 const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length), ['measure', 'hub', 'baseline / detail'][c].length));
 const line = (cells: string[]) => console.log(cells.map((cell, c) => cell.padEnd(width[c])).join(' | '));
 line(['measure', 'hub', 'baseline / detail']);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { RunningHub } from '../../src/switchyard.js';
 import { isolatedDatabase } from '../../test/support/hub.js';
 import { freePort } from '../../test/support/ports.js';
@@ -43,6 +44,8 @@ export interface HubProcessOptions {
   split?: boolean;
   /** With `split`: how many delivering processes share the receivers (default 1). */
   deliveringProcesses?: number;
+  /** PostgreSQL only: the journal on this server instead, in a schema of the same name (`--journal-database-url`). */
+  journalServerUrl?: string;
 }
 
 /** The CPU niceness of the delivering process when the hub is split. */
@@ -76,6 +79,12 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     url.searchParams.set('options', `-c search_path=${isolated.options.databaseSchema}`);
     database = ['--database-url', url.toString()];
     cleanup = () => isolated.drop();
+    if (options.journalServerUrl) {
+      const schema = isolated.options.databaseSchema!;
+      const journal = await schemaOn(options.journalServerUrl, schema);
+      database.push('--journal-database-url', journal.url);
+      cleanup = () => Promise.all([isolated.drop(), journal.drop()]);
+    }
   } else {
     const dataDir = await mkdtemp(join(os.tmpdir(), 'switchyard-bench-'));
     database = ['--data-dir', dataDir];
@@ -126,6 +135,19 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     await stop();
     throw error;
   }
+}
+
+/** A schema named `schema` on the server at `serverUrl`, and the URL that works in it. */
+async function schemaOn(serverUrl: string, schema: string): Promise<{ url: string; drop(): Promise<unknown> }> {
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await run(`CREATE SCHEMA ${schema}`);
+  const url = new URL(serverUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: url.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
 }
 
 async function startOne(options: HubProcessOptions, database: string[], extra: string[], niceness: number): Promise<{ child: ChildProcess; url: string }> {

@@ -68,9 +68,6 @@ export interface HubContext {
   log?: HubLog;
 }
 
-/** The hub's data and its journal, which may be two databases (`journalDb`). */
-export type HubStores = Pick<HubContext, 'db' | 'journalDb'>;
-
 export interface HubLog {
   info(details: object, message: string): void;
   warn(details: object, message: string): void;

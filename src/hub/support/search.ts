@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/database.js';
-import type { HubStores } from '../context.js';
+import type { HubStores } from '../stores.js';
 import type { AuthorizationRecord } from './verdict.js';
 
 /**

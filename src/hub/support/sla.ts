@@ -1,4 +1,4 @@
-import type { HubStores } from '../context.js';
+import type { HubStores } from '../stores.js';
 import { deliveryBacklog } from './deliveries.js';
 
 /**

@@ -1,6 +1,6 @@
 import { WHOLE_DATA } from '../objects.js';
 import type { Queryable } from '../../store/database.js';
-import type { HubStores } from '../context.js';
+import type { HubStores } from '../stores.js';
 
 /** The overview's figures: traffic per module in time buckets, failures, authorization outcomes, partners by status. */
 export interface NetworkStats {

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/database.js';
-import type { HubStores } from '../context.js';
+import type { HubStores } from '../stores.js';
 import { JOURNAL_COLUMNS, type JournalRow } from '../journal.js';
 import { startOf, verdictOf, type AuthorizationRecord, type Verdict } from './verdict.js';
 
