@@ -6,7 +6,7 @@ import type { CommandResult } from '../ocpi/v2_2_1/commands.js';
 import type { Queryable } from '../store/database.js';
 import type { HubContext } from './context.js';
 import { forward, type ForwardRequest, type ForwardResult } from './forward.js';
-import { record, type JournalEntry } from './journal.js';
+import type { JournalEntry } from './journal.js';
 import { findById } from './objects.js';
 import { isUuid, type Platform } from './registry.js';
 import { agreementFor, findParty, type RoutedParty } from './routing.js';
@@ -226,7 +226,7 @@ export async function expireAsyncRequests(hub: HubContext): Promise<void> {
     return rows;
   });
   // Journaled once the give-up has committed: the journal may live on a server of its own.
-  for (const row of expired) await record(hub.journalDb, gaveUp(hub, row));
+  for (const row of expired) await hub.journalWriter.write(gaveUp(hub, row));
   if (expired.length > 0) hub.delivery.kick();
   // A request whose forward never finished (the hub stopped mid-call) got no answer to relay:
   // its requester saw the call fail, so nothing waits for it.

@@ -20,7 +20,6 @@ import { journaledCaller } from './journaled-call.js';
 import { exchangeClientInfo } from './peering/client-info-sync.js';
 import { newToken } from './secrets.js';
 import { SUPPORTED_VERSIONS } from './versions.js';
-import { record } from './journal.js';
 import type { OcpiVersion } from '../ocpi/translate/index.js';
 import { CANONICAL_VERSION, translateObject } from './translation.js';
 
@@ -89,7 +88,7 @@ export async function acceptCredentials(
       if (!(error instanceof DiscoveryError)) throw error;
       // The detail (what answered, or did not, at that address) is the operator's: the partner
       // learns only that its URL could not be used, so the hub cannot be used to scan networks.
-      await record(ctx.journalDb, {
+      await ctx.journalWriter.write({
         direction: 'OUT',
         correlationId,
         platformId: platform.id,

@@ -47,4 +47,23 @@ describe('the journal writer', () => {
     expect(db.inserts).toBeGreaterThan(0);
     expect(writer.dropped).toBe(0);
   });
+
+  it('keeps an entry it must write at once while the journal database is away, and writes it when it is back', async () => {
+    const written: unknown[] = [];
+    let away = true;
+    const db = {
+      async query(_statement: unknown, params?: unknown[]) {
+        if (away) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' });
+        written.push(...JSON.parse(String(params?.[0])));
+        return [];
+      },
+    };
+    const writer = new JournalWriter(db as unknown as Queryable, { flushIntervalMs: 60_000 });
+    await expect(writer.write({ ...entry(), url: 'http://example.test/registered' })).resolves.toBeUndefined();
+    expect(written).toEqual([]);
+    away = false;
+    await writer.flush();
+    expect(written).toMatchObject([{ url: 'http://example.test/registered', direction: 'OUT' }]);
+    expect(writer.dropped).toBe(0);
+  });
 });

@@ -49,6 +49,18 @@ export class JournalWriter {
   }
 
   /**
+   * Writes the entry at once, for work whose entry is read back soon after (a registration, an
+   * activation). Should the journal's database refuse, the entry waits in the buffer for the next
+   * flush instead of failing the work it records: the journal may live on a server of its own,
+   * away while the data's is not.
+   */
+  async write(entry: JournalEntry): Promise<void> {
+    observeHop(entry);
+    entry.at ??= new Date();
+    await recordAll(this.db, [entry]).catch(() => this.buffered(this.buffer, entry));
+  }
+
+  /**
    * Buffers a real-time authorization decision: one statement per batch instead of one per
    * authorization, each of which woke a database backend just after the answer went out.
    */

@@ -3,6 +3,7 @@ import { prepared, type Queryable } from '../store/database.js';
 import { REQUEST_BODY_READ, shareRepeatedBodies } from './journal-bodies.js';
 import { createJournalPartitions, dayOf, isMissingPartition } from './journal-partitions.js';
 import { Alterations, SECRET_FIELDS } from './journal-storable.js';
+import type { JournalWriter } from './journal-writer.js';
 
 /** Who is to blame for a failed exchange. */
 export type Blame = 'CPO' | 'EMSP' | 'HUB' | 'NETWORK' | 'OTHER';
@@ -174,13 +175,13 @@ export async function record(db: Queryable, entry: JournalEntry): Promise<void> 
  * its parties so that a party's journal shows it; once with no party when it has none yet.
  */
 export async function recordPlatformEvent(
-  db: Queryable,
+  journal: Pick<JournalWriter, 'write'>,
   platformId: string,
   parties: string[],
   event: Pick<JournalEntry, 'method' | 'url' | 'notes' | 'error'>,
 ): Promise<void> {
   for (const party of parties.length ? parties : [undefined]) {
-    await record(db, { direction: 'OUT', toParty: party, platformId, module: 'platform', ...event });
+    await journal.write({ direction: 'OUT', toParty: party, platformId, module: 'platform', ...event });
   }
 }
 

@@ -2,7 +2,6 @@ import { callOcpi, OcpiCallError, type OcpiCall, type OcpiReply } from '../ocpi/
 import { formatParty } from '../ocpi/headers.js';
 import { OcpiStatus } from '../ocpi/status.js';
 import type { HubContext } from './context.js';
-import { record } from './journal.js';
 
 /** Who an outbound call goes to, for its journal entry. */
 export interface CallTarget {
@@ -33,7 +32,7 @@ export function journaledCaller(hub: HubContext, target: CallTarget): <T>(call: 
       const reply = await callOcpi<T>({ ...call, outbound: hub.outbound });
       const ocpiStatus = reply.envelope?.status_code;
       const failed = reply.httpStatus !== 200 || ocpiStatus !== OcpiStatus.SUCCESS;
-      await record(hub.journalDb, {
+      await hub.journalWriter.write({
         ...entry,
         correlationId: reply.correlationId,
         requestId: reply.requestId,
@@ -47,7 +46,7 @@ export function journaledCaller(hub: HubContext, target: CallTarget): <T>(call: 
       return reply;
     } catch (error) {
       const notOcpi = error instanceof OcpiCallError && error.kind === 'not-ocpi';
-      await record(hub.journalDb, {
+      await hub.journalWriter.write({
         ...entry,
         correlationId: call.correlationId,
         httpStatus: error instanceof OcpiCallError ? error.reply?.httpStatus : undefined,

@@ -43,6 +43,6 @@ export async function activateRoutes(ctx: HubContext, platformId: string, reason
   ctx.clientInfo.partiesChanged(activated.parties);
   const names = activated.parties.map((party) => formatParty(party));
   ctx.log?.info({ partner: activated.name, platform_id: platformId, parties: names, reason }, `Partner ${activated.name}: routes activated (${reason})`);
-  await recordPlatformEvent(ctx.journalDb, platformId, names, { method: 'ACTIVATE', url: '(routes activated)', notes: { reason } });
+  await recordPlatformEvent(ctx.journalWriter, platformId, names, { method: 'ACTIVATE', url: '(routes activated)', notes: { reason } });
   return true;
 }

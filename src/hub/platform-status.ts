@@ -22,7 +22,7 @@ export async function changePlatformStatus(
   const details = { partner: before.name, platform_id: platformId, parties: names, status, previous: before.status, reason };
   if (status === 'OFFLINE') ctx.log?.warn(details, `Partner ${before.name} is OFFLINE: ${reason}`);
   else ctx.log?.info(details, `Partner ${before.name} is ${status}: ${reason}`);
-  await recordPlatformEvent(ctx.journalDb, platformId, names, {
+  await recordPlatformEvent(ctx.journalWriter, platformId, names, {
     method: 'STATUS',
     url: `(platform ${status})`,
     notes: { status, previous: before.status, reason },

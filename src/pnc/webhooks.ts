@@ -2,7 +2,6 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import type { HubContext } from '../hub/context.js';
 import { agreementBetween } from '../hub/agreements.js';
-import { record } from '../hub/journal.js';
 import { formatParty, type PartyRef } from '../ocpi/headers.js';
 import type { Queryable } from '../store/database.js';
 import type { PncClient } from './access.js';
@@ -225,7 +224,7 @@ async function deliver(hub: HubContext, delivery: DueDelivery): Promise<void> {
        next_attempt_at = now() + make_interval(secs => $5) WHERE id = $1`,
     [delivery.id, status, attempts, lastError, retryMs / 1000],
   );
-  await record(hub.journalDb, {
+  await hub.journalWriter.write({
     direction: 'OUT',
     fromParty: formatParty(hub.config.party),
     module: 'pnc',

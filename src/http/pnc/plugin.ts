@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../hub/context.js';
-import { record, redact, type Blame } from '../../hub/journal.js';
+import { redact, type Blame } from '../../hub/journal.js';
 import { formatParty } from '../../ocpi/headers.js';
 import { OcpiError } from '../../ocpi/status.js';
 import { issueToken, type TokenRequest } from '../../pnc/access.js';
@@ -76,7 +76,7 @@ async function journal(hub: HubContext, request: FastifyRequest, reply: FastifyR
   const requester: Blame = state.client?.role === 'MO' ? 'EMSP' : state.client?.role === 'CPO' ? 'CPO' : 'OTHER';
   const blame = reply.statusCode < 400 ? undefined : reply.statusCode >= 500 ? 'HUB' : requester;
   const response = parsed(state.responsePayload) as { errorMessages?: string[] } | undefined;
-  await record(hub.journalDb, {
+  await hub.journalWriter.write({
     direction: 'IN',
     correlationId: traceIdOf(request),
     fromParty: state.client ? formatParty(state.client.party.ref) : undefined,
