@@ -19,6 +19,8 @@ import { TokenSealer } from './secrets.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
 
 const PROBE_TICK_MS = 30_000;
+/** How often the journal's coming days are prepared and its expired days dropped. */
+const RETENTION_TICK_MS = 3_600_000;
 
 /**
  * The journal's own database when one is named, else none (the journal stays beside the data).
@@ -29,10 +31,8 @@ async function openJournalDatabase(database: DatabaseOptions & { journalDatabase
   if (!database.journalDatabaseUrl) return undefined;
   return openDatabase({ databaseUrl: database.journalDatabaseUrl, schema: database.schema });
 }
-/** How often the journal's coming days are prepared and its expired days dropped. */
-const RETENTION_TICK_MS = 3_600_000;
 
-/** The hub's services over one database, with their background work. */
+/** The hub's services over its database (and the journal's), with their background work. */
 export class Hub implements HubContext {
   private timers: NodeJS.Timeout[] = [];
   readonly delivery: DeliveryWorker;
