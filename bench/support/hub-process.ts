@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { RunningHub } from '../../src/switchyard.js';
-import { isolatedDatabase } from '../../test/support/hub.js';
+import { isolatedDatabase, schemaOn } from '../../test/support/hub.js';
 import { freePort } from '../../test/support/ports.js';
 
 export type Engine = 'postgres' | 'embedded';
@@ -75,13 +74,10 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
   let cleanup: () => Promise<unknown>;
   if (options.engine === 'postgres') {
     const isolated = await isolatedDatabase();
-    const url = new URL(isolated.options.databaseUrl!);
-    url.searchParams.set('options', `-c search_path=${isolated.options.databaseSchema}`);
-    database = ['--database-url', url.toString()];
+    database = ['--database-url', isolated.url!];
     cleanup = () => isolated.drop();
     if (options.journalServerUrl) {
-      const schema = isolated.options.databaseSchema!;
-      const journal = await schemaOn(options.journalServerUrl, schema);
+      const journal = await schemaOn(options.journalServerUrl, isolated.options.databaseSchema!);
       database.push('--journal-database-url', journal.url);
       cleanup = () => Promise.all([isolated.drop(), journal.drop()]);
     }
@@ -135,19 +131,6 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     await stop();
     throw error;
   }
-}
-
-/** A schema named `schema` on the server at `serverUrl`, and the URL that works in it. */
-async function schemaOn(serverUrl: string, schema: string): Promise<{ url: string; drop(): Promise<unknown> }> {
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await run(`CREATE SCHEMA ${schema}`);
-  const url = new URL(serverUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: url.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
 }
 
 async function startOne(options: HubProcessOptions, database: string[], extra: string[], niceness: number): Promise<{ child: ChildProcess; url: string }> {

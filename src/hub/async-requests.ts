@@ -222,11 +222,12 @@ export async function expireAsyncRequests(hub: HubContext): Promise<void> {
        RETURNING *`,
       [SWEEP_BATCH],
     );
-    for (const row of rows) await giveUp(tx, hub, row);
-    return rows;
+    const entries: JournalEntry[] = [];
+    for (const row of rows) entries.push(await giveUp(tx, hub, row));
+    return entries;
   });
   // Journaled once the give-up has committed: the journal may live on a server of its own.
-  for (const row of expired) await hub.journalWriter.write(gaveUp(hub, row));
+  for (const entry of expired) await hub.journalWriter.write(entry);
   if (expired.length > 0) hub.delivery.kick();
   // A request whose forward never finished (the hub stopped mid-call) got no answer to relay:
   // its requester saw the call fail, so nothing waits for it.
@@ -236,24 +237,14 @@ export async function expireAsyncRequests(hub: HubContext): Promise<void> {
   );
 }
 
-/** Why the hub gave up on a request: the receiver's promised time ran out. */
-function overdueReason(row: AsyncRequestRow): string {
-  return `${formatParty(receiverOf(row))} sent no result within the ${row.response?.data?.timeout ?? 0} s it promised`;
-}
-
-/** Charging-profile results have no TIMEOUT value: there the requester's own timer decides. */
-function timeoutResult(row: AsyncRequestRow): CommandResult | undefined {
-  return row.module === 'commands' ? { result: 'TIMEOUT', message: [{ language: 'en', text: overdueReason(row) }] } : undefined;
-}
-
-async function giveUp(tx: Queryable, hub: HubContext, row: AsyncRequestRow): Promise<void> {
-  const timeout = timeoutResult(row);
+/** Answers TIMEOUT to the requester where the module has one; returns the journal entry of it. */
+async function giveUp(tx: Queryable, hub: HubContext, row: AsyncRequestRow): Promise<JournalEntry> {
+  const promised = row.response?.data?.timeout;
+  const why = `${formatParty(receiverOf(row))} sent no result within the ${promised ?? 0} s it promised`;
+  // Charging-profile results have no TIMEOUT value: there the requester's own timer decides.
+  const timeout: CommandResult | undefined =
+    row.module === 'commands' ? { result: 'TIMEOUT', message: [{ language: 'en', text: why }] } : undefined;
   if (timeout) await deliverToRequester(tx, row, timeout, hub.config.party);
-}
-
-function gaveUp(hub: HubContext, row: AsyncRequestRow): JournalEntry {
-  const timeout = timeoutResult(row);
-  const why = overdueReason(row);
   return {
     direction: 'OUT',
     correlationId: row.correlation_id,

@@ -14,6 +14,13 @@ export interface JournalWriterOptions {
   highWater: number;
 }
 
+/** Counts the hop and stamps it with the time now unless it has one: it may be written later. */
+function stamped(entry: JournalEntry): JournalEntry {
+  observeHop(entry);
+  entry.at ??= new Date();
+  return entry;
+}
+
 const DEFAULTS: JournalWriterOptions = { flushIntervalMs: 200, batchSize: 500, maxBuffered: 100_000, highWater: 5_000 };
 
 /**
@@ -43,9 +50,7 @@ export class JournalWriter {
 
   /** Buffers the entry, stamped with the time now unless it has one: the batch is written later. */
   record(entry: JournalEntry): void {
-    observeHop(entry);
-    entry.at ??= new Date();
-    this.buffered(this.buffer, entry);
+    this.buffered(this.buffer, stamped(entry));
   }
 
   /**
@@ -55,9 +60,7 @@ export class JournalWriter {
    * away while the data's is not.
    */
   async write(entry: JournalEntry): Promise<void> {
-    observeHop(entry);
-    entry.at ??= new Date();
-    await recordAll(this.db, [entry]).catch(() => this.buffered(this.buffer, entry));
+    await recordAll(this.db, [stamped(entry)]).catch(() => this.buffered(this.buffer, entry));
   }
 
   /**

@@ -1,4 +1,3 @@
-import { observeHop } from './metrics.js';
 import { prepared, type Queryable } from '../store/database.js';
 import { REQUEST_BODY_READ, shareRepeatedBodies } from './journal-bodies.js';
 import { createJournalPartitions, dayOf, isMissingPartition } from './journal-partitions.js';
@@ -163,11 +162,6 @@ export async function recordAll(db: Queryable, entries: JournalEntry[]): Promise
     if (entries.length === 1) await insertRows(db, [fallback(entries[0], error)]);
     else for (const entry of entries) await recordAll(db, [entry]);
   }
-}
-
-export async function record(db: Queryable, entry: JournalEntry): Promise<void> {
-  observeHop(entry);
-  await recordAll(db, [entry]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { record, recordAll, type JournalEntry } from '../../src/hub/journal.js';
+import { recordAll, type JournalEntry } from '../../src/hub/journal.js';
 import { DAYS_AHEAD, dayOf, journalPartitions } from '../../src/hub/journal-partitions.js';
 import { pruneJournal } from '../../src/hub/journal-retention.js';
 import type { RunningHub } from '../../src/switchyard.js';
@@ -19,7 +19,7 @@ describe(`journal at scale: partitions by day, retention and size cap (${databas
     const now = new Date();
     // Days without a partition yet: each insert makes its day's partition on demand.
     for (const daysAgo of [120, 91, 89, 0]) {
-      await record(hub.hub.db, { direction: 'IN', method: 'GET', url: '/x', correlationId: `age-${daysAgo}`, at: new Date(now.getTime() - daysAgo * DAY) });
+      await recordAll(hub.hub.db, [{ direction: 'IN', method: 'GET', url: '/x', correlationId: `age-${daysAgo}`, at: new Date(now.getTime() - daysAgo * DAY) }]);
     }
     const dayAgo = (days: number) => dayOf(new Date(now.getTime() - days * DAY));
     const days = (await journalPartitions(hub.hub.db)).map((partition) => partition.day);
@@ -67,7 +67,7 @@ describe(`journal at scale: partitions by day, retention and size cap (${databas
 
   it('keeps the head of a payload over the size cap and flags the entry', async () => {
     const huge = { evses: Array.from({ length: 400 }, (_, i) => ({ uid: `EVSE-${i}`, status: 'AVAILABLE', note: 'x'.repeat(40) })) };
-    await record(hub.hub.db, { direction: 'IN', method: 'PUT', url: '/big', correlationId: 'big-one', requestBody: huge, responseBody: { status_code: 1000 } });
+    await recordAll(hub.hub.db, [{ direction: 'IN', method: 'PUT', url: '/big', correlationId: 'big-one', requestBody: huge, responseBody: { status_code: 1000 } }]);
     const { body } = await admin(hub, 'GET', '/api/journal?correlation_id=big-one');
     const [entry] = body.entries;
     expect(entry.truncated).toBe(true);
@@ -103,7 +103,7 @@ describe(`the journal migration to partitions (${databaseLabel})`, () => {
       expect((await journalPartitions(db)).map((p) => p.day)).toEqual([...new Set(before.map((row) => dayOf(new Date(row.at))))].sort());
 
       // Ids go on from the old table's, and the support searches keep their indexes on every partition.
-      await record(db, { direction: 'IN', method: 'GET', url: '/new', correlationId: 'after-migration' });
+      await recordAll(db, [{ direction: 'IN', method: 'GET', url: '/new', correlationId: 'after-migration' }]);
       const [latest] = await db.query<{ id: number }>("SELECT id FROM journal WHERE correlation_id = 'after-migration'");
       expect(Number(latest.id)).toBeGreaterThan(Math.max(...before.map((row) => Number(row.id))));
       const indexes = await db.query<{ indexdef: string }>('SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1', [(await journalPartitions(db))[0].name]);

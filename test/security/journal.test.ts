@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { record, searchJournal } from '../../src/hub/journal.js';
+import { recordAll, searchJournal } from '../../src/hub/journal.js';
 import type { RunningHub } from '../../src/switchyard.js';
 import { databaseLabel, startTestHub } from '../support/hub.js';
 
@@ -29,7 +29,7 @@ describe(`the journal keeps every entry (${databaseLabel})`, () => {
 
   it.each(cases)('stores an entry with %s', async (what, fields, altered) => {
     const correlationId = `journal-${what}`;
-    await record(hub.hub.db, { direction: 'IN', method: 'PUT', url: '/ocpi/2.2.1/receiver/locations', correlationId, ...fields });
+    await recordAll(hub.hub.db, [{ direction: 'IN', method: 'PUT', url: '/ocpi/2.2.1/receiver/locations', correlationId, ...fields }]);
     const { entries } = await searchJournal(hub.hub.db, { correlationId, limit: 10, offset: 0 });
     expect(entries).toHaveLength(1);
     expect(entries[0].altered).toBe(altered);
@@ -40,7 +40,7 @@ describe(`the journal keeps every entry (${databaseLabel})`, () => {
 
   it('falls back to the summary when the database refuses the entry all the same', async () => {
     // 2^31 does not fit the integer column: the entry is still there, without bodies, flagged.
-    await record(hub.hub.db, { direction: 'OUT', method: 'GET', url: '/x', correlationId: 'journal-fallback', httpStatus: 2 ** 40 });
+    await recordAll(hub.hub.db, [{ direction: 'OUT', method: 'GET', url: '/x', correlationId: 'journal-fallback', httpStatus: 2 ** 40 }]);
     const { entries } = await searchJournal(hub.hub.db, { correlationId: 'journal-fallback', limit: 10, offset: 0 });
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ altered: 'fallback', http_status: null, url: '/x' });

@@ -8,16 +8,27 @@ export const databaseLabel = process.env.DATABASE_URL ? 'PostgreSQL server' : 'e
 
 /**
  * A fresh, isolated database for one test hub: in-memory PGlite, or a schema of its own on the
- * server in DATABASE_URL (dropped on close).
+ * server in DATABASE_URL (dropped on close; `url` works in it).
  */
-export async function isolatedDatabase(): Promise<{ options: Partial<SwitchyardOptions>; drop(): Promise<void> }> {
+export async function isolatedDatabase(): Promise<{ options: Partial<SwitchyardOptions>; url?: string; drop(): Promise<void> }> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) return { options: {}, drop: async () => undefined };
   const schema = `test_${randomBytes(6).toString('hex')}`;
-  await withClient(databaseUrl, (client) => client.query(`CREATE SCHEMA ${schema}`));
+  const created = await schemaOn(databaseUrl, schema);
+  return { options: { databaseUrl, databaseSchema: schema }, url: created.url, drop: created.drop };
+}
+
+/**
+ * A schema named `schema` on the server at `serverUrl`, with a URL whose connections work in it
+ * (for a hub process, which takes no schema option); drop() removes it with everything in it.
+ */
+export async function schemaOn(serverUrl: string, schema: string): Promise<{ url: string; drop(): Promise<void> }> {
+  await withClient(serverUrl, (client) => client.query(`CREATE SCHEMA ${schema}`));
+  const url = new URL(serverUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
   return {
-    options: { databaseUrl, databaseSchema: schema },
-    drop: () => withClient(databaseUrl, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`)).then(() => undefined),
+    url: url.toString(),
+    drop: () => withClient(serverUrl, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`)).then(() => undefined),
   };
 }
 
@@ -32,7 +43,7 @@ export async function journalDatabase(schema: string): Promise<{ url: string; dr
   await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  await withClient(url.href, (client) => client.query(`CREATE SCHEMA ${schema}`));
+  await schemaOn(url.href, schema);
   return {
     url: url.href,
     drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`)).then(() => undefined),
