@@ -90,7 +90,7 @@ describe('delivery across a PostgreSQL restart under load (a private cluster)', 
   });
 
   // Run in the PostgreSQL pass of the suite only: the embedded pass has nothing to restart.
-  const title = 'keeps running, answers 3000 and /health 503 meanwhile, and loses, doubles or reorders nothing';
+  const title = 'keeps running, answers 3000 with HTTP 503 and /health 503 meanwhile, and loses, doubles or reorders nothing';
   it.runIf(process.env.DATABASE_URL && !why)(why ? `${title} (skipped: ${why})` : title, async () => {
     const cluster = await PrivateCluster.create();
     cleanup.push(() => cluster.remove());
@@ -108,6 +108,7 @@ describe('delivery across a PostgreSQL restart under load (a private cluster)', 
     const url = cpo.hubUrl('sessions', undefined, 'RECEIVER');
     const expected = new Map<string, string[]>();
     const answers = new Map<number, number>();
+    const whileAway: { httpStatus: number; retryAfter?: string }[] = [];
     let pushing = true;
     let accepted = 0;
     const producer = (async () => {
@@ -124,6 +125,7 @@ describe('delivery across a PostgreSQL restart under load (a private cluster)', 
           .catch(() => undefined);
         const status = reply?.envelope?.status_code ?? 0;
         answers.set(status, (answers.get(status) ?? 0) + 1);
+        if (reply && status === 3000) whileAway.push({ httpStatus: reply.httpStatus, retryAfter: reply.headers['retry-after'] });
         if (status === 1000) {
           accepted++;
           expected.set(id, [...(expected.get(id) ?? []), `${first ? 'PUT' : 'PATCH'} ${kwh}`]);
@@ -135,6 +137,10 @@ describe('delivery across a PostgreSQL restart under load (a private cluster)', 
     cluster.stop();
     await eventually(async () => (await health(hub)) === 503, 30_000, '/health 503 while the database is away');
     await eventually(() => (answers.get(3000) ?? 0) > 0, 30_000, 'OCPI 3000 while the database is away');
+    // Not a fault of the request: 503 with Retry-After, so that partners repeat it.
+    expect(whileAway[0]).toEqual({ httpStatus: 503, retryAfter: '5' });
+    const admin = await fetch(`${hub.url}/api/partners`, { headers: { authorization: 'Bearer pg-restart' } });
+    expect([admin.status, admin.headers.get('retry-after'), ((await admin.json()) as { error: string }).error]).toEqual([503, '5', 'unavailable']);
     const acceptedBefore = accepted;
     cluster.start();
     await eventually(async () => (await health(hub)) === 200, 60_000, '/health 200 once it is back');

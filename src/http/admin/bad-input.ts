@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OcpiError } from '../../ocpi/status.js';
+import { answerDatabaseUnavailable } from '../database-unavailable.js';
 import { isStorableText } from '../json-body.js';
 import { badRequest } from './schemas.js';
 
@@ -28,7 +29,8 @@ export async function refuseUnstorableText(request: FastifyRequest): Promise<voi
 
 /**
  * The admin API's errors, all as { error, message }: a malformed body or query is a 400 that says
- * what is wrong (the JSON parser's refusals included), and only a real fault is a 500.
+ * what is wrong (the JSON parser's refusals included), a database that is away is a 503, and only
+ * a real fault is a 500.
  */
 export function adminErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof OcpiError) {
@@ -39,6 +41,8 @@ export function adminErrorHandler(error: FastifyError, request: FastifyRequest, 
   if (status >= 400 && status < 500) {
     return reply.code(status).send({ error: ERROR_CODES[status] ?? 'bad_request', message: error.message });
   }
+  const unavailable = answerDatabaseUnavailable(error, request, reply);
+  if (unavailable) return reply.send({ error: 'unavailable', message: unavailable });
   request.log.error({ err: error }, 'admin request failed');
   return reply.code(500).send({ error: 'internal', message: 'Internal hub error' });
 }

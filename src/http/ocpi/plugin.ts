@@ -8,6 +8,7 @@ import { authenticate, readOcpiHeaders } from './context.js';
 import { journalInbound } from './journal-hook.js';
 import { checkUrlParams } from './url-params.js';
 import type { Admission } from '../admission.js';
+import { answerDatabaseUnavailable } from '../database-unavailable.js';
 import { credentialsRoutes } from './credentials.js';
 import { hubClientInfoRoutes } from './hubclientinfo.js';
 import { authorizeRoutes } from './modules/authorize-routes.js';
@@ -63,6 +64,8 @@ export async function ocpiPlugin(app: FastifyInstance, hub: HubContext, admissio
     if (error.statusCode === 413 || error.statusCode === 415) {
       return reply.code(error.statusCode).send(envelope(OcpiStatus.CLIENT_ERROR, undefined, error.message));
     }
+    const unavailable = answerDatabaseUnavailable(error, request, reply);
+    if (unavailable) return reply.send(envelope(OcpiStatus.SERVER_ERROR, undefined, unavailable));
     request.log.error({ err: error }, 'OCPI request failed');
     return reply.code(500).send(envelope(OcpiStatus.SERVER_ERROR, undefined, 'Internal hub error'));
   });

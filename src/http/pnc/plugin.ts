@@ -6,6 +6,7 @@ import { formatParty } from '../../ocpi/headers.js';
 import { OcpiError } from '../../ocpi/status.js';
 import { issueToken, type TokenRequest } from '../../pnc/access.js';
 import { PncError } from '../../pnc/errors.js';
+import { answerDatabaseUnavailable } from '../database-unavailable.js';
 import { ccpRoutes } from './ccp-routes.js';
 import { issuerOf, stateOf } from './context.js';
 import { rcpRoutes } from './rcp-routes.js';
@@ -35,6 +36,8 @@ export async function pncPlugin(app: FastifyInstance, options: { hub: HubContext
     if (error instanceof PncError) return reply.code(error.httpStatus).send({ errorMessages: error.messages, traceId: traceIdOf(request) });
     // The server's body parser speaks OCPI: an unparseable body is a client error here too.
     if (error instanceof OcpiError) return reply.code(400).send({ errorMessages: [error.message], traceId: traceIdOf(request) });
+    const unavailable = answerDatabaseUnavailable(error, request, reply);
+    if (unavailable) return reply.send({ errorMessages: [unavailable], traceId: traceIdOf(request) });
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error(error);
     const message = status === 500 ? 'The hub failed to handle the request' : error.message;
