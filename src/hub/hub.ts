@@ -10,6 +10,7 @@ import { EvsePatchQueue } from './evse-patches.js';
 import { expireAsyncRequests } from './async-requests.js';
 import type { HubConfig, HubContext, HubLog } from './context.js';
 import { Directory } from './directory/directory.js';
+import { alignJournalIds } from './journal-move.js';
 import { prepareJournalPartitions } from './journal-partitions.js';
 import { journalRetentionDays, maintainJournal } from './journal-retention.js';
 import { probeSilentPlatforms } from './liveness.js';
@@ -84,7 +85,10 @@ export class Hub implements HubContext {
     try {
       await migrate(db);
       journalDb = (await openJournalDatabase(database)) ?? db;
-      if (journalDb !== db) await migrate(journalDb);
+      if (journalDb !== db) {
+        await migrate(journalDb);
+        await alignJournalIds(db, journalDb);
+      }
       await prepareJournalPartitions(journalDb);
       const sealer = await TokenSealer.load(db, database.secretKey);
       const directory = await Directory.open(db);

@@ -34,18 +34,20 @@ export async function schemaOn(serverUrl: string, schema: string): Promise<{ url
 
 /**
  * A database of its own on the server in DATABASE_URL, holding `schema`, for a hub's journal
- * (`journalDatabaseUrl`); dropped with its connections by drop().
+ * (`journalDatabaseUrl`, with the hub's schema option; `schemaUrl` works in the schema without
+ * one); dropped with its connections by drop().
  */
-export async function journalDatabase(schema: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function journalDatabase(schema: string): Promise<{ url: string; schemaUrl: string; drop(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) throw new Error('a journal database of its own needs a PostgreSQL server (DATABASE_URL)');
   const name = `sw_journal_${randomBytes(6).toString('hex')}`;
   await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  await schemaOn(url.href, schema);
+  const inSchema = await schemaOn(url.href, schema);
   return {
     url: url.href,
+    schemaUrl: inSchema.url,
     drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
