@@ -1,6 +1,6 @@
 import { formatParty, type PartyRef } from '../../ocpi/headers.js';
 import type { Token } from '../../ocpi/v2_2_1/index.js';
-import type { Queryable } from '../../store/database.js';
+import { prepared, type Queryable } from '../../store/database.js';
 
 /** The hub's copy of one eMSP token, as real-time authorization needs it. */
 export interface CachedToken {
@@ -16,6 +16,16 @@ interface TokenRow {
   data: Token;
   last_updated: Date;
 }
+
+/**
+ * Every hub process re-reads each token an eMSP pushes: planned once per connection, not at each
+ * of those reads (planning took five times as long as running it).
+ */
+const REFRESH_TOKEN = prepared(
+  'refresh-token',
+  `SELECT country_code, party_id, object_id, data, last_updated FROM objects
+   WHERE module = 'tokens' AND country_code = $1 AND party_id = $2 AND object_id = $3 AND NOT deleted`,
+);
 
 /**
  * Every token eMSPs pushed, by stored key (TYPE:UID), so that a real-time authorization finds the
@@ -35,11 +45,7 @@ export class TokenStore {
 
   /** Re-reads one token after a change (by this process or another). */
   async refresh(db: Queryable, owner: PartyRef, key: string): Promise<void> {
-    const [row] = await db.query<TokenRow>(
-      `SELECT country_code, party_id, object_id, data, last_updated FROM objects
-       WHERE module = 'tokens' AND country_code = $1 AND party_id = $2 AND object_id = $3 AND NOT deleted`,
-      [owner.countryCode, owner.partyId, key],
-    );
+    const [row] = await db.query<TokenRow>(REFRESH_TOKEN, [owner.countryCode, owner.partyId, key]);
     if (row) this.set(key, toCached(row));
     else this.byKey.get(key)?.delete(formatParty(owner));
   }
