@@ -11,5 +11,5 @@ export function answerDatabaseUnavailable(error: unknown, request: FastifyReques
   if (!isDatabaseUnavailable(error)) return undefined;
   request.log.warn({ reason: (error as Error).message }, 'database unavailable');
   reply.code(503).header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-  return `The hub cannot reach its database; nothing was changed. Retry in ${DATABASE_RETRY_AFTER_SECONDS} s`;
+  return `The hub cannot reach its database: repeat the request in ${DATABASE_RETRY_AFTER_SECONDS} s`;
 }

@@ -2,7 +2,7 @@
  * Whether an error means the database could not be reached or is not taking work right now (a
  * server stopped, restarting, out of connections), as opposed to a fault in what was asked of it.
  * Callers answer such errors with 503 and Retry-After: the partner's request was sound and will
- * succeed when repeated, and nothing of it was stored.
+ * succeed when repeated.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let cause = error, depth = 0; cause && typeof cause === 'object' && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
