@@ -23,7 +23,7 @@ export async function metricsRoute(app: FastifyInstance, hub: HubContext, access
     if (!byToken && !allowed.has(address)) {
       return reply.code(401).send({ error: 'unauthorized', message: 'Metrics need a bearer token or an allowed address' });
     }
-    const text = await metricsText(hub.db, hub.delivery.receiversServed.size);
+    const text = await metricsText(hub.db, { receiversServed: hub.delivery.receiversServed.size, journalWaiting: hub.journalWriter.waiting });
     return reply.type(metricsRegistry.contentType).send(text);
   });
 }

@@ -59,7 +59,7 @@ export class Hub implements HubContext {
     auditOptions: AuditOptions,
     checkOptions: CheckScheduleOptions,
   ) {
-    this.journalWriter = new JournalWriter(journalDb);
+    this.journalWriter = new JournalWriter(journalDb, { warn: (message) => this.log?.warn({ error: message }, message) });
     this.evsePatches = new EvsePatchQueue(db);
     this.authorizationSlots = new AuthorizationSlots(config.authorizationsPerCpoAndEmsp);
     this.clientInfo = new ClientInfoNotifier(this);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../store/database.js';
 import { JournalWriter } from './journal-writer.js';
+import { metricsRegistry } from './metrics.js';
+
+/** A counter's value now, from the process's metrics registry. */
+async function counter(name: string): Promise<number> {
+  const metric = await metricsRegistry.getSingleMetric(name)!.get();
+  return metric.values.reduce((sum, value) => sum + value.value, 0);
+}
 
 /** A database whose INSERTs wait until released, counting the rows they carried. */
 function slowDatabase() {
@@ -65,5 +72,34 @@ describe('the journal writer', () => {
     await writer.flush();
     expect(written).toMatchObject([{ url: 'http://example.test/registered', direction: 'OUT' }]);
     expect(writer.dropped).toBe(0);
+  });
+
+  it('tells the operator at most once a minute that writes fail or entries are dropped, and counts both', async () => {
+    let away = true;
+    const db = {
+      async query() {
+        if (away) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' });
+        return [];
+      },
+    };
+    const warnings: string[] = [];
+    const failuresBefore = await counter('switchyard_journal_write_failures_total');
+    const droppedBefore = await counter('switchyard_journal_dropped_total');
+    const writer = new JournalWriter(db as unknown as Queryable, { maxBuffered: 3, flushIntervalMs: 60_000, warn: (message) => warnings.push(message) });
+
+    for (let i = 0; i < 5; i++) writer.record(entry());
+    await expect(writer.flush()).rejects.toThrow('ECONNREFUSED');
+    await expect(writer.flush()).rejects.toThrow('ECONNREFUSED');
+    expect(writer.waiting).toBe(3);
+    expect(warnings).toEqual([
+      "The journal's buffer is full while its database is away: entries are dropped, oldest first (1 so far)",
+      'Journal write failed: connect ECONNREFUSED 127.0.0.1:5433; 3 entries wait to be written again',
+    ]);
+    expect(await counter('switchyard_journal_dropped_total')).toBe(droppedBefore + 2);
+    expect(await counter('switchyard_journal_write_failures_total')).toBe(failuresBefore + 2);
+
+    away = false;
+    await writer.flush();
+    expect(writer.waiting).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import type { Queryable } from '../store/database.js';
 import { recordDecisions, type AuthorizationDecision } from './authorization-decisions.js';
 import { recordAll, type JournalEntry } from './journal.js';
-import { observeHop } from './metrics.js';
+import { observeHop, observeJournalDropped, observeJournalWriteFailure } from './metrics.js';
 
 export interface JournalWriterOptions {
   /** Entries are written at most this long after they were recorded. */
@@ -12,7 +12,11 @@ export interface JournalWriterOptions {
   maxBuffered: number;
   /** Producers that can wait (`room()`) wait while this many entries are waiting to be written. */
   highWater: number;
+  /** Tells the operator that writes fail or entries are dropped, at most once a minute of each. */
+  warn?: (message: string) => void;
 }
+
+const WARNING_INTERVAL_MS = 60_000;
 
 /** Counts the hop and stamps it with the time now unless it has one: it may be written later. */
 function stamped(entry: JournalEntry): JournalEntry {
@@ -40,6 +44,7 @@ export class JournalWriter {
   private readonly options: JournalWriterOptions;
   /** Entries (and decisions) dropped because the buffer was full while the database was away. */
   dropped = 0;
+  private readonly warnedAt = new Map<'failing' | 'dropping', number>();
 
   constructor(
     private readonly db: Queryable,
@@ -60,7 +65,15 @@ export class JournalWriter {
    * away while the data's is not.
    */
   async write(entry: JournalEntry): Promise<void> {
-    await recordAll(this.db, [stamped(entry)]).catch(() => this.buffered(this.buffer, entry));
+    await recordAll(this.db, [stamped(entry)]).catch((error) => {
+      this.buffered(this.buffer, entry);
+      this.failed(error);
+    });
+  }
+
+  /** Entries and decisions recorded and not yet written: they wait while the journal's database is away. */
+  get waiting(): number {
+    return this.buffer.length + this.decisions.length;
   }
 
   /**
@@ -77,6 +90,8 @@ export class JournalWriter {
     if (excess > 0) {
       buffer.splice(0, excess);
       this.dropped += excess;
+      observeJournalDropped(excess);
+      this.warnAtMostEveryMinute('dropping', `The journal's buffer is full while its database is away: entries are dropped, oldest first (${this.dropped} so far)`);
     }
     if (buffer.length >= this.options.batchSize) void this.flush().catch(() => undefined);
     else if (!this.timer) {
@@ -117,6 +132,7 @@ export class JournalWriter {
       try {
         await write(batch);
       } catch (error) {
+        this.failed(error);
         // Kept for the next flush; the timer tries again.
         if (!this.timer) {
           this.timer = setTimeout(() => void this.flush().catch(() => undefined), this.options.flushIntervalMs * 5);
@@ -126,5 +142,18 @@ export class JournalWriter {
       }
       buffer.splice(0, batch.length);
     }
+  }
+
+  private failed(error: unknown): void {
+    observeJournalWriteFailure();
+    const reason = error instanceof Error ? error.message : String(error);
+    this.warnAtMostEveryMinute('failing', `Journal write failed: ${reason}; ${this.waiting} entries wait to be written again`);
+  }
+
+  private warnAtMostEveryMinute(kind: 'failing' | 'dropping', message: string): void {
+    const now = Date.now();
+    if (now - (this.warnedAt.get(kind) ?? -Infinity) < WARNING_INTERVAL_MS) return;
+    this.warnedAt.set(kind, now);
+    this.options.warn?.(message);
   }
 }

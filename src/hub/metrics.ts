@@ -76,6 +76,30 @@ const receiversServed = new Gauge({
   registers: [metricsRegistry],
 });
 
+const databaseUp = new Gauge({
+  name: 'switchyard_database_up',
+  help: "1 when the hub's database answered this scrape, 0 when it did not (the delivery gauges are then absent)",
+  registers: [metricsRegistry],
+});
+const journalWaiting = new Gauge({
+  name: 'switchyard_journal_waiting',
+  help: "Journal entries and authorization decisions recorded but not yet written: they wait while the journal's database is away",
+  registers: [metricsRegistry],
+});
+const journalDropped = new Counter({
+  name: 'switchyard_journal_dropped_total',
+  help: "Journal entries and decisions dropped, oldest first, because too many waited while the journal's database was away",
+  registers: [metricsRegistry],
+});
+const journalWriteFailures = new Counter({
+  name: 'switchyard_journal_write_failures_total',
+  help: "Writes the journal's database refused; what they carried waits and is written again",
+  registers: [metricsRegistry],
+});
+
+export const observeJournalDropped = (entries: number) => journalDropped.inc(entries);
+export const observeJournalWriteFailure = () => journalWriteFailures.inc();
+
 /** Counts one journaled hop under the partner party on the far side of the hub. */
 export function observeHop(entry: JournalEntry): void {
   const partner = (entry.direction === 'IN' ? entry.fromParty : entry.toParty) ?? 'unknown';
@@ -90,18 +114,22 @@ export function observeAuthorization(decision: { cpo: string; emsp: string | nul
 }
 
 /**
- * The exposition text, with the delivery gauges read now; `served`: this process's receivers.
- * The gauges are emptied and refilled in one step once the backlog is read: emptied before the
- * read, a scrape serialising meanwhile would show every receiver up to date, and a read that
- * failed would leave them so.
+ * The exposition text, with the delivery gauges read now; `own`: this process's receivers
+ * and its journal entries waiting to be written. The gauges are emptied and refilled in one step
+ * once the backlog is read: emptied before the read, a scrape serialising meanwhile would show
+ * every receiver up to date. While the database does not answer, the scrape still answers (the
+ * process is up, and its own figures are what the operator needs then), with
+ * `switchyard_database_up` 0 and no delivery gauges rather than stale ones.
  */
-export async function metricsText(db: Queryable, served: number): Promise<string> {
-  const backlog = await deliveryBacklog(db);
-  receiversServed.set(served);
+export async function metricsText(db: Queryable, own: { receiversServed: number; journalWaiting: number }): Promise<string> {
+  const backlog = await deliveryBacklog(db).catch(() => undefined);
+  databaseUp.set(backlog ? 1 : 0);
+  receiversServed.set(own.receiversServed);
+  journalWaiting.set(own.journalWaiting);
   queueDepth.reset();
   deliveryLag.reset();
   deliveryFailures.reset();
-  for (const receiver of backlog) {
+  for (const receiver of backlog ?? []) {
     queueDepth.set({ partner: receiver.party }, receiver.depth);
     deliveryLag.set({ partner: receiver.party }, receiver.lagSeconds);
     deliveryFailures.set({ partner: receiver.party }, receiver.failures);

@@ -82,6 +82,10 @@ class PrivateCluster {
 }
 
 const health = async (hub: RunningHub) => (await fetch(`${hub.url}/health`).catch(() => undefined))?.status;
+const metrics = async (hub: RunningHub) => {
+  const response = await fetch(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${hub.adminToken}` } });
+  return { status: response.status, text: await response.text() };
+};
 
 describe('delivery across a PostgreSQL restart under load (a private cluster)', () => {
   const cleanup: (() => Promise<unknown> | void)[] = [];
@@ -90,7 +94,7 @@ describe('delivery across a PostgreSQL restart under load (a private cluster)', 
   });
 
   // Run in the PostgreSQL pass of the suite only: the embedded pass has nothing to restart.
-  const title = 'keeps running, answers 3000 with HTTP 503 and /health 503 meanwhile, and loses, doubles or reorders nothing';
+  const title = 'keeps running, answers 3000 with HTTP 503, /health 503 and switchyard_database_up 0 meanwhile, and loses, doubles or reorders nothing';
   it.runIf(process.env.DATABASE_URL && !why)(why ? `${title} (skipped: ${why})` : title, async () => {
     const cluster = await PrivateCluster.create();
     cleanup.push(() => cluster.remove());
@@ -141,9 +145,13 @@ describe('delivery across a PostgreSQL restart under load (a private cluster)', 
     expect(whileAway[0]).toEqual({ httpStatus: 503, retryAfter: '5' });
     const admin = await fetch(`${hub.url}/api/partners`, { headers: { authorization: 'Bearer pg-restart' } });
     expect([admin.status, admin.headers.get('retry-after'), ((await admin.json()) as { error: string }).error]).toEqual([503, '5', 'unavailable']);
+    // The process is up and says so: its scrape answers, with the database down and no delivery gauges.
+    const scrape = await metrics(hub);
+    expect([scrape.status, scrape.text.match(/^switchyard_database_up (\d)$/m)?.[1], scrape.text.includes('switchyard_delivery_queue_depth{')]).toEqual([200, '0', false]);
     const acceptedBefore = accepted;
     cluster.start();
     await eventually(async () => (await health(hub)) === 200, 60_000, '/health 200 once it is back');
+    expect((await metrics(hub)).text).toMatch(/^switchyard_database_up 1$/m);
     await eventually(() => accepted >= acceptedBefore + 15, 60_000, 'pushes after the restart');
     pushing = false;
     await producer;
