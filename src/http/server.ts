@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { HubContext } from '../hub/context.js';
+import type { Queryable } from '../store/database.js';
 import { parseJsonBody } from './json-body.js';
 import { adminErrorHandler } from './admin/bad-input.js';
 import { Admission, type AdmissionOptions } from './admission.js';
@@ -46,13 +47,14 @@ export async function buildServer(hub: HubContext, options: ServerOptions): Prom
   // parsed even for a route that does not exist, and its refusal must stay a 4xx.
   app.setErrorHandler(adminErrorHandler);
 
+  // 503 only when the data's database is away: partners are then refused. The journal's (when it
+  // has a server of its own) being away is reported, not failed: its entries wait in memory.
   app.get('/health', async (_request, reply) => {
-    try {
-      await hub.db.query('SELECT 1');
-      return { status: 'ok' };
-    } catch {
-      return reply.code(503).send({ status: 'database unavailable' });
-    }
+    const answers = (db: Queryable) => db.query('SELECT 1').then(() => true, () => false);
+    const [data, journal] = await Promise.all([answers(hub.db), hub.journalDb === hub.db ? undefined : answers(hub.journalDb)]);
+    const journalStatus = (journal ?? data) ? 'ok' : 'unavailable';
+    if (!data) return reply.code(503).send({ status: 'database unavailable', journal: journalStatus });
+    return { status: 'ok', journal: journalStatus };
   });
 
   const admission = new Admission(options.admission);

@@ -8,7 +8,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (let cause = error, depth = 0; cause && typeof cause === 'object' && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
     const { code, message } = cause as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
-    if (typeof message === 'string' && DRIVER_MESSAGES.some((text) => message.includes(text))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((text) => message.includes(text))) return true;
   }
   return false;
 }
@@ -25,10 +25,15 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
  */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-4]|53300)$/;
 
-/** node-postgres reports a connection lost mid-statement, or never had from its pool, in words only. */
-const DRIVER_MESSAGES = [
+/**
+ * node-postgres reports a connection lost mid-statement, or never had from its pool, in words
+ * only; and a database closed to connections for maintenance (ALLOW_CONNECTIONS false) shares its
+ * SQLSTATE, 55000, with faults of the statement.
+ */
+const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error and is not queryable',
   'Cannot use a pool after calling end on the pool',
+  'is not currently accepting connections',
 ];

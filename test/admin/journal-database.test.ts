@@ -85,4 +85,36 @@ describe.skipIf(!serverUrl)('the journal on a database of its own (PostgreSQL se
     const sla = (await call('GET', '/api/sla?hours=1')).body as any[];
     expect(sla.find((party) => party.party === 'US*MS1')?.requests).toBeGreaterThan(0);
   });
+
+  it("keeps taking pushes while the journal's database is away, says so, and journals them once it is back", async () => {
+    const name = new URL(journal.url).pathname.slice(1);
+    const onServer = (sql: string) => rowsOf(serverUrl!, 'public', sql, [name]);
+    const health = async () => (await fetch(`${net.hub.url}/health`)).json();
+    const waiting = async () => {
+      const text = await (await fetch(`${net.hub.url}/metrics`, { headers: { authorization: `Bearer ${net.hub.adminToken}` } })).text();
+      return Number(/^switchyard_journal_waiting (\d+)$/m.exec(text)?.[1]);
+    };
+    try {
+      await rowsOf(serverUrl!, 'public', `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I ALLOW_CONNECTIONS false', '${name}'); END $$`);
+      await onServer('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1');
+      expect(await health()).toEqual({ status: 'ok', journal: 'unavailable' });
+
+      const put = await net.emsp1.send({
+        method: 'PUT',
+        url: `${net.emsp1.hubUrl('tokens', undefined, 'RECEIVER')}/US/MS1/TOK-AWAY?type=RFID`,
+        body: token(MS1, 'TOK-AWAY'),
+      });
+      expect(put.envelope?.status_code).toBe(1000);
+      expect(await waiting()).toBeGreaterThan(0);
+      const search = await call('GET', '/api/journal?party=US*MS1');
+      expect([search.status, search.body.error]).toEqual([503, 'unavailable']);
+
+      await rowsOf(serverUrl!, 'public', `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I ALLOW_CONNECTIONS true', '${name}'); END $$`);
+      await eventually(async () => (await rowsOf(journal.url, schema, 'SELECT 1 FROM journal WHERE correlation_id = $1', [put.correlationId])).length > 0, 30_000, 'the push journaled once the journal database is back');
+      expect(await health()).toEqual({ status: 'ok', journal: 'ok' });
+      await eventually(async () => (await waiting()) === 0, 30_000, 'nothing left waiting');
+    } finally {
+      await rowsOf(serverUrl!, 'public', `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I ALLOW_CONNECTIONS true', '${name}'); END $$`);
+    }
+  });
 });
