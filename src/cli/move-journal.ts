@@ -33,8 +33,14 @@ export function moveJournalCommand(): Command {
         if ((await identityOf(data)) === (await identityOf(journal))) {
           throw new CliError('--database-url and --journal-database-url name the same database: there is nothing to move');
         }
-        // The journal's server is migrated as a hub process would migrate it; the data's already is.
+        // The journal's server is migrated as a hub process would migrate it; the data's must be at
+        // the same migration, or rows would be copied between two shapes of the journal.
         await migrate(journal);
+        const [dataAt, journalAt] = await Promise.all([lastMigration(data), lastMigration(journal)]);
+        if (dataAt === undefined) throw new CliError('--database-url holds no Switchyard database: no migration was ever applied there');
+        if (dataAt !== journalAt) {
+          throw new CliError(`the data's database is at migration ${dataAt}, this switchyard at ${journalAt}: start a hub of this version on it first, then move`);
+        }
         const moved = await moveJournal(data, journal, (day) => console.log(`${day.day}  ${day.entries} entries, ${day.bodies} shared bodies moved`));
         console.log(`Moved ${moved.entries} journal entries of ${moved.days} days, ${moved.bodies} shared bodies and ${moved.decisions} authorization decisions.`);
       } catch (error) {
@@ -53,4 +59,12 @@ async function identityOf(db: Database): Promise<string> {
     "SELECT concat_ws('/', pg_postmaster_start_time()::text, inet_server_port()::text, current_database(), current_schema()) AS identity",
   );
   return row.identity;
+}
+
+/** The newest migration applied, or undefined where none was (no migrations table at all). */
+async function lastMigration(db: Database): Promise<string | undefined> {
+  const [{ table }] = await db.query<{ table: string | null }>("SELECT to_regclass('schema_migrations')::text AS table");
+  if (table === null) return undefined;
+  const [row] = await db.query<{ name: string | null }>('SELECT max(name) AS name FROM schema_migrations');
+  return row.name ?? undefined;
 }

@@ -127,11 +127,18 @@ describe.skipIf(!serverUrl)('moving the journal written beside the data to a ser
     expect(await countOf(journal.schemaUrl, 'journal')).toBe(entries);
   });
 
-  it('refuses one database named twice, and a missing one, with the reason', async () => {
+  it('refuses one database named twice, a missing one, and one that is not a hub’s, with the reason', async () => {
     const same = await move(main.url!, main.url!);
     expect([same.code, same.stderr.trim()]).toEqual([1, '--database-url and --journal-database-url name the same database: there is nothing to move']);
     const missing = await move(main.url!, '');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('move-journal needs both --database-url');
+    const empty = await isolatedDatabase();
+    try {
+      const nothing = await move(empty.url!, journal.schemaUrl);
+      expect([nothing.code, nothing.stderr.trim()]).toEqual([1, '--database-url holds no Switchyard database: no migration was ever applied there']);
+    } finally {
+      await empty.drop();
+    }
   });
 });
