@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { success } from '../../src/ocpi/envelope.js';
+import { recordAll } from '../../src/hub/journal.js';
+import { openPostgres } from '../../src/store/postgres.js';
 import type { RunningHub } from '../../src/switchyard.js';
 import { location, token } from '../support/fixtures.js';
 import { admin, eventually, isolatedDatabase, journalDatabase, startLoopbackHub } from '../support/hub.js';
@@ -73,6 +75,15 @@ describe.skipIf(!serverUrl)('moving the journal written beside the data to a ser
     } finally {
       await net.close();
     }
+    // One body shared by two hops, as a change delivered to several receivers in one batch of the
+    // journal's writer is stored (whether the deliveries above shared a batch depends on timing).
+    const db = await openPostgres(serverUrl!, main.options.databaseSchema);
+    try {
+      const body = location(CP1, 'LOC-SHARED');
+      await recordAll(db, ['US*MS1', 'US*MS2'].map((to) => ({ direction: 'OUT' as const, correlationId: 'shared-body', toParty: to, module: 'locations', method: 'PUT', url: `http://emsp.test/${to}`, requestBody: body, at: new Date() })));
+    } finally {
+      await db.close();
+    }
     // A day of its own, as a journal kept for weeks has.
     await rowsOf(main.url!, `SELECT journal_partition_for((now() - interval '3 days')::date)`);
     await rowsOf(main.url!, `INSERT INTO journal (at, direction, method, url, correlation_id) VALUES (now() - interval '3 days', 'IN', 'GET', '/ocpi/versions', 'three-days-ago')`);
@@ -112,6 +123,8 @@ describe.skipIf(!serverUrl)('moving the journal written beside the data to a ser
     const deliveries = hops.filter((hop) => hop.direction === 'OUT');
     expect(deliveries.length).toBeGreaterThanOrEqual(2);
     for (const delivery of deliveries) expect(delivery.request_body?.id).toBe('LOC-MOVE');
+    const shared = (await admin(hub!, 'GET', '/api/journal?correlation_id=shared-body')).body.entries as any[];
+    expect(shared.map((hop) => hop.request_body?.id)).toEqual(['LOC-SHARED', 'LOC-SHARED']);
     const tap = await admin(hub!, 'GET', `/api/journal/story/${story.tap}`);
     expect(tap.status).toBe(200);
     expect(tap.body.hops.map((hop: any) => hop.kind)).toContain('TAP');
