@@ -1,24 +1,12 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { success } from '../../src/ocpi/envelope.js';
 import { startSwitchyard } from '../../src/switchyard.js';
-import { admin, eventually, isolatedDatabase, journalDatabase } from '../support/hub.js';
+import { admin, eventually, isolatedDatabase, journalDatabase, rowsOf } from '../support/hub.js';
 import { token } from '../support/fixtures.js';
 import { startRoamingNetwork, type RoamingNetwork } from '../support/network.js';
 
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
 const serverUrl = process.env.DATABASE_URL;
-
-/** Rows of one statement on `url`, in `schema`. */
-async function rowsOf<Row>(url: string, schema: string, sql: string, params: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as Row[];
-  } finally {
-    await client.end();
-  }
-}
 
 describe('the journal refused a database of its own without PostgreSQL for the data', () => {
   it('says what is missing before opening anything', async () => {
@@ -32,15 +20,13 @@ describe.skipIf(!serverUrl)('the journal on a database of its own (PostgreSQL se
   let net: RoamingNetwork;
   let main: Awaited<ReturnType<typeof isolatedDatabase>>;
   let journal: Awaited<ReturnType<typeof journalDatabase>>;
-  let schema: string;
   const call = (method: string, path: string) => admin(net.hub, method, path);
   const count = async (url: string, table: string) =>
-    (await rowsOf<{ count: number }>(url, schema, `SELECT count(*)::int AS count FROM ${table}`))[0].count;
+    (await rowsOf<{ count: number }>(url, `SELECT count(*)::int AS count FROM ${table}`))[0].count;
 
   beforeAll(async () => {
     main = await isolatedDatabase();
-    schema = main.options.databaseSchema!;
-    journal = await journalDatabase(schema);
+    journal = await journalDatabase(main.options.databaseSchema!);
     net = await startRoamingNetwork({ ...main.options, journalDatabaseUrl: journal.url });
   });
   afterAll(async () => {
@@ -62,15 +48,15 @@ describe.skipIf(!serverUrl)('the journal on a database of its own (PostgreSQL se
 
     // The push's hop and its deliveries to both CPOs, and the tap's decision, once written.
     await eventually(async () => {
-      const hops = await rowsOf<{ direction: string }>(journal.url, schema, 'SELECT direction FROM journal WHERE correlation_id = $1', [put.correlationId]);
-      const decisions = await rowsOf(journal.url, schema, 'SELECT 1 FROM authorizations WHERE correlation_id = $1', [tap.correlationId]);
+      const hops = await rowsOf<{ direction: string }>(journal.schemaUrl, 'SELECT direction FROM journal WHERE correlation_id = $1', [put.correlationId]);
+      const decisions = await rowsOf(journal.schemaUrl, 'SELECT 1 FROM authorizations WHERE correlation_id = $1', [tap.correlationId]);
       return hops.filter((hop) => hop.direction === 'OUT').length >= 2 && decisions.length === 1;
     }, 30_000, 'the push, its deliveries and the tap journaled in the journal database');
-    expect(await count(serverUrl!, 'journal')).toBe(0);
-    expect(await count(serverUrl!, 'authorizations')).toBe(0);
+    expect(await count(main.url!, 'journal')).toBe(0);
+    expect(await count(main.url!, 'authorizations')).toBe(0);
     // The data stays beside the data: the token is stored there, not in the journal's database.
-    expect(await count(serverUrl!, "objects WHERE module = 'tokens'")).toBe(1);
-    expect(await count(journal.url, 'objects')).toBe(0);
+    expect(await count(main.url!, "objects WHERE module = 'tokens'")).toBe(1);
+    expect(await count(journal.schemaUrl, 'objects')).toBe(0);
 
     const page = (await call('GET', '/api/journal?party=US*MS1')).body.entries as any[];
     expect(page.map((entry) => entry.correlation_id)).toContain(put.correlationId);
@@ -88,15 +74,16 @@ describe.skipIf(!serverUrl)('the journal on a database of its own (PostgreSQL se
 
   it("keeps taking pushes while the journal's database is away, says so, and journals them once it is back", async () => {
     const name = new URL(journal.url).pathname.slice(1);
-    const onServer = (sql: string) => rowsOf(serverUrl!, 'public', sql, [name]);
+    // The name was generated (sw_journal_ and hex digits): safe to write into the statement.
+    const allowConnections = (allowed: boolean) => rowsOf(serverUrl!, `ALTER DATABASE ${name} ALLOW_CONNECTIONS ${allowed}`);
     const health = async () => (await fetch(`${net.hub.url}/health`)).json();
     const waiting = async () => {
       const text = await (await fetch(`${net.hub.url}/metrics`, { headers: { authorization: `Bearer ${net.hub.adminToken}` } })).text();
       return Number(/^switchyard_journal_waiting (\d+)$/m.exec(text)?.[1]);
     };
     try {
-      await rowsOf(serverUrl!, 'public', `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I ALLOW_CONNECTIONS false', '${name}'); END $$`);
-      await onServer('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1');
+      await allowConnections(false);
+      await rowsOf(serverUrl!, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
       expect(await health()).toEqual({ status: 'ok', journal: 'unavailable' });
 
       const put = await net.emsp1.send({
@@ -110,12 +97,12 @@ describe.skipIf(!serverUrl)('the journal on a database of its own (PostgreSQL se
       const search = await call('GET', '/api/journal?party=US*MS1');
       expect([search.status, search.body.error]).toEqual([503, 'unavailable']);
 
-      await rowsOf(serverUrl!, 'public', `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I ALLOW_CONNECTIONS true', '${name}'); END $$`);
-      await eventually(async () => (await rowsOf(journal.url, schema, 'SELECT 1 FROM journal WHERE correlation_id = $1', [put.correlationId])).length > 0, 30_000, 'the push journaled once the journal database is back');
+      await allowConnections(true);
+      await eventually(async () => (await rowsOf(journal.schemaUrl, 'SELECT 1 FROM journal WHERE correlation_id = $1', [put.correlationId])).length > 0, 30_000, 'the push journaled once the journal database is back');
       expect(await health()).toEqual({ status: 'ok', journal: 'ok' });
       await eventually(async () => (await waiting()) === 0, 30_000, 'nothing left waiting');
     } finally {
-      await rowsOf(serverUrl!, 'public', `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I ALLOW_CONNECTIONS true', '${name}'); END $$`);
+      await allowConnections(true);
     }
   });
 });

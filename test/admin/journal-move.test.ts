@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { success } from '../../src/ocpi/envelope.js';
 import { recordAll } from '../../src/hub/journal.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import type { RunningHub } from '../../src/switchyard.js';
 import { location, token } from '../support/fixtures.js';
-import { admin, eventually, isolatedDatabase, journalDatabase, startLoopbackHub } from '../support/hub.js';
+import { admin, eventually, isolatedDatabase, journalDatabase, rowsOf, startLoopbackHub } from '../support/hub.js';
 import { startRoamingNetwork } from '../support/network.js';
 
 const BIN = fileURLToPath(new URL('../../bin/switchyard.js', import.meta.url));
@@ -16,17 +15,6 @@ const run = promisify(execFile);
 const CP1 = { countryCode: 'US', partyId: 'CP1' };
 const MS1 = { countryCode: 'US', partyId: 'MS1' };
 const serverUrl = process.env.DATABASE_URL;
-
-/** Rows of one statement through a URL that works in the test's schema. */
-async function rowsOf<Row>(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as Row[];
-  } finally {
-    await client.end();
-  }
-}
 
 const countOf = async (url: string, table: string) => (await rowsOf<{ n: number }>(url, `SELECT count(*)::int AS n FROM ${table}`))[0].n;
 

@@ -52,6 +52,11 @@ export async function journalDatabase(schema: string): Promise<{ url: string; sc
   };
 }
 
+/** The rows of one statement through `url` (the URL of schemaOn or journalDatabase reads in its schema). */
+export async function rowsOf<Row = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+  return withClient(url, async (client) => (await client.query(sql, params)).rows as Row[]);
+}
+
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
