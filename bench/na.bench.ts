@@ -9,6 +9,7 @@
  *   RTA          the hub's round trip vs the CPO calling the eMSP directly (the difference is the hub's); alone,
  *                beside another CPO's burst (200 open at once at the first eMSP, which answers them in 250 ms), and
  *                in the mixed run
+ *   WAL          what the data's server wrote per change accepted in the hub's rounds (PostgreSQL)
  *   delivery lag accept → arrival at an eMSP
  *   GET-all      one eMSP pulls every location page by page
  *   RSS          of the hub's processes, sampled over the run
@@ -47,6 +48,7 @@ import { startHubProcess } from './support/hub-process.js';
 import type { AcceptPlan, AcceptResult } from './support/accept-loop.js';
 import { machineClock, type LoadPlan, type LoadResult } from './support/na-load.js';
 import { pausesBetween } from './support/process-pauses.js';
+import { addWal, readWal, walBetween, walSettings, type WalReading } from './support/wal-ledger.js';
 
 const { values } = parseArgs({
   options: {
@@ -391,10 +393,16 @@ async function withoutDeliveries<T>(work: () => Promise<T>): Promise<T> {
  * limits accepting on a shared machine is the second (deliveries give way while partners press).
  */
 const acceptCpu = { hub: [] as CpuSpent[], hubWhileAccepting: [] as CpuSpent[], proxy: [] as CpuSpent[] };
+/** The data's server's WAL through the hub's rounds (PostgreSQL only). */
+const acceptWal: WalReading[] = [];
+const dataServerUrl = process.env.DATABASE_URL;
 for (let round = 0; round < 2; round++) {
+  const walStart = dataServerUrl ? await readWal(dataServerUrl) : undefined;
   const hubStart = ledger.read();
   const hub = await withoutDeliveries(() => hubClient.round());
   const roundEnd = ledger.read();
+  const walEnd = dataServerUrl ? await readWal(dataServerUrl) : undefined;
+  if (walStart && walEnd) acceptWal.push(walBetween(walStart, walEnd));
   // The proxy's turn comes once the hub has delivered, on a machine as quiet as the hub found it.
   acceptDrainSeconds = Math.max(acceptDrainSeconds, await drained());
   // The hub's CPU is counted until it has delivered what it accepted: that is what an accept costs.
@@ -547,13 +555,22 @@ function acceptCpuRows(): [string, string, string][] {
   const list = (spent: CpuSpent, roles: string[], count: number) => roles.map((role) => `${role} ${per(spent, role, count).toFixed(2)}`).join(', ');
   const whileAccepting = addSpent(acceptCpu.hubWhileAccepting)!;
   const whileTotal = hubRoles.reduce((sum, role) => sum + per(whileAccepting, role, accepted), 0);
+  const wal = acceptWal.length === 2 ? acceptWal.reduce(addWal) : undefined;
   return [
+    ...(wal ? [walRow(wal, accepted)] : []),
     ['CPU per accepted change in the rounds, ms', `${whileTotal.toFixed(2)}: ${list(whileAccepting, hubRoles, accepted)}`,
       `beside the hub ${list(whileAccepting, [CLIENT, PARTNERS], accepted)}; ${machineShares(whileAccepting)}`],
     ['CPU per accepted change, ms', `${hubTotal.toFixed(2)}: ${list(hubSpent, hubRoles, accepted)}`,
       `bare proxy ${proxyTotal.toFixed(2)} a request (hub ${(hubTotal / proxyTotal).toFixed(1)}×), beside it ${CLIENT} ${per(proxySpent, CLIENT, forwarded).toFixed(2)}, sink ${per(proxySpent, PARTNERS, forwarded).toFixed(2)}; ` +
       `beside the hub ${list(hubSpent, [CLIENT, PARTNERS], accepted)}; hub rounds until delivered: ${machineShares(hubSpent)}; proxy rounds: ${machineShares(proxySpent)}`],
   ];
+}
+
+/** WAL written by the data's server per accepted change: what each accept's commit waits to flush. */
+function walRow(wal: WalReading, accepted: number): [string, string, string] {
+  const journalApart = values['journal-database-url'] ? "; the journal's server apart" : '';
+  return ['WAL per accepted change in the rounds', `${Math.round(wal.bytes / accepted)} bytes, ${(wal.records / accepted).toFixed(1)} records`,
+    `${(wal.fullPageImages / accepted).toFixed(2)} full-page images a change (pages copied whole at their first change after a checkpoint); the whole server${journalApart}`];
 }
 
 /** CPU of the mixed run in cores, by role, and what one delivery cost the delivering processes. */
@@ -581,6 +598,8 @@ function pauseRows(phase: string, metrics: PhaseMetrics): [string, string, strin
 
 console.log(`\nNA×10 on ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}, ${engine}`);
 console.log(`${cpoCount} CPOs, ${emspCount} eMSPs, ${locationCount * perLocation} EVSEs in ${locationCount} locations, ${option('tokens')} tokens per eMSP, ${option('minutes')} min mixed run, concurrency ${concurrency}`);
+const postgresSettings = dataServerUrl ? await walSettings(dataServerUrl) : undefined;
+if (postgresSettings) console.log(`PostgreSQL: ${postgresSettings}`);
 console.log(`the hub: ${hub.layout}${values['hub-dir'] === '.' ? '' : `; built in ${values['hub-dir']}`}${values['journal-database-url'] ? '; the journal on a PostgreSQL server of its own' : ''}\n`);
 const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length), ['measure', 'hub', 'baseline / detail'][c].length));
 const line = (cells: string[]) => console.log(cells.map((cell, c) => cell.padEnd(width[c])).join(' | '));
