@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { rowsOf } from '../../test/support/hub.js';
 
 /**
  * What a PostgreSQL server wrote to its WAL between two readings (`pg_stat_wal`, PostgreSQL 14+):
@@ -32,16 +32,9 @@ export async function walSettings(url: string): Promise<string | undefined> {
   return rows?.map((row) => `${row.name} ${row.setting}`).join(', ');
 }
 
-async function rowsAt<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[] | undefined> {
-  const client = new pg.Client({ connectionString: url });
-  try {
-    await client.connect();
-    return (await client.query<T>(sql, params)).rows;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+/** A reading is a diagnostic: a server that cannot be read (no `pg_stat_wal` before 14) gives none. */
+function rowsAt<Row>(url: string, sql: string, params: unknown[] = []): Promise<Row[] | undefined> {
+  return rowsOf<Row>(url, sql, params).catch(() => undefined);
 }
 
 export function walBetween(from: WalReading, to: WalReading): WalReading {
